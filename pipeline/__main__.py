@@ -1,0 +1,71 @@
+"""Command line: `python -m pipeline ingest RAW_DIR --out CLEAN_DIR`, `python -m pipeline schema`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+
+def _progress(enabled: bool) -> Callable[[int], Callable[[], None]] | None:
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    def start(total: int) -> Callable[[], None]:
+        bar = tqdm(total=total, unit="page", file=sys.stderr, leave=False)
+        return lambda: bar.update(1)
+
+    return start
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from .ingest import ingest, summary_line
+
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        print(f"error: cannot create output folder {args.out}: {exc}", file=sys.stderr)
+        return 2
+    if not args.raw_dir.is_dir():
+        print(f"error: raw folder not found: {args.raw_dir}", file=sys.stderr)
+        return 2
+    show = not args.quiet and sys.stderr.isatty()
+    try:
+        report = ingest(args.raw_dir, args.out, max_bytes=args.max_bytes, progress=_progress(show))
+    except OSError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(summary_line(report))
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .schema import write_schema
+
+    path = write_schema(args.path)
+    print(path)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .ingest import MAX_BYTES
+
+    parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    ing = sub.add_parser("ingest", help="clean and parse every raw page below RAW_DIR into CLEAN_DIR")
+    ing.add_argument("raw_dir", type=Path)
+    ing.add_argument("--out", type=Path, required=True, help="output folder (CLEAN_DIR)")
+    ing.add_argument("--max-bytes", type=int, default=MAX_BYTES, help="reject pages larger than this (default 20 MiB)")
+    ing.add_argument("--quiet", action="store_true", help="no progress bar")
+    ing.set_defaults(func=cmd_ingest)
+    sch = sub.add_parser("schema", help="write the JSON Schema of a question set")
+    sch.add_argument("--path", type=Path, default=Path("schemas/question_set.schema.json"))
+    sch.set_defaults(func=cmd_schema)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,192 @@
+"""Assemble step: parser drafts → validated Pydantic records with stable ids.
+
+Page-level decisions that need every question at once live here: whether unlabelled text after
+each question is its answer (a page with a question/answer rhythm), and whether a numbered run
+is really a list of points (article text) rather than questions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from . import labels
+from .models import ContentBlock, Option, Question, QuestionSet, Section, Source
+from .page import Page
+from .parse import ParseResult, QDraft, SDraft
+
+RHYTHM_SHARE = 0.5
+
+
+def stable_id(*parts: str, length: int = 16) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:length]
+
+
+def set_id_for(text: str) -> str:
+    """Same cleaned-before-parsing text → same id, whatever the raw encoding or file name."""
+    return stable_id("".join(text.split()))
+
+
+# --- per question ---------------------------------------------------------------------------------
+def finish_question(q: QDraft) -> None:
+    stem = q.stem_text().strip()
+    if not q.options:
+        run = labels.split_options(stem)
+        if run and run[0].strip():
+            stem = run[0]
+            q.options = [[a, b] for a, b in run[1]]
+    if q.score is None:
+        tail = list(labels.SCORE_LABEL.finditer(stem))
+        if tail and tail[-1].end() >= len(stem.rstrip(" 。.")) - 1:
+            q.score = labels.number_value(tail[-1].group(1))
+            stem = (stem[: tail[-1].start()] + stem[tail[-1].end():]).strip()
+    if q.answer is None and q.options:
+        letters = {o[0] for o in q.options}
+        m = next((m for m in labels.BRACKET_CHOICE.finditer(stem) if set(m.group(1)) <= letters), None)
+        if m:
+            q.answer, q.answer_source = [m.group(1)], "stem_bracket"
+            stem = stem[: m.start()] + "( )" + stem[m.end():]
+    if q.answer is None:
+        m = labels.INLINE_JUDGEMENT.search(stem)
+        if m:
+            q.answer, q.answer_source = [m.group(1)], "inline"
+            stem = stem[: m.start()].rstrip()
+    q.stem = [stem.lstrip("、,.: ")] if stem else []
+
+
+def decide_notes(questions: list[QDraft]) -> None:
+    """Unlabelled text after a question: its answer on rhythm pages, else analysis or content."""
+    labelled = any(q.answer_source in {"inline", "answer_part"} for q in questions)
+    with_notes = [q for q in questions if q.notes]
+    rhythm = not labelled and len(with_notes) >= max(2, RHYTHM_SHARE * len(questions))
+    for q in with_notes:
+        if rhythm and q.answer is None:
+            q.answer, q.answer_source = q.notes, "unlabelled"
+        elif q.answer is not None and q.answer_source == "inline" and not q.analysis:
+            q.analysis = q.notes  # commentary between a question and its labelled answer
+        else:
+            q.after.extend(q.notes)
+        q.notes = []
+    _cap_last_answer(questions)
+
+
+def _cap_last_answer(questions: list[QDraft]) -> None:
+    """If every other answer is one paragraph, the last question's extra paragraphs are trailing content."""
+    answered = [q for q in questions if q.answer]
+    if len(answered) < 3 or answered[-1] is not questions[-1]:
+        return
+    last, others = answered[-1], answered[:-1]
+    if all(len(q.answer or []) == 1 for q in others) and len(last.answer or []) > 1 and not last.analysis:
+        assert last.answer is not None
+        last.after = last.answer[1:] + last.after
+        last.answer = last.answer[:1]
+
+
+def _is_point_list(run: list[QDraft]) -> bool:
+    """'1. 抗压能力。客服人员…' items: a list of points in article text, not questions."""
+    if len(run) < 2 or any(q.answer or q.options or q.score is not None for q in run):
+        return False
+    plain = [q for q in run if not labels.looks_like_question(q.stem_text())]
+    return len(plain) >= 2 * len(run) / 3
+
+
+def demote_point_lists(section: SDraft, other_styles: bool) -> list[str]:
+    """Numbered runs that are lists of points become content (only beside questions of another style)."""
+    if not other_styles:
+        return []
+    kept: list[QDraft] = []
+    run: list[QDraft] = []
+    demoted: list[str] = []
+
+    def flush() -> None:
+        if _is_point_list(run):
+            target = kept[-1].after if kept else demoted
+            for q in run:
+                target.append(" ".join(x for x in [q.label.printed if q.label else "", q.stem_text()] if x))
+                target.extend(q.sub_items + q.after)
+        else:
+            kept.extend(run)
+        run.clear()
+
+    for q in section.questions:
+        if q.label is not None and q.number is not None:
+            run.append(q)
+        else:
+            flush()
+            kept.append(q)
+    flush()
+    section.questions = kept
+    return demoted
+
+
+# --- records ---------------------------------------------------------------------------------
+def _text(lines: list[str] | None) -> str | None:
+    if lines is None:
+        return None
+    joined = "\n".join(x for x in lines if x.strip()).strip()
+    return joined or None
+
+
+def _kind(q: QDraft, answer: str | None, stem: str) -> str:
+    if q.options:
+        return "choice"
+    if answer and labels.JUDGEMENT.match(answer):
+        return "true_false"
+    if labels.BLANK.search(stem):
+        return "fill_blank"
+    return "open"
+
+
+def to_question(q: QDraft, set_id: str, index: str, score_each: int | float | None) -> Question:
+    stem = q.stem_text()
+    answer = _text(q.answer)
+    return Question(
+        id=stable_id(set_id, index, stem),
+        number=str(q.number) if q.number is not None else None,
+        label=q.label.printed if q.label else None,
+        kind=_kind(q, answer, stem),  # type: ignore[arg-type]
+        stem=stem,
+        sub_items=[x for x in q.sub_items if x.strip()],
+        options=[Option(label=a, text=b) for a, b in q.options],
+        answer=answer,
+        answer_source=q.answer_source if answer else None,  # type: ignore[arg-type]
+        analysis=_text(q.analysis),
+        scoring_points=[x for x in q.scoring if x.strip()],
+        score=q.score if q.score is not None else score_each,
+    )
+
+
+def build_set(page: Page, result: ParseResult, set_id: str) -> QuestionSet:
+    questions = [q for s in result.sections for q in s.questions]
+    for q in questions:
+        finish_question(q)
+    styles = {q.label.family for q in questions if q.label}
+    content_head = list(result.content_before)
+    for s in result.sections:
+        content_head += demote_point_lists(s, other_styles=len(styles) > 1)
+    questions = [q for s in result.sections for q in s.questions if q.stem or q.options or q.answer]
+    decide_notes(questions)
+    sections: list[Section] = []
+    content = [ContentBlock(after_question=None, text=t) for t in content_head]
+    for si, s in enumerate(result.sections):
+        records = []
+        for qi, q in enumerate(s.questions):
+            if not (q.stem or q.options or q.answer):
+                continue
+            record = to_question(q, set_id, f"{si}.{qi}", s.score_each)
+            records.append(record)
+            content += [ContentBlock(after_question=record.id, text=t) for t in q.after]
+        if records or s.heading:
+            sections.append(Section(heading=s.heading, ordinal=s.ordinal, name=s.name, score_each=s.score_each,
+                                    count_declared=s.count_declared, score_total=s.score_total, intro=s.intro,
+                                    questions=records))
+    return QuestionSet(
+        id=set_id,
+        title=page.title,
+        truncated=False,
+        source=Source(path=page.path, sha256=page.sha256, site=page.site.name if page.site else None,
+                      encoding=page.encoding, format=page.format),  # type: ignore[arg-type]
+        sections=sections,
+        content=content,
+        warnings=list(page.warnings),
+    )
+

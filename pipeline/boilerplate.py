@@ -1,0 +1,196 @@
+"""Boilerplate step: remove site chrome line by line, never the author's text.
+
+Three layers, each recorded on the page with the rule that fired:
+1. site rules as data (`pipeline/sites/*.toml`): generic chrome plus the detected site's own;
+2. heuristics every such site shares: numbered notice blocks, file-name title lines, lines of
+   punctuation or lost glyphs, page-chunk prefixes of run-on dumps;
+3. templates learned from the corpus: a line that recurs on many pages of one site.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from . import labels
+from .page import Line, Page
+from .profiles import SiteProfile, load_profiles
+
+LIST_MARKER = re.compile(r"^(?:[-*•·]\s+|\d{1,2}\.\s+(?=\d{1,2}、))")
+NOTICE_ITEM = re.compile(r"^\d{1,2}、")
+FILENAME_TITLE = re.compile(r"^(.{2,120}?)\.(?:docx?|pdf|pptx?|txt|wps|xlsx?|rtf|caj)\s*(?:VIP)?$", re.I)
+NO_TEXT = re.compile(r"^[^\w√×✓✗✔✘]*$")
+LOST_GLYPHS = re.compile(r"^(?:\?\s*){2,}$")
+CHUNK_PREFIX = re.compile(r"^(\d{1,3})、")
+
+
+def to_lines(text: str) -> list[Line]:
+    lines: list[Line] = []
+    gap = False
+    for raw in text.split("\n"):
+        stripped = raw.strip()
+        if not stripped:
+            gap = True
+            continue
+        lines.append(Line(stripped, gap=gap))
+        gap = False
+    return lines
+
+
+def join_page_chunks(page: Page) -> None:
+    """Run-on dumps (docduoduo and others) cut the text into chunks prefixed '1、', '2、', …
+
+    The cuts fall mid-sentence, so the prefixes go and the chunks join without a break.
+    """
+    lines = page.lines
+    if len(lines) < 2 or sum(len(x.text) for x in lines) / len(lines) < 200:
+        return
+    numbers = [CHUNK_PREFIX.match(x.text) for x in lines]
+    if not all(numbers) or [int(m.group(1)) for m in numbers if m] != list(range(1, len(lines) + 1)):
+        return
+    for m in numbers:
+        if m:
+            page.remove("chunk_prefix", m.group(0))
+    page.lines = [Line("".join(x.text[m.end():] for x, m in zip(lines, numbers, strict=True) if m))]
+
+
+def _core(text: str) -> str:
+    return LIST_MARKER.sub("", text, count=1)
+
+
+def _keyword_hits(text: str, keywords: tuple[str, ...]) -> int:
+    return sum(1 for k in keywords if k in text)
+
+
+def _notice_lines(lines: list[Line], keywords: tuple[str, ...]) -> set[int]:
+    """Indexes of numbered notice blocks: runs of 'N、' lines, most of them full of chrome words."""
+    found: set[int] = set()
+    i = 0
+    while i < len(lines):
+        if not NOTICE_ITEM.match(_core(lines[i].text)):
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and NOTICE_ITEM.match(_core(lines[j].text)):
+            j += 1
+        block = [_core(x.text) for x in lines[i:j]]
+        chrome = [_keyword_hits(t, keywords) >= 2 and not labels.looks_like_question(t.split("、", 1)[1][:40].replace("请", ""))
+                  for t in block]
+        if len(block) >= 2 and sum(chrome) >= 0.6 * len(block):
+            found.update(range(i, j))
+        elif len(block) == 1 and chrome[0] and _keyword_hits(block[0], keywords) >= 3:
+            found.add(i)
+        i = j
+    return found
+
+
+@dataclass
+class Templates:
+    """Lines learned as chrome from one corpus: site name → lines that recur on its pages."""
+
+    lines: dict[str, set[str]] = field(default_factory=dict)
+
+    def get(self, site: str) -> set[str]:
+        return self.lines.get(site, set())
+
+
+def is_structural(text: str) -> bool:
+    """Lines the parser needs, never learned as chrome however often they recur."""
+    return bool(
+        labels.question_label(text)
+        or labels.HEADING.match(text)
+        or labels.field_label(text)
+        or labels.ANSWER_PART.match(text)
+        or labels.leading_option(text)
+    )
+
+
+def learn_templates(pages: Iterable[tuple[str, Iterable[str]]], min_pages: int = 3, min_share: float = 0.5) -> Templates:
+    """`pages`: (site name, lines) per page. A line on ≥ min_pages and ≥ min_share of a site's pages is chrome."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    totals: Counter[str] = Counter()
+    for site, lines in pages:
+        totals[site] += 1
+        counts[site].update({_core(x) for x in lines if len(x) >= 2})
+    learned: dict[str, set[str]] = {}
+    for site, counter in counts.items():
+        need = max(min_pages, min_share * totals[site])
+        learned[site] = {line for line, n in counter.items() if n >= need and not is_structural(line)}
+    return Templates({k: v for k, v in learned.items() if v})
+
+
+def site_key(page: Page) -> str:
+    return page.site.name if page.site else "unknown"
+
+
+def strip_boilerplate(page: Page, templates: Templates | None = None) -> None:
+    generic, _ = load_profiles()
+    profiles = [generic] + ([page.site] if page.site else [])
+    learned = templates.get(site_key(page)) if templates else set()
+    _cut_tail(page, profiles)
+    notices = _notice_lines(page.lines, generic.notice_keywords)
+    kept: list[Line] = []
+    for i, line in enumerate(page.lines):
+        rule = _line_rule(page, i, line.text, profiles, learned, notices)
+        if rule:
+            page.remove(rule, line.text)
+            continue
+        text = _strip_inline(page, line.text, profiles)
+        if text:
+            kept.append(Line(text, gap=line.gap))
+    page.lines = kept
+
+
+def _cut_tail(page: Page, profiles: list[SiteProfile]) -> None:
+    patterns = [p for prof in profiles for p in prof.tail]
+    for i, line in enumerate(page.lines):
+        if any(p.match(line.text) for p in patterns):
+            for dropped in page.lines[i:]:
+                page.remove("site_tail", dropped.text)
+            page.lines = page.lines[:i]
+            return
+
+
+def _line_rule(page: Page, index: int, text: str, profiles: list[SiteProfile], learned: set[str],
+               notices: set[int]) -> str | None:
+    core = _core(text)
+    for prof in profiles:
+        if any(p.match(text) or p.match(core) for p in prof.line):
+            return f"{prof.name}_line"
+    if index in notices:
+        return "notice_block"
+    if index < 15:
+        m = FILENAME_TITLE.match(core)
+        if m and not labels.question_label(core):
+            page.title_hint = page.title_hint or m.group(1).strip()
+            return "filename_title"
+    if LOST_GLYPHS.match(text):
+        return "lost_glyphs"
+    if NO_TEXT.match(text):
+        return "no_text_line"
+    if core in learned:
+        return "learned_template"
+    return None
+
+
+def _strip_inline(page: Page, text: str, profiles: list[SiteProfile]) -> str:
+    for prof in profiles:
+        for pattern in prof.inline:
+            if pattern.search(text):
+                for m in pattern.finditer(text):
+                    page.remove(f"{prof.name}_inline", m.group(0))
+                text = pattern.sub("", text)
+    return re.sub(r"\s{2,}", " ", text).strip()
+
+
+def strip_title_suffix(title: str, site: SiteProfile | None) -> str:
+    generic, sites = load_profiles()
+    for prof in ([site] if site else list(sites)):
+        for pattern in prof.title_suffixes:
+            title = pattern.sub("", title)
+    m = FILENAME_TITLE.match(title)
+    if m:
+        title = m.group(1)
+    return re.sub(r"\s*VIP$", "", title).strip()

@@ -1,0 +1,192 @@
+"""The label vocabulary of question pages: question numbers, headings, fields, options, scores.
+
+Pure regexes and tiny helpers; the parser decides what a match means in context.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+             "九": 9, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9}
+CN_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100}
+CN_NUM = "[一二三四五六七八九十百零〇两壹贰叁肆伍陆柒捌玖拾佰]"
+CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+
+
+def cn_to_int(text: str) -> int | None:
+    """'十二' → 12, '二十' → 20, '一百零五' → 105; arabic digits pass through."""
+    if text.isdigit():
+        return int(text)
+    total, current = 0, 0
+    for ch in text:
+        if ch in CN_DIGITS:
+            current = CN_DIGITS[ch]
+        elif ch in CN_UNITS:
+            total += (current or 1) * CN_UNITS[ch]
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+@dataclass(frozen=True)
+class Label:
+    family: str  # numbering style: arabic, paren, rparen, circled, timu, di, q, star, example
+    number: int | None
+    printed: str  # the label as printed, e.g. "题目1", "第一题", "Q:"
+    rest: str  # the line after the label
+
+
+_SCORE_HEAD = r"(?:\s*[(（]\s*(?:本(?:小)?题)?\s*(?:满分)?\s*\d+(?:\.\d+)?\s*分\s*[)）])?"
+QUESTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("timu", re.compile(rf"^(题目|试题|问题|例题|第)\s*({CN_NUM}+|\d{{1,3}})\s*(?:题|问)?\s*[:.、]?\s*")),
+    ("di", re.compile(rf"^(第)\s*({CN_NUM}+|\d{{1,3}})\s*[题问]\s*[:.、]?\s*")),
+    ("example", re.compile(r"^[【\[](例题|例|题目|试题|问题|真题|习题)\d*[】\]]\s*")),
+    ("q", re.compile(r"^(Q|问)\s*(\d{0,3})\s*[:.](?!\d)\s*")),
+    ("star", re.compile(r"^([☆★●◆■▲◇□○])\s*")),
+    ("paren", re.compile(r"^([(（])\s*(\d{1,3})\s*[)）]\s*")),
+    ("circled", re.compile(rf"^([{CIRCLED}])\s*")),
+    ("rparen", re.compile(r"^()(\d{1,3})\s*[)）]\s*")),
+    ("arabic", re.compile(r"^()(\d{1,3})\s*(?:[.、](?!\d)|\.(?=\d{1,3}[\u4e00-\u9fff]))\s*")),
+]
+# Run-on text glues the number straight to the stem ("1以下生物结构…"): only used for soft splits.
+WEAK_ARABIC = re.compile(r"^()(\d{1,3})(?=[\u4e00-\u9fff(（《“])")
+
+
+def question_label(text: str, allow_weak: bool = False) -> Label | None:
+    for family, pattern in QUESTION_PATTERNS:
+        m = pattern.match(text)
+        if not m:
+            continue
+        if family == "timu" and m.group(1) == "第":
+            # "第1页" and "第一部分" are not question labels: "第N" needs 题/问 right after it.
+            if not re.match(rf"^第\s*(?:{CN_NUM}+|\d{{1,3}})\s*[题问]", text):
+                continue
+            family = "di"
+        groups = m.groups()
+        number = None
+        if family in {"timu", "di", "paren", "rparen", "arabic", "q"} and len(groups) > 1 and groups[1]:
+            number = cn_to_int(groups[1])
+        elif family == "circled":
+            number = CIRCLED.index(groups[0]) + 1
+        return Label(family, number, m.group(0).strip(), text[m.end():])
+    if allow_weak:
+        m = WEAK_ARABIC.match(text)
+        if m:
+            return Label("arabic", int(m.group(2)), m.group(2), text[m.end():])
+    return None
+
+
+# --- section headings ------------------------------------------------------------------------
+HEADING = re.compile(rf"^(?:第\s*)?({CN_NUM}{{1,3}})\s*(?:[、.]|部分)\s*(.+)$")
+HEADING_WORDS = re.compile(r"题|问答|选择|填空|判断|简答|论述|分析|计算|案例|情景|材料|阅读|写作|作文|听力|综合|实务|知识|面试|技能|技巧|部分")
+DECLARATION = re.compile(r"[(（][^()（）]*(?:共|每|各|满分|计)[^()（）]*[)）]|(?:共|每小?题|各|满分)\s*\d")
+COUNT = re.compile(r"(?:共|包括|本大题共|计)\s*(\d+)\s*(?:小|道|个)?\s*(?:题|问)")
+EACH = re.compile(r"(?:每(?:小|道)?题|各(?:小)?题|每问|各)\s*(?:均)?\s*(\d+(?:\.\d+)?)\s*分")
+TOTAL = re.compile(r"(?:共|满分|总分|合计|计)\s*(\d+(?:\.\d+)?)\s*分")
+UNORDERED_HEADING = re.compile(r"^(.{2,30}?)\s*([(（][^()（）]*(?:共|每|满分)[^()（）]*[)）])\s*$")
+
+
+def number_value(text: str) -> int | float:
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
+# --- fields ----------------------------------------------------------------------------------
+FIELD_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("answer", re.compile(r"^(?:[【\[](?:参考答案|正确答案|标准答案|答案|答)[】\]]|(?:参考答案|正确答案|标准答案|本题答案|答案|参考回答|示例答案|答案示例|回答示例|参考答|答)\s*[:]|(?:Answer|Ans)\s*[:])\s*", re.I)),
+    ("analysis", re.compile(r"^(?:[【\[](?:解析|分析|点评|详解|答案解析|试题解析|知识点|考点)[】\]]|(?:本题解析|答案解析|试题解析|解析|详解|点评)\s*[:])\s*")),
+    ("scoring", re.compile(r"^(?:[【\[](?:评分要点|评分标准)[】\]]|(?:评分要点|评分标准|评分细则|得分要点)\s*[:])\s*")),
+    ("requirements", re.compile(r"^(?:要求|问题|任务)\s*[:]\s*")),
+]
+ANSWER_PART = re.compile(
+    rf"^(?:{CN_NUM}{{1,3}}\s*[、.]\s*|第\s*{CN_NUM}+\s*部分\s*)?[【\[]?"
+    r"(参考答案(?:及|与|和)?(?:解析|详解)?|答案(?:及|与|和)?(?:解析|详解)|答案解析|试题答案|标准答案|答案)"
+    r"[】\]]?$"
+)
+INLINE_FIELD = re.compile(
+    r"(?<=[\s。.?!)）])(?=[【\[](?:答案|参考答案|正确答案|解析|知识点|点评|分析)[】\]])"
+    r"|(?<=[\s。?!)）])(?=(?:正确答案|参考答案|答案|本题解析|解析)\s*:)"
+)
+
+
+def field_label(text: str) -> tuple[str, str] | None:
+    for name, pattern in FIELD_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            return name, text[m.end():].strip()
+    return None
+
+
+# --- options ---------------------------------------------------------------------------------
+OPTION_LETTERS = "ABCDEFGH"
+STRONG_OPTION = re.compile(r"(?:^|(?<=[\s。;)）]))[(（]?([A-H])\s*[)）.、:](?![A-Za-z0-9])")
+WEAK_OPTION = re.compile(r"(?:^|(?<=\s))([A-H])(?=[\u4e00-\u9fff]|\s+\S|[A-Z]|\s*$)")
+
+
+def split_options(text: str, start: str = "A") -> tuple[str, list[tuple[str, str]]] | None:
+    """Find an A, B, C… option run in `text`: (text before A, [(label, option text)]) or None.
+
+    Letters must come in order. Strong labels ('A.', 'A、', '(A)') need two options; weak ones
+    ('A 水平线', 'A水稻…', run-on pages) need three, each after white space.
+    """
+    for pattern, minimum in ((STRONG_OPTION, 2), (WEAK_OPTION, 3)):
+        found = _option_run(text, pattern, start)
+        if len(found) >= (1 if start != "A" else minimum):
+            head = text[: found[0][1]].rstrip()
+            opts = []
+            for i, (letter, start, end) in enumerate(found):
+                stop = found[i + 1][1] if i + 1 < len(found) else len(text)
+                opts.append((letter, text[end:stop].strip()))
+            return head, opts
+    return None
+
+
+def _option_run(text: str, pattern: re.Pattern[str], start: str = "A") -> list[tuple[str, int, int]]:
+    found: list[tuple[str, int, int]] = []
+    pos = 0
+    for letter in OPTION_LETTERS[OPTION_LETTERS.index(start):]:
+        m = next((m for m in pattern.finditer(text, pos) if m.group(1) == letter), None)
+        if m is None:
+            break
+        found.append((letter, m.start(), m.end()))
+        pos = m.end()
+    return found
+
+
+def leading_option(text: str) -> tuple[str, str] | None:
+    """A line that starts with an option label: (letter, rest)."""
+    m = re.match(r"^[(（]?([A-H])\s*[)）.、:](?![A-Za-z0-9])\s*", text)
+    if m:
+        return m.group(1), text[m.end():]
+    return None
+
+
+# --- scores, answers in brackets, question-likeness --------------------------------------------
+SCORE_LABEL = re.compile(r"[(（]\s*(?:本(?:小)?题)?\s*(?:满分)?\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
+BRACKET_CHOICE = re.compile(r"[(（]\s*([A-H]{1,5})\s*[)）]")
+JUDGEMENT = re.compile(r"^[(（]?\s*([√×✓✗✔✘对错])\s*[)）]?$")
+INLINE_JUDGEMENT = re.compile(r"[(（]\s*([√×✓✗✔✘])\s*[)）]\s*$")
+BLANK = re.compile(r"_{2,}|[(（]\s*[)）]")
+QUESTION_WORDS = re.compile(
+    r"[?]|吗|呢|什么|如何|怎么|怎样|为什么|为何|哪|是否|能否|请|谈谈|谈一谈|说说|描述|说明|解释|分析|简述|论述|阐述|"
+    r"举例|举一个|比较|列举|试述|区别|异同|作用|原理|优缺点|多少|_{2,}|[(（]\s*[)）]|"
+    r"\b(?:what|how|why|when|where|which|who|describe|tell|explain|give|do you|are you|can you)\b",
+    re.I,
+)
+TERMINAL = tuple("。.?!…;」』”\"')）】√×")
+
+
+def first_sentence(text: str) -> str:
+    m = re.search(r"[。?!]", text)
+    return text[: m.end()] if m else text
+
+
+def looks_like_question(text: str) -> bool:
+    return bool(QUESTION_WORDS.search(first_sentence(text)))
+
+
+def ends_sentence(text: str) -> bool:
+    return text.rstrip().endswith(TERMINAL)

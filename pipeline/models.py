@@ -1,0 +1,102 @@
+"""Pydantic v2 records: the single source of truth for what the pipeline publishes.
+
+`schemas/question_set.schema.json` is generated from `QuestionSet` (see `pipeline.schema`).
+Field names listed in CONTRACT.md are fixed; everything else may grow.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = "1.0"
+
+Score = int | float
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Option(_Record):
+    label: str = Field(description="Option letter as printed, e.g. 'A'")
+    text: str
+
+
+class Question(_Record):
+    id: str = Field(description="Stable id derived from the set id and the question's content")
+    number: str | None = Field(description="The page's own label as arabic digits; null when unnumbered")
+    label: str | None = Field(default=None, description="The label as printed: '题目1', '第一题', 'Q:', '☆', '1.'")
+    kind: Literal["choice", "true_false", "fill_blank", "open"] = "open"
+    stem: str = Field(description="Question text without its number label or score label")
+    sub_items: list[str] = Field(default_factory=list, description="Requirements (要求) and numbered sub-tasks")
+    options: list[Option] = Field(default_factory=list)
+    answer: str | None = Field(description="Answer text; null when the page gives none (never invented)")
+    answer_source: Literal["inline", "answer_part", "unlabelled", "stem_bracket"] | None = None
+    analysis: str | None = None
+    scoring_points: list[str] = Field(default_factory=list, description="评分要点 lines")
+    score: Score | None = None
+
+
+class Section(_Record):
+    heading: str | None = Field(description="The heading line; null for questions outside any heading")
+    ordinal: str | None = Field(default=None, description="'一', '二', … as printed")
+    name: str | None = Field(default=None, description="Heading without ordinal and score declaration")
+    score_each: Score | None = None
+    count_declared: int | None = None
+    score_total: Score | None = None
+    intro: list[str] = Field(default_factory=list, description="Instructions printed under the heading")
+    questions: list[Question] = Field(default_factory=list)
+
+
+class Source(_Record):
+    path: str = Field(description="The raw file as given")
+    sha256: str
+    site: str | None = None
+    encoding: str | None = None
+    format: Literal["txt", "html", "docx"] = "txt"
+
+
+class ContentBlock(_Record):
+    """Author text that is neither chrome nor a question (intros, tips, lists)."""
+
+    after_question: str | None = Field(description="Id of the question this text follows; null when it comes first")
+    text: str
+
+
+class Removal(_Record):
+    rule: str
+    count: int
+
+
+class QuestionSet(_Record):
+    schema_version: str = SCHEMA_VERSION
+    id: str = Field(description="Stable id: the same raw content always gives the same id")
+    title: str | None
+    truncated: bool = Field(description="The page stops mid-document (a cut preview)")
+    source: Source
+    sections: list[Section]
+    content: list[ContentBlock] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list, description="'kind: message' findings")
+    removed: list[Removal] = Field(default_factory=list, description="Boilerplate lines removed, counted by rule")
+
+    def questions(self) -> list[Question]:
+        return [q for s in self.sections for q in s.questions]
+
+
+class ManifestEntry(_Record):
+    path: str
+    sha256: str | None
+    status: Literal["published", "unchanged", "rejected"]
+    set_id: str | None = None
+    output: str | None = None
+    reason: str | None = None
+    questions: int | None = None
+    warnings: int | None = None
+
+
+class Manifest(_Record):
+    pipeline_version: str
+    pages: list[ManifestEntry]
+    removed_pages: list[str] = Field(default_factory=list, description="Paths published before, now gone from raw")

@@ -1,0 +1,43 @@
+"""The working record one page carries through the steps (datatrove's `Document`, for us)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .models import QuestionSet
+from .profiles import SiteProfile
+
+
+@dataclass
+class Line:
+    text: str
+    gap: bool = False  # a blank line came before it: a paragraph break
+    soft: bool = False  # split out of a longer line at an inline label; rejoin if the label is rejected
+
+
+@dataclass
+class Page:
+    path: str
+    raw: bytes
+    sha256: str
+    format: str = "txt"
+    encoding: str | None = None
+    text: str = ""
+    site: SiteProfile | None = None
+    lines: list[Line] = field(default_factory=list)
+    title: str | None = None
+    title_hint: str | None = None  # from a file-name line such as "X.docxVIP" or an HTML <title>
+    truncated_marker: bool = False
+    removed: list[tuple[str, str]] = field(default_factory=list)  # (rule, removed text)
+    warnings: list[str] = field(default_factory=list)
+    qset: QuestionSet | None = None
+
+    def remove(self, rule: str, text: str) -> None:
+        self.removed.append((rule, text))
+
+    def removal_counts(self) -> Counter[str]:
+        return Counter(rule for rule, _ in self.removed)
+
+    def warn(self, kind: str, message: str) -> None:
+        self.warnings.append(f"{kind}: {message}")

@@ -1,0 +1,425 @@
+"""Parse step: cleaned lines → sections and questions (drafts, before ids and validation).
+
+One pass over the lines with a small state machine: the current section, the current question
+and the field being filled (stem, sub-items, options, answer, analysis, scoring points, notes).
+Numbered labels must continue their section's sequence, so sub-items ("要求: 1. … 2. …") and
+lists inside answers never become questions. A trailing answer part ("答案及解析") is matched
+back to the questions by section and number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import labels
+from .labels import Label
+from .page import Line
+
+
+@dataclass
+class QDraft:
+    label: Label | None
+    stem: list[str] = field(default_factory=list)
+    sub_items: list[str] = field(default_factory=list)
+    options: list[list[str]] = field(default_factory=list)  # [letter, text]
+    answer: list[str] | None = None
+    answer_source: str | None = None
+    analysis: list[str] = field(default_factory=list)
+    scoring: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    after: list[str] = field(default_factory=list)  # author text after the question, kept as content
+    score: int | float | None = None
+    field: str = "stem"
+    soft_started: bool = False
+
+    @property
+    def number(self) -> int | None:
+        return self.label.number if self.label else None
+
+    def stem_text(self) -> str:
+        return "\n".join(self.stem)
+
+
+@dataclass
+class SDraft:
+    heading: str | None = None
+    ordinal: str | None = None
+    name: str | None = None
+    score_each: int | float | None = None
+    count_declared: int | None = None
+    score_total: int | float | None = None
+    intro: list[str] = field(default_factory=list)
+    questions: list[QDraft] = field(default_factory=list)
+    family: str | None = None
+
+    @property
+    def order(self) -> int | None:
+        return labels.cn_to_int(self.ordinal) if self.ordinal else None
+
+    def last_number(self) -> int | None:
+        numbered = [q.number for q in self.questions if q.number is not None and q.label and q.label.family == self.family]
+        return numbered[-1] if numbered else None
+
+
+@dataclass
+class ParseResult:
+    sections: list[SDraft]
+    content_before: list[str]
+    answer_part: bool
+    unmatched_answers: list[str]
+
+
+# --- headings ---------------------------------------------------------------------------------
+def parse_heading(text: str, inside_answer: bool, next_order: int | None) -> SDraft | None:
+    m = labels.HEADING.match(text)
+    ordinal, rest = (m.group(1), m.group(2)) if m else (None, text)
+    if m:
+        if rest.rstrip().endswith("?") or not (labels.DECLARATION.search(rest) or _names_a_part(rest)):
+            return None
+        if inside_answer and (labels.cn_to_int(ordinal) != next_order and not labels.DECLARATION.search(rest)):
+            return None
+    else:
+        um = labels.UNORDERED_HEADING.match(text)
+        if not um or not labels.HEADING_WORDS.search(um.group(1)):
+            return None
+    heading, intro = _split_heading(text)
+    section = SDraft(heading=heading, ordinal=ordinal, intro=[intro] if intro else [])
+    declaration = heading[m.start(2):] if m else heading
+    section.name = re.split(r"[(（:]", declaration, maxsplit=1)[0].strip() or None
+    _read_declaration(section, declaration)
+    return section
+
+
+def _names_a_part(rest: str) -> bool:
+    return bool(re.match(r"^[^,。?!]{0,20}?(?:题|部分|题型|题目)\s*(?:[:(（]|$)", rest)) and labels.HEADING_WORDS.search(rest) is not None
+
+
+def _split_heading(text: str) -> tuple[str, str]:
+    """Long run-on headings: the heading ends at the first full stop outside brackets."""
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "(（":
+            depth += 1
+        elif ch in ")）":
+            depth = max(0, depth - 1)
+        elif ch == "。" and depth == 0 and i + 1 < len(text):
+            return text[: i + 1], text[i + 1:].strip()
+    return text, ""
+
+
+def _read_declaration(section: SDraft, text: str) -> None:
+    count = labels.COUNT.search(text) or re.search(r"[(（]\s*(\d+)\s*(?:小|道)?题\s*[)）]", text)
+    each = labels.EACH.search(text)
+    total = labels.TOTAL.search(text)
+    section.count_declared = int(count.group(1)) if count else None
+    section.score_each = labels.number_value(each.group(1)) if each else None
+    section.score_total = labels.number_value(total.group(1)) if total else None
+    if section.score_total is None and section.score_each is not None and section.count_declared:
+        section.score_total = labels.number_value(str(section.score_each * section.count_declared))
+
+
+# --- the parser -------------------------------------------------------------------------------
+class Parser:
+    def __init__(self, lines: list[Line]) -> None:
+        self.lines = lines
+        self.sections: list[SDraft] = [SDraft()]
+        self.content_before: list[str] = []
+        self.q: QDraft | None = None
+        self.answer_part = False
+        self.key_section: SDraft | None = None
+        self.key_q: QDraft | None = None
+        self.unmatched: list[str] = []
+
+    @property
+    def section(self) -> SDraft:
+        return self.sections[-1]
+
+    def all_questions(self) -> list[QDraft]:
+        return [q for s in self.sections for q in s.questions]
+
+    def run(self) -> ParseResult:
+        for i, line in enumerate(self.lines):
+            if self.answer_part:
+                self.key_line(line)
+            elif self._starts_answer_part(i):
+                self.answer_part = True
+                self.q = None
+            else:
+                self.body_line(line)
+        sections = [s for s in self.sections if s.questions or s.heading or s.intro]
+        return ParseResult(sections, self.content_before, self.answer_part, self.unmatched)
+
+    # body ------------------------------------------------------------------------------------
+    def body_line(self, line: Line) -> None:
+        text = line.text
+        heading = self._heading(text)
+        if heading:
+            self.sections.append(heading)
+            self.q = None
+            return
+        label = labels.question_label(text, allow_weak=line.soft)
+        if label and self._accept(label, line):
+            self._new_question(label, line)
+            return
+        if line.soft and self.q is not None:
+            self._rejoin(text)
+            return
+        if self.q is None:
+            (self.section.intro if self.section.heading else self.content_before).append(text)
+            return
+        self._question_line(self.q, line)
+
+    def _heading(self, text: str) -> SDraft | None:
+        inside = self.q is not None and self.q.field in {"answer", "analysis", "notes", "scoring", "sub_items"}
+        orders = [s.order for s in self.sections if s.order]
+        return parse_heading(text, inside, (orders[-1] + 1) if orders else 1)
+
+    def _accept(self, label: Label, line: Line) -> bool:
+        q, sec = self.q, self.section
+        in_body = q is not None and q.field in {"answer", "analysis", "scoring", "notes"}
+        if label.number is None:
+            if label.family == "star":
+                return sec.family == "star" or labels.looks_like_question(label.rest) or (q is not None and q.label is not None and q.label.family == "star")
+            return not (in_body and label.family == "q" and q is not None and q.label is not None and q.label.family != "q")
+        last = sec.last_number()
+        if sec.family is not None and label.family != sec.family:
+            return False
+        if sec.family is None:
+            if q is not None and q.label is not None and q.label.family != label.family and q.label.number is not None:
+                return False  # a different numbering inside a question: its sub-items
+            if in_body and q is not None:
+                return False  # a list inside an answer
+            previous = [x.number for x in self.all_questions() if x.number is not None and x.label and x.label.family == label.family]
+            if label.number == 1 or (previous and label.number == previous[-1] + 1):
+                return True
+            return not line.soft and not self.all_questions() and labels.looks_like_question(label.rest)
+        assert last is not None
+        if label.number == last + 1:
+            return not (in_body and line.soft and q is not None and len("".join(q.answer or q.notes)) > 12)
+        if line.soft or in_body or label.number <= last:
+            return False
+        return label.number <= last + 3 and labels.looks_like_question(label.rest)
+
+    def _new_question(self, label: Label, line: Line) -> None:
+        rest = label.rest
+        score = labels.SCORE_LABEL.match(rest.lstrip())
+        q = QDraft(label=label, soft_started=line.soft)
+        if score:
+            q.score = labels.number_value(score.group(1))
+            rest = rest.lstrip()[score.end():]
+        rest = rest.lstrip(" 、,.:")
+        if rest:
+            q.stem.append(rest)
+        if label.number is not None and self.section.family is None:
+            self.section.family = label.family
+        self.section.questions.append(q)
+        self.q = q
+
+    def _rejoin(self, text: str) -> None:
+        """A soft split whose label was rejected: glue it back onto what it was cut from."""
+        assert self.q is not None
+        q = self.q
+        target = {"stem": q.stem, "sub_items": q.sub_items, "answer": q.answer, "analysis": q.analysis,
+                  "scoring": q.scoring, "notes": q.notes}.get(q.field)
+        if q.field == "options" and q.options:
+            q.options[-1][1] += text
+        elif target:
+            target[-1] += text
+        elif target is not None:
+            target.append(text)
+
+    def _question_line(self, q: QDraft, line: Line) -> None:
+        text = line.text
+        found = labels.field_label(text)
+        if found is None and q.label is not None and q.label.family == "q" and re.match(r"^A\s*:", text):
+            found = ("answer", text.split(":", 1)[1].strip())
+        if found:
+            name, rest = found
+            if name == "requirements":
+                q.field = "sub_items"
+                q.sub_items.append(text)
+                return
+            q.field = name
+            if name == "answer":
+                q.answer = q.answer or []
+                q.answer_source = "inline"
+            target = self._field_list(q, name)
+            if rest:
+                target.append(rest)
+            return
+        self._plain_line(q, line)
+
+    def _field_list(self, q: QDraft, name: str) -> list[str]:
+        if name == "answer":
+            if q.answer is None:
+                q.answer = []
+            return q.answer
+        return {"analysis": q.analysis, "scoring": q.scoring, "notes": q.notes, "sub_items": q.sub_items}[name]
+
+    def _plain_line(self, q: QDraft, line: Line) -> None:
+        text = line.text
+        if q.field in {"stem", "options"}:
+            opt = labels.leading_option(text)
+            if opt and (q.stem or q.options):
+                self._add_options(q, text, opt[0])
+                return
+            judgement = labels.JUDGEMENT.match(text)
+            if judgement and q.stem:
+                q.answer, q.answer_source, q.field = [judgement.group(1)], "inline", "answer"
+                return
+        if q.field == "stem":
+            self._stem_line(q, line)
+        elif q.field == "options":
+            if line.gap and len(text) > 60:
+                q.field = "notes"
+                q.notes.append(text)
+            else:
+                q.options[-1][1] = (q.options[-1][1] + " " + text).strip()
+        else:
+            self._field_list(q, q.field).append(text)
+
+    def _stem_line(self, q: QDraft, line: Line) -> None:
+        text = line.text
+        if not q.stem:
+            q.stem.append(text)
+            return
+        last = q.stem[-1]
+        numbered_sub = labels.question_label(text) is not None
+        if numbered_sub:
+            q.sub_items.append(text)
+            q.field = "sub_items"
+        elif not line.gap and not labels.ends_sentence(last):
+            q.stem[-1] = last + ("" if _cjk_edge(last, text) else " ") + text
+        elif not line.gap and text.rstrip().endswith("?") and len(text) < 120:
+            q.stem.append(text)
+        else:
+            q.field = "notes"
+            q.notes.append(text)
+
+    def _add_options(self, q: QDraft, text: str, first: str) -> None:
+        run = labels.split_options(text, start=first)
+        pairs = run[1] if run else [(first, labels.leading_option(text)[1])]  # type: ignore[index]
+        for letter, body in pairs:
+            q.options.append([letter, body])
+        q.field = "options"
+
+    # answer part ------------------------------------------------------------------------------
+    def _starts_answer_part(self, index: int) -> bool:
+        if not labels.ANSWER_PART.match(self.lines[index].text) or not self.all_questions():
+            return False
+        for line in self.lines[index + 1: index + 8]:
+            label = labels.question_label(line.text)
+            if label and label.number is not None:
+                return any(q.number == label.number for q in self.all_questions())
+            if _compact_key(line.text):
+                return True
+        return False
+
+    def key_line(self, line: Line) -> None:
+        text = line.text
+        keys = _compact_key(text)
+        if keys:
+            for number, value in keys:
+                self._assign_key(number, value)
+            return
+        heading = labels.HEADING.match(text)
+        if heading and len(text) <= 60 and not labels.question_label(text):
+            self.key_section = self._match_section(heading.group(1), heading.group(2))
+            self.key_q = None
+            return
+        label = labels.question_label(text)
+        found = labels.field_label(text)
+        if label and label.number is not None and not found:
+            self.key_q = self._match_question(label.number, label.rest)
+            if self.key_q is None:
+                self.unmatched.append(text[:40])
+            elif label.rest and not _similar(label.rest, self.key_q.stem_text()):
+                self._set_key_answer(self.key_q, [label.rest])
+            return
+        q = self.key_q
+        if q is None:
+            return
+        if found:
+            name, rest = found
+            if name == "answer":
+                self._set_key_answer(q, [rest] if rest else [])
+            elif name in {"analysis", "scoring"}:
+                q.field = name
+                if rest:
+                    self._field_list(q, name).append(rest)
+            return
+        if q.field in {"answer", "analysis", "scoring"}:
+            self._field_list(q, q.field).append(text)
+
+    def _set_key_answer(self, q: QDraft, lines: list[str]) -> None:
+        q.answer = lines
+        q.answer_source = "answer_part"
+        q.field = "answer"
+
+    def _assign_key(self, number: int, value: str) -> None:
+        q = self._match_question(number, "")
+        if q is None:
+            self.unmatched.append(f"{number}.{value}")
+        else:
+            self._set_key_answer(q, [value])
+            q.field = "done"
+
+    def _match_section(self, ordinal: str, name: str) -> SDraft | None:
+        order = labels.cn_to_int(ordinal)
+        for s in self.sections:
+            if s.order == order and s.questions:
+                return s
+        return next((s for s in self.sections if s.name and s.name in name), None)
+
+    def _match_question(self, number: int, stem: str) -> QDraft | None:
+        pool = self.key_section.questions if self.key_section else self.all_questions()
+        hits = [q for q in pool if q.number == number]
+        if len(hits) == 1:
+            return hits[0]
+        if hits and stem:
+            return max(hits, key=lambda q: _similarity(stem, q.stem_text()))
+        if stem:
+            best = max(self.all_questions(), key=lambda q: _similarity(stem, q.stem_text()), default=None)
+            if best is not None and _similarity(stem, best.stem_text()) >= 0.6:
+                return best
+        return hits[0] if hits else None
+
+
+def _cjk_edge(left: str, right: str) -> bool:
+    return bool(left and right and (ord(left[-1]) > 0x2E80 or ord(right[0]) > 0x2E80))
+
+
+_KEY_PAIR = re.compile(r"(\d{1,3})\s*[.、:\-]?\s*([A-H]{1,5}|[√×✓✗对错])(?![A-Za-z\u4e00-\u9fff])")
+_KEY_RANGE = re.compile(r"^(\d{1,3})\s*[-~～—]\s*(\d{1,3})\s*[:.、]?\s*([A-H]+)$")
+
+
+def _compact_key(text: str) -> list[tuple[int, str]]:
+    """'1.A 2.B 3.C' or '1-5 ABCDA': an answer key line."""
+    rng = _KEY_RANGE.match(text.replace(" ", ""))
+    if rng:
+        a, b, letters = int(rng.group(1)), int(rng.group(2)), rng.group(3)
+        if b - a + 1 == len(letters):
+            return [(a + i, ch) for i, ch in enumerate(letters)]
+    pairs = _KEY_PAIR.findall(text)
+    if len(pairs) >= 2 and sum(len(n) + len(v) for n, v in pairs) >= 0.5 * len(text.replace(" ", "")):
+        return [(int(n), v) for n, v in pairs]
+    return []
+
+
+def _similarity(a: str, b: str) -> float:
+    sa, sb = _grams(a), _grams(b)
+    return len(sa & sb) / max(1, min(len(sa), len(sb)))
+
+
+def _grams(text: str) -> set[str]:
+    text = "".join(text.split())
+    return {text[i:i + 2] for i in range(max(1, len(text) - 1))}
+
+
+def _similar(a: str, b: str) -> bool:
+    return _similarity(a, b) >= 0.5
+
+
+def parse_lines(lines: list[Line]) -> ParseResult:
+    return Parser(lines).run()

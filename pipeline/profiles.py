@@ -1,0 +1,71 @@
+"""Site profiles: what each document-sharing site wraps around a document, kept as data.
+
+Each `pipeline/sites/<name>.toml` names the site's detection markers, title suffixes and chrome
+patterns; `generic.toml` holds what all of them share. Adding a site is adding a file.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class SiteProfile:
+    name: str
+    detect: tuple[str, ...] = ()
+    title_suffixes: tuple[re.Pattern[str], ...] = ()
+    line: tuple[re.Pattern[str], ...] = ()
+    inline: tuple[re.Pattern[str], ...] = ()
+    tail: tuple[re.Pattern[str], ...] = ()
+    truncation_markers: tuple[re.Pattern[str], ...] = ()
+    notice_keywords: tuple[str, ...] = field(default=())
+
+
+def _compile(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in patterns)
+
+
+def _profile(data: dict) -> SiteProfile:
+    return SiteProfile(
+        name=data["name"],
+        detect=tuple(data.get("detect", ())),
+        title_suffixes=_compile(data.get("title_suffixes", [])),
+        line=_compile(data.get("line", [])),
+        inline=_compile(data.get("inline", [])),
+        tail=_compile(data.get("tail", [])),
+        truncation_markers=_compile(data.get("truncation_markers", [])),
+        notice_keywords=tuple(data.get("notice_keywords", ())),
+    )
+
+
+@cache
+def load_profiles() -> tuple[SiteProfile, tuple[SiteProfile, ...]]:
+    """(generic profile, site profiles sorted by name)."""
+    generic = None
+    sites = []
+    for entry in sorted(resources.files("pipeline.sites").iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".toml"):
+            continue
+        profile = _profile(tomllib.loads(entry.read_text(encoding="utf-8")))
+        if profile.name == "generic":
+            generic = profile
+        else:
+            sites.append(profile)
+    if generic is None:
+        raise RuntimeError("pipeline/sites/generic.toml is missing")
+    return generic, tuple(sites)
+
+
+def detect_site(text: str) -> SiteProfile | None:
+    """The site whose markers occur most often in the page; None when no marker occurs."""
+    _, sites = load_profiles()
+    best, best_hits = None, 0
+    for site in sites:
+        hits = sum(text.count(marker) for marker in site.detect)
+        if hits > best_hits:
+            best, best_hits = site, hits
+    return best

@@ -1,0 +1,113 @@
+"""Read step: raw bytes → decoded text (txt, html) with its encoding.
+
+Nothing here knows about sites or questions; it only turns bytes into text, or rejects them.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
+
+from .errors import Rejected
+
+BINARY_MAGIC = {
+    b"\x89PNG": "PNG image",
+    b"GIF8": "GIF image",
+    b"\xff\xd8\xff": "JPEG image",
+    b"%PDF": "PDF document",
+    b"PK\x03\x04": "ZIP archive",
+    b"\x1f\x8b": "gzip archive",
+    b"\xd0\xcf\x11\xe0": "OLE2 (legacy .doc/.xls) file",
+    b"Rar!": "RAR archive",
+    b"7z\xbc\xaf": "7z archive",
+}
+_HTML_SNIFF = re.compile(rb"<\s*(?:!doctype\s+html|html|body|head|div|p|table)\b", re.I)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.I)
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+    format: str  # "txt" | "html" | "docx"
+
+
+def sniff_format(name: str, raw: bytes) -> str:
+    lower = name.lower()
+    if lower.endswith(".docx"):
+        return "docx"
+    if lower.endswith((".html", ".htm", ".shtml", ".shtm")):
+        return "html"
+    if _HTML_SNIFF.search(raw[:2048]):
+        return "html"
+    return "txt"
+
+
+def check_binary(raw: bytes) -> None:
+    for magic, kind in BINARY_MAGIC.items():
+        if raw.startswith(magic):
+            raise Rejected("binary", f"binary content ({kind}), not a text page")
+    head = raw[:8192]
+    if head.count(b"\x00") > len(head) // 100 and not _looks_utf16(head):
+        raise Rejected("binary", "binary content (NUL bytes), not a text page")
+
+
+def _looks_utf16(head: bytes) -> bool:
+    return head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+
+
+def decode(raw: bytes) -> tuple[str, str]:
+    """Bytes → (text, encoding). UTF-8 first (it is strict, so a pass is reliable), then detection."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if _looks_utf16(raw):
+        return raw.decode("utf-16"), "utf-16"
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    declared = _META_CHARSET.search(raw[:4096])
+    if declared:
+        enc = _canonical(declared.group(1).decode("ascii", "ignore"))
+        try:
+            return raw.decode(enc), enc
+        except (LookupError, UnicodeDecodeError):
+            pass
+    best = from_bytes(raw[:200_000], cp_isolation=["gb18030", "big5", "utf_8", "utf_16", "shift_jis", "euc_kr", "cp1252"]).best()
+    if best is None:
+        raise Rejected("undecodable", "no text encoding fits these bytes")
+    enc = _canonical(best.encoding)
+    text = raw.decode(enc, errors="replace")
+    if text.count("\ufffd") > max(8, len(text) // 50):
+        raise Rejected("undecodable", f"bytes do not decode cleanly as {enc}")
+    return text, enc
+
+
+def _canonical(encoding: str) -> str:
+    """GBK and GB2312 pages routinely use GB18030-only characters; GB18030 is their superset."""
+    name = encoding.lower().replace("-", "_")
+    if name in {"gbk", "gb2312", "gb_2312", "cp936", "gb18030"}:
+        return "gb18030"
+    return name
+
+
+def read_bytes(name: str, raw: bytes) -> Decoded:
+    if not raw.strip():
+        raise Rejected("empty", "the file is empty or holds only white space")
+    fmt = sniff_format(name, raw)
+    if fmt == "docx":
+        from .read_docx import docx_text  # imported lazily: python-docx is only needed for .docx
+
+        return Decoded(docx_text(raw), "docx", "docx")
+    check_binary(raw)
+    text, encoding = decode(raw)
+    if fmt == "html":
+        from .read_html import html_text
+
+        text = html_text(text)
+    if not text.strip():
+        raise Rejected("no_text", "the page holds no text")
+    return Decoded(text, encoding, fmt)

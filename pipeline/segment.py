@@ -1,0 +1,49 @@
+"""Segment step: split run-on lines at inline headings, field labels and question labels.
+
+Crawled text layers often lose line breaks ("…D 平行投影2、平行于正投影面…"). Headings and field
+labels are split hard; question labels are split *soft*: the parser rejoins a soft piece whose
+number does not continue the sequence, so a stray "3、" in a sentence costs nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import labels
+from .page import Line, Page
+
+RUN_ON_MIN = 150  # shorter lines are never split at question labels
+INLINE_HEADING = re.compile(
+    r"(?<=[\s。.?!)）:])(?=[一二三四五六七八九十]{1,2}\s*[、.]\s*[^\s,。]{1,12}?题)"
+    r"|(?=[一二三四五六七八九十]{1,2}\s*[、.]\s*[\u4e00-\u9fff]{1,10}题\s*[:(（])"
+)
+INLINE_QUESTION = re.compile(
+    r"(?<![\dA-Za-z.,/:-])(?=\d{1,3}\s*(?:、(?!\d)|\.(?![\d]))\s*\S)"
+    r"|(?<=[\s。?!)）;])(?=\d{1,3}[\u4e00-\u9fff(（《“])"
+)
+
+
+def _cut(text: str, pattern: re.Pattern[str]) -> list[str]:
+    starts = sorted({m.start() for m in pattern.finditer(text) if m.start() > 0})
+    if not starts:
+        return [text]
+    bounds = [0, *starts, len(text)]
+    return [text[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b].strip()]
+
+
+def split_line(line: Line) -> list[Line]:
+    out: list[Line] = []
+    for i, piece in enumerate(_cut(line.text, INLINE_HEADING)):
+        hard = Line(piece, gap=line.gap if i == 0 else False)
+        for j, field_piece in enumerate(_cut(piece, labels.INLINE_FIELD)):
+            base = Line(field_piece, gap=hard.gap if j == 0 else False)
+            if len(line.text) < RUN_ON_MIN:
+                out.append(base)
+                continue
+            for k, q_piece in enumerate(_cut(field_piece, INLINE_QUESTION)):
+                out.append(base if k == 0 and q_piece == field_piece else Line(q_piece, gap=base.gap and k == 0, soft=k > 0))
+    return out
+
+
+def segment(page: Page) -> None:
+    page.lines = [piece for line in page.lines for piece in split_line(line)]

@@ -1,0 +1,155 @@
+"""The per-page steps, in order, and the small frame that runs them.
+
+Each step is a short function `step(page, ctx)` that does one job and may raise `Rejected`.
+`PageRunner` owns the loop: it times every step, counts what it removed and rejected, and turns
+any unexpected exception into a rejection so that one bad page never stops a batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from . import boilerplate, dedupe, segment, title, validate
+from .assemble import build_set, set_id_for
+from .errors import Rejected
+from .normalise import normalise_text
+from .page import Page
+from .parse import parse_lines
+from .read import read_bytes
+from .profiles import detect_site, load_profiles
+
+
+@dataclass
+class Context:
+    templates: boilerplate.Templates | None = None
+
+
+Step = Callable[[Page, Context], None]
+
+
+def read_step(page: Page, ctx: Context) -> None:
+    decoded = read_bytes(page.path, page.raw)
+    page.text, page.encoding, page.format = decoded.text, decoded.encoding, decoded.format
+
+
+def normalise_step(page: Page, ctx: Context) -> None:
+    page.text = normalise_text(page.text)
+    if not page.text.strip():
+        raise Rejected("no_text", "nothing is left after removing control characters")
+
+
+def site_step(page: Page, ctx: Context) -> None:
+    page.site = detect_site(page.text[:20_000])
+    generic, _ = load_profiles()
+    markers = generic.truncation_markers + (page.site.truncation_markers if page.site else ())
+    page.truncated_marker = any(p.search(page.text) for p in markers)
+
+
+def lines_step(page: Page, ctx: Context) -> None:
+    page.lines = boilerplate.to_lines(page.text)
+    boilerplate.join_page_chunks(page)
+
+
+def boilerplate_step(page: Page, ctx: Context) -> None:
+    boilerplate.strip_boilerplate(page, ctx.templates)
+    if not page.lines:
+        raise Rejected("no_content", "only site chrome, no document text")
+
+
+def title_step(page: Page, ctx: Context) -> None:
+    title.find_title(page)
+
+
+def dedupe_step(page: Page, ctx: Context) -> None:
+    dedupe.drop_second_copy(page)
+
+
+def segment_step(page: Page, ctx: Context) -> None:
+    segment.segment(page)
+
+
+def parse_step(page: Page, ctx: Context) -> None:
+    result = parse_lines(page.lines)
+    qset = build_set(page, result, set_id_for(page.text))
+    if not qset.questions():
+        raise Rejected("no_questions", "no questions found on the page")
+    for q in result.unmatched_answers:
+        page.warn("answer_unmatched", f"an answer in the answer part matches no question ({q})")
+    page.qset = qset.model_copy(update={"warnings": list(page.warnings)})
+
+
+def validate_step(page: Page, ctx: Context) -> None:
+    assert page.qset is not None
+    page.qset = validate.validate(page, page.qset)
+
+
+STEPS: list[tuple[str, Step]] = [
+    ("read", read_step),
+    ("normalise", normalise_step),
+    ("site", site_step),
+    ("lines", lines_step),
+    ("boilerplate", boilerplate_step),
+    ("title", title_step),
+    ("dedupe", dedupe_step),
+    ("segment", segment_step),
+    ("parse", parse_step),
+    ("validate", validate_step),
+]
+PRE_STEPS = STEPS[:4]  # what corpus-level template learning needs: lines, before chrome removal
+
+
+@dataclass
+class StepStats:
+    seconds: Counter[str] = field(default_factory=Counter)
+    pages: Counter[str] = field(default_factory=Counter)
+    rejected: Counter[str] = field(default_factory=Counter)
+    removed: Counter[str] = field(default_factory=Counter)
+    warnings: Counter[str] = field(default_factory=Counter)
+
+    def merge(self, other: StepStats) -> None:
+        for name in ("seconds", "pages", "rejected", "removed", "warnings"):
+            getattr(self, name).update(getattr(other, name))
+
+    def as_dict(self) -> dict:
+        return {
+            "seconds_per_step": {k: round(v, 4) for k, v in self.seconds.items()},
+            "pages_per_step": dict(self.pages),
+            "rejected": dict(self.rejected),
+            "removed_lines_by_rule": dict(sorted(self.removed.items())),
+            "warnings_by_kind": dict(sorted(self.warnings.items())),
+        }
+
+
+class PageRunner:
+    def __init__(self, steps: list[tuple[str, Step]] | None = None, ctx: Context | None = None) -> None:
+        self.steps = steps or STEPS
+        self.ctx = ctx or Context()
+        self.stats = StepStats()
+
+    def run(self, page: Page) -> Page:
+        """Run every step; on rejection the page comes back with `qset` None and the reason raised."""
+        for name, step in self.steps:
+            start = time.perf_counter()
+            try:
+                step(page, self.ctx)
+            except Rejected as rejected:
+                self.stats.rejected[rejected.code] += 1
+                raise
+            except Exception as exc:  # a bug must cost one page, not the batch
+                self.stats.rejected["internal_error"] += 1
+                raise Rejected("internal_error", f"{name} step failed: {type(exc).__name__}: {exc}") from exc
+            finally:
+                self.stats.seconds[name] += time.perf_counter() - start
+                self.stats.pages[name] += 1
+        self.stats.removed.update(page.removal_counts())
+        if page.qset:
+            self.stats.warnings.update(w.split(":", 1)[0] for w in page.qset.warnings)
+        return page
+
+
+def new_page(path: str, raw: bytes) -> Page:
+    return Page(path=path, raw=raw, sha256=hashlib.sha256(raw).hexdigest())

@@ -1,0 +1,70 @@
+"""Validate step: check declared counts and totals, find cut previews, say what is missing."""
+
+from __future__ import annotations
+
+from . import labels
+from .models import QuestionSet
+from .page import Page
+
+
+def _label(heading: str | None) -> str:
+    return heading[:24] if heading else "(no heading)"
+
+
+def check_sections(qset: QuestionSet) -> list[str]:
+    found: list[str] = []
+    for s in qset.sections:
+        n = len(s.questions)
+        if s.count_declared is not None and s.count_declared != n:
+            found.append(f"count_mismatch: {_label(s.heading)} declares {s.count_declared} questions, found {n}")
+        if s.score_each is not None and s.count_declared and s.score_total is not None:
+            expected = s.score_each * s.count_declared
+            if abs(expected - s.score_total) > 1e-9:
+                found.append(f"total_mismatch: {_label(s.heading)} declares {s.count_declared} × {s.score_each} "
+                             f"= {expected:g}, but a total of {s.score_total:g}")
+        scores = [q.score for q in s.questions if q.score is not None]
+        if s.score_total is not None and len(scores) == n and s.count_declared in (None, n) and n:
+            if abs(sum(scores) - s.score_total) > 1e-9:
+                found.append(f"score_sum_mismatch: {_label(s.heading)} question scores add up to {sum(scores):g}, "
+                             f"not the declared {s.score_total:g}")
+        numbers = [int(q.number) for q in s.questions if q.number and q.number.isdigit()]
+        for a, b in zip(numbers, numbers[1:], strict=False):
+            if b != a + 1:
+                found.append(f"numbering_gap: {_label(s.heading)} goes from {a} to {b}")
+    return found
+
+
+def check_answers(qset: QuestionSet) -> list[str]:
+    questions = qset.questions()
+    answered = [q for q in questions if q.answer]
+    missing = [q for q in questions if not q.answer]
+    if answered and missing:
+        numbers = ", ".join(q.number or q.label or "?" for q in missing[:8])
+        return [f"missing_answer: {len(missing)} of {len(questions)} questions have no answer ({numbers})"]
+    return []
+
+
+def is_truncated(page: Page, qset: QuestionSet) -> bool:
+    if page.truncated_marker:
+        return True
+    last = page.lines[-1].text if page.lines else ""
+    if last and not labels.ends_sentence(last) and not _complete_tail(last, qset):
+        return True
+    final = qset.sections[-1] if qset.sections else None
+    return bool(final and final.count_declared and len(final.questions) < final.count_declared)
+
+
+def _complete_tail(last: str, qset: QuestionSet) -> bool:
+    """A last line without a full stop is still complete when it is an option, a key or a code line."""
+    if labels.leading_option(last) or labels.JUDGEMENT.match(last):
+        questions = qset.questions()
+        return bool(questions) and all(s.count_declared in (None, len(s.questions)) for s in qset.sections)
+    return last.endswith(("}", ";", ">"))
+
+
+def validate(page: Page, qset: QuestionSet) -> QuestionSet:
+    warnings = list(qset.warnings) + check_sections(qset) + check_answers(qset)
+    truncated = is_truncated(page, qset)
+    if truncated:
+        warnings.append("truncated: the page stops mid-document (a cut preview)")
+    return qset.model_copy(update={"warnings": warnings, "truncated": truncated})
