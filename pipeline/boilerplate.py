@@ -161,11 +161,10 @@ def _line_rule(page: Page, index: int, text: str, profiles: list[SiteProfile], l
             return f"{prof.name}_line"
     if index in notices:
         return "notice_block"
-    if index < 15:
-        m = FILENAME_TITLE.match(core)
-        if m and not labels.question_label(core):
-            page.title_hint = page.title_hint or m.group(1).strip()
-            return "filename_title"
+    m = FILENAME_TITLE.match(core)
+    if m and not labels.question_label(core) and (index < 30 or m.group(1).strip() == page.title_hint):
+        page.title_hint = page.title_hint or m.group(1).strip()
+        return "filename_title"
     if LOST_GLYPHS.match(text):
         return "lost_glyphs"
     if NO_TEXT.match(text):

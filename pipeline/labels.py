@@ -49,7 +49,7 @@ QUESTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("paren", re.compile(r"^([(（])\s*(\d{1,3})\s*[)）]\s*")),
     ("circled", re.compile(rf"^([{CIRCLED}])\s*")),
     ("rparen", re.compile(r"^()(\d{1,3})\s*[)）]\s*")),
-    ("arabic", re.compile(r"^()(\d{1,3})\s*(?:[.、](?!\d)|\.(?=\d{1,3}[\u4e00-\u9fff]))\s*")),
+    ("arabic", re.compile(r"^()(\d{1,3})\s*(?:、|\.(?!\d)|\.(?=\d{1,3}[\u4e00-\u9fff]))\s*")),
 ]
 # Run-on text glues the number straight to the stem ("1以下生物结构…"): only used for soft splits.
 WEAK_ARABIC = re.compile(r"^()(\d{1,3})(?=[\u4e00-\u9fff(（《“])")
@@ -122,8 +122,10 @@ def field_label(text: str) -> tuple[str, str] | None:
 
 # --- options ---------------------------------------------------------------------------------
 OPTION_LETTERS = "ABCDEFGH"
-STRONG_OPTION = re.compile(r"(?:^|(?<=[\s。;)）]))[(（]?([A-H])\s*[)）.、:](?![A-Za-z0-9])")
-WEAK_OPTION = re.compile(r"(?:^|(?<=\s))([A-H])(?=[\u4e00-\u9fff]|\s+\S|[A-Z]|\s*$)")
+STRONG_OPTION = re.compile(r"(?:^|(?<=[\s。;)）]))[(（]?([A-H])\s*[)）.、:]")
+WEAK_OPTION = re.compile(r"(?:^|(?<=[\s。;)）]))([A-H])(?=[\u4e00-\u9fff]|\s+\S|[A-Z]|\s*$)")
+# After A and B, a later letter may follow a CJK character straight on: "…钢筋砖过梁C 木过梁".
+LATE_OPTION = re.compile(r"(?<![A-Za-z0-9])([C-H])(?=\s+[\u4e00-\u9fff]|\s*$)")
 
 
 def split_options(text: str, start: str = "A") -> tuple[str, list[tuple[str, str]]] | None:
@@ -148,7 +150,11 @@ def _option_run(text: str, pattern: re.Pattern[str], start: str = "A") -> list[t
     found: list[tuple[str, int, int]] = []
     pos = 0
     for letter in OPTION_LETTERS[OPTION_LETTERS.index(start):]:
-        m = next((m for m in pattern.finditer(text, pos) if m.group(1) == letter), None)
+        hits = [m for m in pattern.finditer(text, pos) if m.group(1) == letter]
+        # Prefer a label followed by text over one glued to capitals ("ADP", "DNA").
+        m = next((m for m in hits if not text[m.end():m.end() + 1].isupper()), hits[0] if hits else None)
+        if m is None and pattern is WEAK_OPTION and len(found) >= 2:
+            m = next((m for m in LATE_OPTION.finditer(text, pos) if m.group(1) == letter), None)
         if m is None:
             break
         found.append((letter, m.start(), m.end()))
@@ -158,7 +164,7 @@ def _option_run(text: str, pattern: re.Pattern[str], start: str = "A") -> list[t
 
 def leading_option(text: str) -> tuple[str, str] | None:
     """A line that starts with an option label: (letter, rest)."""
-    m = re.match(r"^[(（]?([A-H])\s*[)）.、:](?![A-Za-z0-9])\s*", text)
+    m = re.match(r"^[(（]?([A-H])\s*[)）.、:]\s*", text)
     if m:
         return m.group(1), text[m.end():]
     return None

@@ -266,7 +266,7 @@ class Parser:
                 return
             judgement = labels.JUDGEMENT.match(text)
             if judgement and q.stem:
-                q.answer, q.answer_source, q.field = [judgement.group(1)], "inline", "answer"
+                q.answer, q.answer_source, q.field = [judgement.group(1)], "unlabelled", "answer"
                 return
         if q.field == "stem":
             self._stem_line(q, line)

@@ -93,9 +93,9 @@ STEPS: list[tuple[str, Step]] = [
     ("site", site_step),
     ("lines", lines_step),
     ("boilerplate", boilerplate_step),
+    ("segment", segment_step),
     ("title", title_step),
     ("dedupe", dedupe_step),
-    ("segment", segment_step),
     ("parse", parse_step),
     ("validate", validate_step),
 ]
