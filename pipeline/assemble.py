@@ -75,7 +75,7 @@ def _cap_last_answer(questions: list[QDraft]) -> None:
     if len(answered) < 3 or answered[-1] is not questions[-1]:
         return
     last, others = answered[-1], answered[:-1]
-    if all(len(q.answer or []) == 1 for q in others) and len(last.answer or []) > 1 and not last.analysis:
+    if all(len(q.answer or []) == 1 for q in others) and len(last.answer or []) > 1:
         assert last.answer is not None
         last.after = last.answer[1:] + last.after
         last.answer = last.answer[:1]
@@ -179,6 +179,7 @@ def build_set(page: Page, result: ParseResult, set_id: str) -> QuestionSet:
             sections.append(Section(heading=s.heading, ordinal=s.ordinal, name=s.name, score_each=s.score_each,
                                     count_declared=s.count_declared, score_total=s.score_total, intro=s.intro,
                                     questions=records))
+    content += [ContentBlock(after_question=None, text=t) for t in result.orphans]
     return QuestionSet(
         id=set_id,
         title=page.title,

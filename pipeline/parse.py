@@ -68,6 +68,8 @@ class ParseResult:
     content_before: list[str]
     answer_part: bool
     unmatched_answers: list[str]
+    dropped: list[str]  # answer-part structure already represented elsewhere (markers, repeated stems)
+    orphans: list[str]  # answer-part text that matches no question: kept as content, never a question
 
 
 # --- headings ---------------------------------------------------------------------------------
@@ -130,6 +132,8 @@ class Parser:
         self.key_section: SDraft | None = None
         self.key_q: QDraft | None = None
         self.unmatched: list[str] = []
+        self.dropped: list[str] = []
+        self.orphans: list[str] = []
 
     @property
     def section(self) -> SDraft:
@@ -145,10 +149,11 @@ class Parser:
             elif self._starts_answer_part(i):
                 self.answer_part = True
                 self.q = None
+                self.dropped.append(line.text)
             else:
                 self.body_line(line)
         sections = [s for s in self.sections if s.questions or s.heading or s.intro]
-        return ParseResult(sections, self.content_before, self.answer_part, self.unmatched)
+        return ParseResult(sections, self.content_before, self.answer_part, self.unmatched, self.dropped, self.orphans)
 
     # body ------------------------------------------------------------------------------------
     def body_line(self, line: Line) -> None:
@@ -327,6 +332,7 @@ class Parser:
         if heading and len(text) <= 60 and not labels.question_label(text):
             self.key_section = self._match_section(heading.group(1), heading.group(2))
             self.key_q = None
+            self.dropped.append(text)
             return
         label = labels.question_label(text)
         found = labels.field_label(text)
@@ -334,11 +340,15 @@ class Parser:
             self.key_q = self._match_question(label.number, label.rest)
             if self.key_q is None:
                 self.unmatched.append(text[:40])
+                self.orphans.append(text)
             elif label.rest and not _similar(label.rest, self.key_q.stem_text()):
                 self._set_key_answer(self.key_q, [label.rest])
+            else:
+                self.dropped.append(text)
             return
         q = self.key_q
         if q is None:
+            self.orphans.append(text)
             return
         if found:
             name, rest = found
@@ -361,6 +371,7 @@ class Parser:
         q = self._match_question(number, "")
         if q is None:
             self.unmatched.append(f"{number}.{value}")
+            self.orphans.append(f"{number}. {value}")
         else:
             self._set_key_answer(q, [value])
             q.field = "done"

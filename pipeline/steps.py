@@ -77,6 +77,8 @@ def parse_step(page: Page, ctx: Context) -> None:
     qset = build_set(page, result, set_id_for(page.text))
     if not qset.questions():
         raise Rejected("no_questions", "no questions found on the page")
+    for text in result.dropped:
+        page.remove("answer_part_structure", text)
     for q in result.unmatched_answers:
         page.warn("answer_unmatched", f"an answer in the answer part matches no question ({q})")
     page.qset = qset.model_copy(update={"warnings": list(page.warnings)})

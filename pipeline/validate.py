@@ -37,9 +37,9 @@ def check_sections(qset: QuestionSet) -> list[str]:
 def check_answers(qset: QuestionSet) -> list[str]:
     questions = qset.questions()
     answered = [q for q in questions if q.answer]
-    missing = [q for q in questions if not q.answer]
+    missing = [(s.ordinal, q) for s in qset.sections for q in s.questions if not q.answer]
     if answered and missing:
-        numbers = ", ".join(q.number or q.label or "?" for q in missing[:8])
+        numbers = ", ".join("-".join(x for x in (o, q.number or q.label) if x) or "?" for o, q in missing[:8])
         return [f"missing_answer: {len(missing)} of {len(questions)} questions have no answer ({numbers})"]
     return []
 

@@ -1,0 +1,148 @@
+"""Prefect flow over the core: discover → learn chrome templates → clean+parse batches → finish.
+
+    python -m flows.ingest RAW_DIR --out CLEAN_DIR [--batch-size N] [--task-runner thread|dask]
+                                                   [--dask-address tcp://host:8786]
+
+Writes exactly what `python -m pipeline ingest` writes. With no PREFECT_API_URL set, Prefect runs
+an embedded (temporary) server whose state lives in PREFECT_HOME (default: ./.prefect here).
+One task runs a whole batch of pages: Prefect's per-task cost is milliseconds, a page's parse is less.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+# Defaults for a fresh machine, set before Prefect is imported (an explicit environment wins).
+os.environ.setdefault("PREFECT_HOME", str(Path.cwd() / ".prefect"))
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
+os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE", "200")
+os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_READ_BATCH_SIZE", "200")
+os.environ.setdefault("PREFECT_SERVER_SERVICES_EVENT_PERSISTER_BATCH_SIZE", "200")
+
+from prefect import flow, get_run_logger, task  # noqa: E402
+from prefect.artifacts import create_markdown_artifact  # noqa: E402
+from prefect.cache_policies import NO_CACHE  # noqa: E402
+from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
+
+from pipeline import ingest as core  # noqa: E402
+from pipeline.boilerplate import Templates  # noqa: E402
+from pipeline.models import ManifestEntry  # noqa: E402
+from pipeline.steps import StepStats  # noqa: E402
+
+DEFAULT_BATCH_SIZE = 200
+
+
+@task(retries=3, retry_delay_seconds=[1, 4, 16], cache_policy=NO_CACHE)
+def discover_pages(raw_dir: str) -> list[core.RawFile]:
+    return core.discover(Path(raw_dir))
+
+
+@task(cache_policy=NO_CACHE)
+def learn_templates(files: list[core.RawFile], max_bytes: int) -> Templates:
+    return core.learn(files, max_bytes)
+
+
+@task(retries=2, retry_delay_seconds=[2, 8], cache_policy=NO_CACHE)
+def clean_parse_publish(files: list[core.RawFile], out: str, templates: Templates,
+                        old: dict[str, ManifestEntry], max_bytes: int) -> tuple[list[ManifestEntry], StepStats]:
+    """One batch: every page is read, cleaned, parsed and published; a bad page is rejected, not raised."""
+    entries, stats = core.process_batch(files, Path(out), templates, old, max_bytes)
+    logger = get_run_logger()
+    done = {s: sum(1 for e in entries if e.status == s) for s in ("published", "unchanged", "rejected")}
+    logger.info("batch of %d pages: %s", len(files), done)
+    return entries, stats
+
+
+@task(retries=2, retry_delay_seconds=[1, 4], cache_policy=NO_CACHE)
+def finish_run(out: str, entries: list[ManifestEntry], old: dict[str, ManifestEntry], started: float,
+               stats: StepStats, started_at: str) -> core.RunReport:
+    return core.finish(Path(out), entries, old, started, stats, started_at)
+
+
+def summary_markdown(report: core.RunReport) -> str:
+    rows = [
+        "| pages | published | unchanged | rejected | questions | seconds |",
+        "|---|---|---|---|---|---|",
+        f"| {report.pages} | {report.published} | {report.unchanged} | {report.rejected} | {report.questions} "
+        f"| {report.seconds} |",
+        "",
+        "**Rejected by reason:** " + (", ".join(f"{k}: {v}" for k, v in report.rejected_reasons.items()) or "none"),
+        "",
+        "**Warnings by kind:** " + (", ".join(f"{k}: {v}" for k, v in report.stats["warnings_by_kind"].items())
+                                   or "none"),
+        "",
+        "| stage | seconds |",
+        "|---|---|",
+        *(f"| {k} | {v} |" for k, v in report.stats["seconds_per_step"].items()),
+    ]
+    if report.removed_pages:
+        rows += ["", "**Pages gone from raw since the last run:** " + ", ".join(report.removed_pages)]
+    return "\n".join(rows)
+
+
+@flow(name="ingest", log_prints=True)
+def ingest_flow(raw_dir: str = "raw", out: str = "clean", batch_size: int = DEFAULT_BATCH_SIZE,
+                max_bytes: int = core.MAX_BYTES) -> dict:
+    logger = get_run_logger()
+    started, started_at = time.perf_counter(), datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    Path(out).mkdir(parents=True, exist_ok=True)
+    files = discover_pages(raw_dir)
+    old = core.previous_entries(Path(out))
+    templates = learn_templates(files, max_bytes)
+    batches = [files[i:i + batch_size] for i in range(0, len(files), batch_size)]
+    logger.info("%d pages in %d batches of up to %d", len(files), len(batches), batch_size)
+    futures = [clean_parse_publish.submit(batch, out, templates, old, max_bytes) for batch in batches]
+    entries: list[ManifestEntry] = []
+    stats = StepStats()
+    for future in futures:
+        batch_entries, batch_stats = future.result()
+        entries += batch_entries
+        stats.merge(batch_stats)
+    report = finish_run(out, entries, old, started, stats, started_at)
+    create_markdown_artifact(key="ingest-summary", markdown=summary_markdown(report),
+                             description=f"ingest of {raw_dir} into {out}")
+    logger.info("%s", core.summary_line(report))
+    return report.as_dict()
+
+
+def task_runner(kind: str, dask_address: str | None):
+    if kind == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        return DaskTaskRunner(cluster_kwargs={"n_workers": 2, "threads_per_worker": 1, "processes": True})
+    return ThreadPoolTaskRunner(max_workers=2)
+
+
+def run(raw_dir: str, out: str, batch_size: int = DEFAULT_BATCH_SIZE, runner: str = "thread",
+        dask_address: str | None = None, max_bytes: int = core.MAX_BYTES) -> dict:
+    configured = ingest_flow.with_options(task_runner=task_runner(runner, dask_address))
+    return configured(raw_dir=raw_dir, out=out, batch_size=batch_size, max_bytes=max_bytes)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m flows.ingest", description=__doc__.splitlines()[0])
+    parser.add_argument("raw_dir")
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
+    parser.add_argument("--task-runner", choices=["thread", "dask"], default="thread")
+    parser.add_argument("--dask-address", default=None, help="an existing Dask scheduler, e.g. tcp://host:8786")
+    parser.add_argument("--max-bytes", type=int, default=core.MAX_BYTES)
+    args = parser.parse_args(argv)
+    if not Path(args.raw_dir).is_dir():
+        print(f"error: raw folder not found: {args.raw_dir}", file=sys.stderr)
+        return 2
+    report = run(args.raw_dir, args.out, args.batch_size, args.task_runner, args.dask_address, args.max_bytes)
+    print(core.summary_line(core.RunReport(**report)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
