@@ -158,7 +158,7 @@ def _line_rule(page: Page, index: int, text: str, profiles: list[SiteProfile], l
     core = _core(text)
     for prof in profiles:
         if any(p.match(text) or p.match(core) for p in prof.line):
-            return f"{prof.name}_line"
+            return "generic_line" if prof.name == "generic" else "site_line"
     if index in notices:
         return "notice_block"
     m = FILENAME_TITLE.match(core)
@@ -179,7 +179,7 @@ def _strip_inline(page: Page, text: str, profiles: list[SiteProfile]) -> str:
         for pattern in prof.inline:
             if pattern.search(text):
                 for m in pattern.finditer(text):
-                    page.remove(f"{prof.name}_inline", m.group(0))
+                    page.remove("generic_inline" if prof.name == "generic" else "site_inline", m.group(0))
                 text = pattern.sub("", text)
     return re.sub(r"\s{2,}", " ", text).strip()
 

@@ -8,6 +8,38 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# Traditional-script pages (Big5 sites) use the same vocabulary in other glyphs: every pattern
+# below is compiled with each simplified character also matching its traditional form.
+TRADITIONAL = dict(zip("题问单选择简论计识满参试详点评习么为请谈说释较举项确标读写综实务识术员业务关对错别处应该",
+                       "題問單選擇簡論計識滿參試詳點評習麼為請談說釋較舉項確標讀寫綜實務識術員業務關對錯別處應該", strict=True))
+
+
+def variants(pattern: str) -> str:
+    out: list[str] = []
+    in_class = escaped = False
+    for ch in pattern:
+        trad = TRADITIONAL.get(ch)
+        if escaped:
+            out.append(ch)
+            escaped = False
+            continue
+        if ch == "\\":
+            escaped = True
+        elif ch == "[" and not in_class:
+            in_class = True
+        elif ch == "]" and in_class:
+            in_class = False
+        if trad and trad != ch:
+            out.append(ch + trad if in_class else f"[{ch}{trad}]")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    return re.compile(variants(pattern), flags)
+
+
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
              "九": 9, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9}
 CN_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100}
@@ -41,18 +73,18 @@ class Label:
 
 _SCORE_HEAD = r"(?:\s*[(（]\s*(?:本(?:小)?题)?\s*(?:满分)?\s*\d+(?:\.\d+)?\s*分\s*[)）])?"
 QUESTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("timu", re.compile(rf"^(题目|试题|问题|例题|第)\s*({CN_NUM}+|\d{{1,3}})\s*(?:题|问)?\s*[:.、]?\s*")),
-    ("di", re.compile(rf"^(第)\s*({CN_NUM}+|\d{{1,3}})\s*[题问]\s*[:.、]?\s*")),
-    ("example", re.compile(r"^[【\[](例题|例|题目|试题|问题|真题|习题)\d*[】\]]\s*")),
-    ("q", re.compile(r"^(Q|问)\s*(\d{0,3})\s*[:.](?!\d)\s*")),
-    ("star", re.compile(r"^([☆★●◆■▲◇□○])\s*")),
-    ("paren", re.compile(r"^([(（])\s*(\d{1,3})\s*[)）]\s*")),
-    ("circled", re.compile(rf"^([{CIRCLED}])\s*")),
-    ("rparen", re.compile(r"^()(\d{1,3})\s*[)）]\s*")),
-    ("arabic", re.compile(r"^()(\d{1,3})\s*(?:、|\.(?!\d)|\.(?=\d{1,3}[\u4e00-\u9fff]))\s*")),
+    ("timu", rx(rf"^(题目|试题|问题|例题|第)\s*({CN_NUM}+|\d{{1,3}})\s*(?:题|问)?\s*[:.、]?\s*")),
+    ("di", rx(rf"^(第)\s*({CN_NUM}+|\d{{1,3}})\s*[题问]\s*[:.、]?\s*")),
+    ("example", rx(r"^[【\[](例题|例|题目|试题|问题|真题|习题)\d*[】\]]\s*")),
+    ("q", rx(r"^(Q|问)\s*(\d{0,3})\s*[:.](?!\d)\s*")),
+    ("star", rx(r"^([☆★●◆■▲◇□○])\s*")),
+    ("paren", rx(r"^([(（])\s*(\d{1,3})\s*[)）]\s*")),
+    ("circled", rx(rf"^([{CIRCLED}])\s*")),
+    ("rparen", rx(r"^()(\d{1,3})\s*[)）]\s*")),
+    ("arabic", rx(r"^()(\d{1,3})\s*(?:、|\.(?!\d)|\.(?=\d{1,3}[\u4e00-\u9fff]))\s*")),
 ]
 # Run-on text glues the number straight to the stem ("1以下生物结构…"): only used for soft splits.
-WEAK_ARABIC = re.compile(r"^()(\d{1,3})(?=[\u4e00-\u9fff(（《“])")
+WEAK_ARABIC = rx(r"^()(\d{1,3})(?=[\u4e00-\u9fff(（《“])")
 
 
 def question_label(text: str, allow_weak: bool = False) -> Label | None:
@@ -62,7 +94,7 @@ def question_label(text: str, allow_weak: bool = False) -> Label | None:
             continue
         if family == "timu" and m.group(1) == "第":
             # "第1页" and "第一部分" are not question labels: "第N" needs 题/问 right after it.
-            if not re.match(rf"^第\s*(?:{CN_NUM}+|\d{{1,3}})\s*[题问]", text):
+            if not rx(rf"^第\s*(?:{CN_NUM}+|\d{{1,3}})\s*[题问]").match(text):
                 continue
             family = "di"
         groups = m.groups()
@@ -80,13 +112,13 @@ def question_label(text: str, allow_weak: bool = False) -> Label | None:
 
 
 # --- section headings ------------------------------------------------------------------------
-HEADING = re.compile(rf"^(?:第\s*)?({CN_NUM}{{1,3}})\s*(?:[、.]|部分)\s*(.+)$")
-HEADING_WORDS = re.compile(r"题|问答|选择|填空|判断|简答|论述|分析|计算|案例|情景|材料|阅读|写作|作文|听力|综合|实务|知识|面试|技能|技巧|部分")
-DECLARATION = re.compile(r"[(（][^()（）]*(?:共|每|各|满分|计)[^()（）]*[)）]|(?:共|每小?题|各|满分)\s*\d")
-COUNT = re.compile(r"(?:共|包括|本大题共|计)\s*(\d+)\s*(?:小|道|个)?\s*(?:题|问)")
-EACH = re.compile(r"(?:每(?:小|道)?题|各(?:小)?题|每问|各)\s*(?:均)?\s*(\d+(?:\.\d+)?)\s*分")
-TOTAL = re.compile(r"(?:共|满分|总分|合计|计)\s*(\d+(?:\.\d+)?)\s*分")
-UNORDERED_HEADING = re.compile(r"^(.{2,30}?)\s*([(（][^()（）]*(?:共|每|满分)[^()（）]*[)）])\s*$")
+HEADING = rx(rf"^(?:第\s*)?({CN_NUM}{{1,3}})\s*(?:[、.]|部分)\s*(.+)$")
+HEADING_WORDS = rx(r"题|问答|选择|填空|判断|简答|论述|分析|计算|案例|情景|材料|阅读|写作|作文|听力|综合|实务|知识|面试|技能|技巧|部分")
+DECLARATION = rx(r"[(（][^()（）]*(?:共|每|各|满分|计)[^()（）]*[)）]|(?:共|每小?题|各|满分)\s*\d")
+COUNT = rx(r"(?:共|包括|本大题共|计)\s*(\d+)\s*(?:小|道|个)?\s*(?:题|问)")
+EACH = rx(r"(?:每(?:小|道)?题|各(?:小)?题|每问|各)\s*(?:均)?\s*(\d+(?:\.\d+)?)\s*分")
+TOTAL = rx(r"(?:共|满分|总分|合计|计)\s*(\d+(?:\.\d+)?)\s*分")
+UNORDERED_HEADING = rx(r"^(.{2,30}?)\s*([(（][^()（）]*(?:共|每|满分)[^()（）]*[)）])\s*$")
 
 
 def number_value(text: str) -> int | float:
@@ -96,17 +128,17 @@ def number_value(text: str) -> int | float:
 
 # --- fields ----------------------------------------------------------------------------------
 FIELD_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("answer", re.compile(r"^(?:[【\[](?:参考答案|正确答案|标准答案|答案|答)[】\]]|(?:参考答案|正确答案|标准答案|本题答案|答案|参考回答|示例答案|答案示例|回答示例|参考答|答)\s*[:]|(?:Answer|Ans)\s*[:])\s*", re.I)),
-    ("analysis", re.compile(r"^(?:[【\[](?:解析|分析|点评|详解|答案解析|试题解析|知识点|考点)[】\]]|(?:本题解析|答案解析|试题解析|解析|详解|点评)\s*[:])\s*")),
-    ("scoring", re.compile(r"^(?:[【\[](?:评分要点|评分标准)[】\]]|(?:评分要点|评分标准|评分细则|得分要点)\s*[:])\s*")),
-    ("requirements", re.compile(r"^(?:要求|问题|任务)\s*[:]\s*")),
+    ("answer", rx(r"^(?:[【\[](?:参考答案|正确答案|标准答案|答案|答)[】\]]|(?:参考答案|正确答案|标准答案|本题答案|答案|参考回答|示例答案|答案示例|回答示例|参考答|答)\s*[:]|(?:Answer|Ans)\s*[:])\s*", re.I)),
+    ("analysis", rx(r"^(?:[【\[](?:解析|分析|点评|详解|答案解析|试题解析|知识点|考点)[】\]]|(?:本题解析|答案解析|试题解析|解析|详解|点评)\s*[:])\s*")),
+    ("scoring", rx(r"^(?:[【\[](?:评分要点|评分标准)[】\]]|(?:评分要点|评分标准|评分细则|得分要点)\s*[:])\s*")),
+    ("requirements", rx(r"^(?:要求|问题|任务)\s*[:]\s*")),
 ]
-ANSWER_PART = re.compile(
+ANSWER_PART = rx(
     rf"^(?:{CN_NUM}{{1,3}}\s*[、.]\s*|第\s*{CN_NUM}+\s*部分\s*)?[【\[]?"
     r"(参考答案(?:及|与|和)?(?:解析|详解)?|答案(?:及|与|和)?(?:解析|详解)|答案解析|试题答案|标准答案|答案)"
     r"[】\]]?$"
 )
-INLINE_FIELD = re.compile(
+INLINE_FIELD = rx(
     r"(?<=[\s。.?!)）])(?=[【\[](?:答案|参考答案|正确答案|解析|知识点|点评|分析)[】\]])"
     r"|(?<=[\s。?!)）])(?=(?:正确答案|参考答案|答案|本题解析|解析)\s*:)"
 )
@@ -122,10 +154,10 @@ def field_label(text: str) -> tuple[str, str] | None:
 
 # --- options ---------------------------------------------------------------------------------
 OPTION_LETTERS = "ABCDEFGH"
-STRONG_OPTION = re.compile(r"(?:^|(?<=[\s。;)）]))[(（]?([A-H])\s*[)）.、:]")
-WEAK_OPTION = re.compile(r"(?:^|(?<=[\s。;)）]))([A-H])(?=[\u4e00-\u9fff]|\s+\S|[A-Z]|\s*$)")
+STRONG_OPTION = rx(r"(?:^|(?<=[\s。;)）]))[(（]?([A-H])\s*[)）.、:]")
+WEAK_OPTION = rx(r"(?:^|(?<=[\s。;)）]))([A-H])(?=[\u4e00-\u9fff]|\s+\S|[A-Z]|\s*$)")
 # After A and B, a later letter may follow a CJK character straight on: "…钢筋砖过梁C 木过梁".
-LATE_OPTION = re.compile(r"(?<![A-Za-z0-9])([C-H])(?=\s+[\u4e00-\u9fff]|\s*$)")
+LATE_OPTION = rx(r"(?<![A-Za-z0-9])([C-H])(?=\s+[\u4e00-\u9fff]|\s*$)")
 
 
 def split_options(text: str, start: str = "A") -> tuple[str, list[tuple[str, str]]] | None:
@@ -171,12 +203,12 @@ def leading_option(text: str) -> tuple[str, str] | None:
 
 
 # --- scores, answers in brackets, question-likeness --------------------------------------------
-SCORE_LABEL = re.compile(r"[(（]\s*(?:本(?:小)?题)?\s*(?:满分)?\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
-BRACKET_CHOICE = re.compile(r"[(（]\s*([A-H]{1,5})\s*[)）]")
-JUDGEMENT = re.compile(r"^[(（]?\s*([√×✓✗✔✘对错])\s*[)）]?$")
-INLINE_JUDGEMENT = re.compile(r"[(（]\s*([√×✓✗✔✘])\s*[)）]\s*$")
-BLANK = re.compile(r"_{2,}|[(（]\s*[)）]")
-QUESTION_WORDS = re.compile(
+SCORE_LABEL = rx(r"[(（]\s*(?:本(?:小)?题)?\s*(?:满分)?\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
+BRACKET_CHOICE = rx(r"[(（]\s*([A-H]{1,5})\s*[)）]")
+JUDGEMENT = rx(r"^[(（]?\s*([√×✓✗✔✘对错])\s*[)）]?$")
+INLINE_JUDGEMENT = rx(r"[(（]\s*([√×✓✗✔✘])\s*[)）]\s*$")
+BLANK = rx(r"_{2,}|[(（]\s*[)）]")
+QUESTION_WORDS = rx(
     r"[?]|吗|呢|什么|如何|怎么|怎样|为什么|为何|哪|是否|能否|请|谈谈|谈一谈|说说|描述|说明|解释|分析|简述|论述|阐述|"
     r"举例|举一个|比较|列举|试述|区别|异同|作用|原理|优缺点|多少|_{2,}|[(（]\s*[)）]|"
     r"\b(?:what|how|why|when|where|which|who|describe|tell|explain|give|do you|are you|can you)\b",

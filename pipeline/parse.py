@@ -32,6 +32,7 @@ class QDraft:
     score: int | float | None = None
     field: str = "stem"
     soft_started: bool = False
+    nested: int | None = None  # last number of a numbered list running inside this question
 
     @property
     def number(self) -> int | None:
@@ -73,6 +74,9 @@ class ParseResult:
 
 
 # --- headings ---------------------------------------------------------------------------------
+PART_NAME = labels.rx(r"^[^,。?!]{0,20}?(?:题|部分|题型|题目)\s*(?:[:(（]|$)")
+BARE_COUNT = labels.rx(r"[(（]\s*(\d+)\s*(?:小|道)?题\s*[)）]")  # "一、单选题(10题)"
+
 def parse_heading(text: str, inside_answer: bool, next_order: int | None) -> SDraft | None:
     m = labels.HEADING.match(text)
     ordinal, rest = (m.group(1), m.group(2)) if m else (None, text)
@@ -94,7 +98,7 @@ def parse_heading(text: str, inside_answer: bool, next_order: int | None) -> SDr
 
 
 def _names_a_part(rest: str) -> bool:
-    return bool(re.match(r"^[^,。?!]{0,20}?(?:题|部分|题型|题目)\s*(?:[:(（]|$)", rest)) and labels.HEADING_WORDS.search(rest) is not None
+    return bool(PART_NAME.match(rest)) and labels.HEADING_WORDS.search(rest) is not None
 
 
 def _split_heading(text: str) -> tuple[str, str]:
@@ -111,7 +115,7 @@ def _split_heading(text: str) -> tuple[str, str]:
 
 
 def _read_declaration(section: SDraft, text: str) -> None:
-    count = labels.COUNT.search(text) or re.search(r"[(（]\s*(\d+)\s*(?:小|道)?题\s*[)）]", text)
+    count = labels.COUNT.search(text) or BARE_COUNT.search(text)
     each = labels.EACH.search(text)
     total = labels.TOTAL.search(text)
     section.count_declared = int(count.group(1)) if count else None
@@ -167,6 +171,8 @@ class Parser:
         if label and self._accept(label, line):
             self._new_question(label, line)
             return
+        if label and label.number is not None and self.q is not None:
+            self.q.nested = label.number
         if line.soft and self.q is not None:
             self._rejoin(text)
             return
@@ -198,9 +204,12 @@ class Parser:
             previous = [x.number for x in self.all_questions() if x.number is not None and x.label and x.label.family == label.family]
             if label.number == 1 or (previous and label.number == previous[-1] + 1):
                 return True
-            return not line.soft and not self.all_questions() and labels.looks_like_question(label.rest)
+            strong = label.family in {"timu", "di"} or labels.looks_like_question(label.rest)
+            return not line.soft and not self.all_questions() and strong
         assert last is not None
         if label.number == last + 1:
+            if q is not None and q.nested is not None and label.number == q.nested + 1:
+                return False  # the list inside this question goes on
             return not (in_body and line.soft and q is not None and len("".join(q.answer or q.notes)) > 12)
         if line.soft or in_body or label.number <= last:
             return False

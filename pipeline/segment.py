@@ -13,7 +13,7 @@ from . import labels
 from .page import Line, Page
 
 RUN_ON_MIN = 150  # shorter lines are never split at question labels
-INLINE_HEADING = re.compile(
+INLINE_HEADING = labels.rx(
     r"(?<=[\s。.?!)）:])(?=[一二三四五六七八九十]{1,2}\s*[、.]\s*[^\s,。]{1,12}?题)"
     r"|(?=[一二三四五六七八九十]{1,2}\s*[、.]\s*[\u4e00-\u9fff]{1,10}题\s*[:(（])"
 )

@@ -155,3 +155,11 @@ class PageRunner:
 
 def new_page(path: str, raw: bytes) -> Page:
     return Page(path=path, raw=raw, sha256=hashlib.sha256(raw).hexdigest())
+
+
+def process_page(path: str, raw: bytes | str, templates: boilerplate.Templates | None = None) -> Page:
+    """One page through every step (no files written). Raises `Rejected` when it yields no set."""
+    data = raw.encode("utf-8") if isinstance(raw, str) else raw
+    page = new_page(path, data)
+    PageRunner(ctx=Context(templates=templates)).run(page)
+    return page

@@ -1,0 +1,55 @@
+"""Shared fixtures: the project's own sample pages (raw/) and a helper that runs an ingest."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipeline.ingest import ingest
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "raw"
+
+
+def run_ingest(raw_dir: Path, out: Path, **kwargs) -> dict:
+    report = ingest(raw_dir, out, **kwargs)
+    return report.as_dict()
+
+
+def load_manifest(out: Path) -> dict:
+    return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+
+
+def sets_by_name(out: Path) -> dict[str, dict]:
+    """Published sets keyed by the raw file name."""
+    found = {}
+    for path in (out / "json").glob("*.json"):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        found[Path(data["source"]["path"]).name] = data
+    return found
+
+
+def questions(qset: dict) -> list[dict]:
+    return [q for s in qset["sections"] for q in s["questions"]]
+
+
+@pytest.fixture(scope="session")
+def seed_run(tmp_path_factory) -> tuple[Path, dict[str, dict]]:
+    out = tmp_path_factory.mktemp("seed_out")
+    run_ingest(RAW, out)
+    return out, sets_by_name(out)
+
+
+def one_page(tmp_path: Path, name: str, content: bytes | str, **kwargs) -> tuple[dict, dict | None]:
+    """Ingest a single page; returns (its manifest entry, its question set or None)."""
+    raw = tmp_path / "raw"
+    raw.mkdir(exist_ok=True)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    (raw / name).write_bytes(data)
+    out = tmp_path / "out"
+    run_ingest(raw, out, **kwargs)
+    entry = next(e for e in load_manifest(out)["pages"] if e["path"] == name)
+    sets = sets_by_name(out)
+    return entry, sets.get(name)

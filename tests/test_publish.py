@@ -1,0 +1,139 @@
+"""Publishing: layout, idempotent reruns, changed and removed pages, schema and clean/ in sync."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+from conftest import RAW, ROOT, load_manifest, run_ingest
+
+from pipeline.models import QuestionSet
+from pipeline.schema import schema_text
+
+
+def snapshot(out):
+    return {p.relative_to(out).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
+            for p in sorted(out.rglob("*")) if p.is_file() and "runs" not in p.parts}
+
+
+def test_layout_and_contract_fields(seed_run):
+    out, sets = seed_run
+    assert (out / "manifest.json").is_file() and (out / "questions.jsonl").is_file()
+    for qset in sets.values():
+        for key in ("schema_version", "id", "title", "truncated", "source", "sections", "warnings"):
+            assert key in qset
+        assert set(qset["source"]) >= {"path", "sha256", "site"}
+        for section in qset["sections"]:
+            assert set(section) >= {"heading", "score_each", "count_declared", "score_total", "questions"}
+            for q in section["questions"]:
+                assert set(q) >= {"id", "number", "stem", "options", "answer", "analysis", "score"}
+        QuestionSet.model_validate(qset)
+    raw_text = (out / "json" / f"{next(iter(sets.values()))['id']}.json").read_text(encoding="utf-8")
+    assert "\\u" not in raw_text  # UTF-8, not ASCII-escaped
+
+
+def test_questions_jsonl_has_every_question_with_its_set(seed_run):
+    out, sets = seed_run
+    rows = [json.loads(line) for line in (out / "questions.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == sum(len(s["questions"]) for q in sets.values() for s in q["sections"])
+    ids = {q["id"] for q in sets.values()}
+    assert {r["set_id"] for r in rows} == ids
+
+
+def test_manifest_entries(seed_run):
+    out, sets = seed_run
+    manifest = load_manifest(out)
+    assert len(manifest["pages"]) == 5
+    for entry in manifest["pages"]:
+        assert entry["status"] == "published" and len(entry["sha256"]) == 64
+        assert (out / entry["output"]).is_file()
+
+
+def test_rerun_is_idempotent_and_incremental(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    out = tmp_path / "out"
+    first = run_ingest(raw, out)
+    assert first["published"] == 5
+    before = snapshot(out)
+    second = run_ingest(raw, out)
+    assert second["unchanged"] == 5 and second["published"] == 0
+    after = snapshot(out)
+    changed = [k for k in before if before[k] != after.get(k)]
+    assert changed == ["manifest.json"]  # only the statuses: published → unchanged
+    third = run_ingest(raw, out)
+    assert third["unchanged"] == 5
+    assert snapshot(out) == after  # nothing at all is rewritten now
+
+
+def test_changed_page_replaces_its_outputs_and_removed_page_is_reported(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    out = tmp_path / "out"
+    run_ingest(raw, out)
+    old = {e["path"]: e["set_id"] for e in load_manifest(out)["pages"]}
+    page = raw / "004_9b367ef1490fc05b.txt"
+    page.write_text(page.read_text(encoding="utf-8").replace("如何应对愤怒的客户", "如何安抚愤怒的客户"), encoding="utf-8")
+    (raw / "003_b30d6964a8366597.txt").unlink()
+    report = run_ingest(raw, out)
+    assert report["published"] == 1 and report["unchanged"] == 3
+    assert report["removed_pages"] == ["003_b30d6964a8366597.txt"]
+    new = {e["path"]: e["set_id"] for e in load_manifest(out)["pages"]}
+    assert new["004_9b367ef1490fc05b.txt"] != old["004_9b367ef1490fc05b.txt"]
+    names = {p.stem for p in (out / "json").glob("*.json")}
+    assert names == set(new.values())  # no stale set left behind
+    assert old["003_b30d6964a8366597.txt"] not in names
+
+
+def test_same_content_twice_is_one_set(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    text = (RAW / "000_582ef3be546073bd.txt").read_bytes()
+    (raw / "a.txt").write_bytes(text)
+    (raw / "b.txt").write_bytes(text)
+    out = tmp_path / "out"
+    run_ingest(raw, out)
+    entries = {e["path"]: e for e in load_manifest(out)["pages"]}
+    assert entries["a.txt"]["status"] == "published"
+    assert entries["b.txt"]["status"] == "rejected" and "duplicate" in entries["b.txt"]["reason"]
+
+
+def test_same_input_gives_byte_identical_output(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    run_ingest(RAW, a)
+    run_ingest(RAW, b)
+    assert {k: v[1] for k, v in snapshot(a).items()} == {k: v[1] for k, v in snapshot(b).items()}
+
+
+def test_schema_file_is_generated_from_the_models():
+    committed = (ROOT / "schemas" / "question_set.schema.json").read_text(encoding="utf-8")
+    assert committed == schema_text(), "run `make schema` (python -m pipeline schema)"
+
+
+def test_published_sets_validate_against_the_json_schema(seed_run):
+    import jsonschema
+
+    schema = json.loads((ROOT / "schemas" / "question_set.schema.json").read_text(encoding="utf-8"))
+    for qset in seed_run[1].values():
+        jsonschema.validate(qset, schema)
+
+
+def test_clean_folder_is_up_to_date(tmp_path):
+    """clean/ in the repo is exactly what ingesting raw/ gives now (statuses aside)."""
+    out = tmp_path / "clean"
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "ingest", "raw", "--out", str(out), "--quiet"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    fresh = {k: v[1] for k, v in snapshot(out).items() if k != "manifest.json"}
+    committed = {k: v[1] for k, v in snapshot(ROOT / "clean").items() if k != "manifest.json"}
+    assert fresh == committed, "clean/ is stale: run `make ingest`"
+
+    def statusless(path):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for e in data["pages"]:
+            e["status"] = "published" if e["status"] == "unchanged" else e["status"]
+        return data
+
+    assert statusless(out / "manifest.json") == statusless(ROOT / "clean" / "manifest.json")
