@@ -25,15 +25,15 @@ os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE", "2
 os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_READ_BATCH_SIZE", "200")
 os.environ.setdefault("PREFECT_SERVER_SERVICES_EVENT_PERSISTER_BATCH_SIZE", "200")
 
-from prefect import flow, get_run_logger, task  # noqa: E402
-from prefect.artifacts import create_markdown_artifact  # noqa: E402
-from prefect.cache_policies import NO_CACHE  # noqa: E402
-from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.task_runners import ThreadPoolTaskRunner
 
-from pipeline import ingest as core  # noqa: E402
-from pipeline.boilerplate import Templates  # noqa: E402
-from pipeline.models import ManifestEntry  # noqa: E402
-from pipeline.steps import StepStats  # noqa: E402
+from pipeline import ingest as core
+from pipeline.boilerplate import Templates
+from pipeline.models import ManifestEntry
+from pipeline.steps import StepStats
 
 DEFAULT_BATCH_SIZE = 200
 

@@ -64,6 +64,11 @@ def _keyword_hits(text: str, keywords: tuple[str, ...]) -> int:
     return sum(1 for k in keywords if k in text)
 
 
+def _asks(item: str) -> bool:
+    """A numbered line that asks something is a question, whatever chrome words it holds ("请" aside)."""
+    return labels.looks_like_question(item.split("、", 1)[1][:40].replace("请", ""))
+
+
 def _notice_lines(lines: list[Line], keywords: tuple[str, ...]) -> set[int]:
     """Indexes of numbered notice blocks: runs of 'N、' lines, most of them full of chrome words."""
     found: set[int] = set()
@@ -76,8 +81,7 @@ def _notice_lines(lines: list[Line], keywords: tuple[str, ...]) -> set[int]:
         while j < len(lines) and NOTICE_ITEM.match(_core(lines[j].text)):
             j += 1
         block = [_core(x.text) for x in lines[i:j]]
-        chrome = [_keyword_hits(t, keywords) >= 2 and not labels.looks_like_question(t.split("、", 1)[1][:40].replace("请", ""))
-                  for t in block]
+        chrome = [_keyword_hits(t, keywords) >= 2 and not _asks(t) for t in block]
         if len(block) >= 2 and sum(chrome) >= 0.6 * len(block):
             found.update(range(i, j))
         elif len(block) == 1 and chrome[0] and _keyword_hits(block[0], keywords) >= 3:
@@ -107,7 +111,8 @@ def is_structural(text: str) -> bool:
     )
 
 
-def learn_templates(pages: Iterable[tuple[str, Iterable[str]]], min_pages: int = 3, min_share: float = 0.5) -> Templates:
+def learn_templates(pages: Iterable[tuple[str, Iterable[str]]], min_pages: int = 3,
+                    min_share: float = 0.5) -> Templates:
     """`pages`: (site name, lines) per page. A line on ≥ min_pages and ≥ min_share of a site's pages is chrome."""
     counts: dict[str, Counter[str]] = defaultdict(Counter)
     totals: Counter[str] = Counter()
@@ -185,7 +190,7 @@ def _strip_inline(page: Page, text: str, profiles: list[SiteProfile]) -> str:
 
 
 def strip_title_suffix(title: str, site: SiteProfile | None) -> str:
-    generic, sites = load_profiles()
+    _, sites = load_profiles()
     for prof in ([site] if site else list(sites)):
         for pattern in prof.title_suffixes:
             title = pattern.sub("", title)

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 # Traditional-script pages (Big5 sites) use the same vocabulary in other glyphs: every pattern
 # below is compiled with each simplified character also matching its traditional form.
-TRADITIONAL = dict(zip("题问单选择简论计识满参试详点评习么为请谈说释较举项确标读写综实务识术员业务关对错别处应该",
-                       "題問單選擇簡論計識滿參試詳點評習麼為請談說釋較舉項確標讀寫綜實務識術員業務關對錯別處應該", strict=True))
+TRADITIONAL = dict(zip("题问单选择简论计识满参试详点评习么为请谈说释较举项确标读写综实务术员业关对错别处应该",
+                       "題問單選擇簡論計識滿參試詳點評習麼為請談說釋較舉項確標讀寫綜實務術員業關對錯別處應該",
+                       strict=True))
 
 
 def variants(pattern: str) -> str:
@@ -113,7 +114,9 @@ def question_label(text: str, allow_weak: bool = False) -> Label | None:
 
 # --- section headings ------------------------------------------------------------------------
 HEADING = rx(rf"^(?:第\s*)?({CN_NUM}{{1,3}})\s*(?:[、.]|部分)\s*(.+)$")
-HEADING_WORDS = rx(r"题|问答|选择|填空|判断|简答|论述|分析|计算|案例|情景|材料|阅读|写作|作文|听力|综合|实务|知识|面试|技能|技巧|部分")
+HEADING_WORDS = rx(
+    r"题|问答|选择|填空|判断|简答|论述|分析|计算|案例|情景|材料|阅读|写作|作文|听力|综合|实务|知识|面试|技能|技巧|部分"
+)
 DECLARATION = rx(r"[(（][^()（）]*(?:共|每|各|满分|计)[^()（）]*[)）]|(?:共|每小?题|各|满分)\s*\d")
 COUNT = rx(r"(?:共|包括|本大题共|计)\s*(\d+)\s*(?:小|道|个)?\s*(?:题|问)")
 EACH = rx(r"(?:每(?:小|道)?题|各(?:小)?题|每问|各)\s*(?:均)?\s*(\d+(?:\.\d+)?)\s*分")
@@ -128,8 +131,11 @@ def number_value(text: str) -> int | float:
 
 # --- fields ----------------------------------------------------------------------------------
 FIELD_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("answer", rx(r"^(?:[【\[](?:参考答案|正确答案|标准答案|答案|答)[】\]]|(?:参考答案|正确答案|标准答案|本题答案|答案|参考回答|示例答案|答案示例|回答示例|参考答|答)\s*[:]|(?:Answer|Ans)\s*[:])\s*", re.I)),
-    ("analysis", rx(r"^(?:[【\[](?:解析|分析|点评|详解|答案解析|试题解析|知识点|考点)[】\]]|(?:本题解析|答案解析|试题解析|解析|详解|点评)\s*[:])\s*")),
+    ("answer", rx(r"^(?:[【\[](?:参考答案|正确答案|标准答案|答案|答)[】\]]"
+                  r"|(?:参考答案|正确答案|标准答案|本题答案|答案|参考回答|示例答案|答案示例|回答示例|参考答|答)\s*[:]"
+                  r"|(?:Answer|Ans)\s*[:])\s*", re.I)),
+    ("analysis", rx(r"^(?:[【\[](?:解析|分析|点评|详解|答案解析|试题解析|知识点|考点)[】\]]"
+                    r"|(?:本题解析|答案解析|试题解析|解析|详解|点评)\s*[:])\s*")),
     ("scoring", rx(r"^(?:[【\[](?:评分要点|评分标准)[】\]]|(?:评分要点|评分标准|评分细则|得分要点)\s*[:])\s*")),
     ("requirements", rx(r"^(?:要求|问题|任务)\s*[:]\s*")),
 ]
@@ -171,7 +177,7 @@ def split_options(text: str, start: str = "A") -> tuple[str, list[tuple[str, str
         if len(found) >= (1 if start != "A" else minimum):
             head = text[: found[0][1]].rstrip()
             opts = []
-            for i, (letter, start, end) in enumerate(found):
+            for i, (letter, _, end) in enumerate(found):
                 stop = found[i + 1][1] if i + 1 < len(found) else len(text)
                 opts.append((letter, text[end:stop].strip()))
             return head, opts

@@ -42,6 +42,10 @@ class QDraft:
         return "\n".join(self.stem)
 
 
+def family(q: QDraft | None) -> str | None:
+    return q.label.family if q is not None and q.label is not None else None
+
+
 @dataclass
 class SDraft:
     heading: str | None = None
@@ -59,7 +63,7 @@ class SDraft:
         return labels.cn_to_int(self.ordinal) if self.ordinal else None
 
     def last_number(self) -> int | None:
-        numbered = [q.number for q in self.questions if q.number is not None and q.label and q.label.family == self.family]
+        numbered = [q.number for q in self.questions if q.number is not None and family(q) == self.family]
         return numbered[-1] if numbered else None
 
 
@@ -191,8 +195,8 @@ class Parser:
         in_body = q is not None and q.field in {"answer", "analysis", "scoring", "notes"}
         if label.number is None:
             if label.family == "star":
-                return sec.family == "star" or labels.looks_like_question(label.rest) or (q is not None and q.label is not None and q.label.family == "star")
-            return not (in_body and label.family == "q" and q is not None and q.label is not None and q.label.family != "q")
+                return "star" in (sec.family, family(q)) or labels.looks_like_question(label.rest)
+            return not (in_body and label.family == "q" and family(q) not in (None, "q"))
         last = sec.last_number()
         if sec.family is not None and label.family != sec.family:
             return False
@@ -201,7 +205,7 @@ class Parser:
                 return False  # a different numbering inside a question: its sub-items
             if in_body and q is not None:
                 return False  # a list inside an answer
-            previous = [x.number for x in self.all_questions() if x.number is not None and x.label and x.label.family == label.family]
+            previous = [x.number for x in self.all_questions() if x.number is not None and family(x) == label.family]
             if label.number == 1 or (previous and label.number == previous[-1] + 1):
                 return True
             strong = label.family in {"timu", "di"} or labels.looks_like_question(label.rest)
@@ -242,6 +246,8 @@ class Parser:
             target[-1] += text
         elif target is not None:
             target.append(text)
+        else:
+            q.after.append(text)
 
     def _question_line(self, q: QDraft, line: Line) -> None:
         text = line.text
@@ -370,8 +376,12 @@ class Parser:
             return
         if q.field in {"answer", "analysis", "scoring"}:
             self._field_list(q, q.field).append(text)
+        else:
+            self.orphans.append(text)
 
     def _set_key_answer(self, q: QDraft, lines: list[str]) -> None:
+        if q.answer_source == "answer_part" and q.answer:
+            lines = q.answer + lines  # more answer text for the same question: never overwrite
         q.answer = lines
         q.answer_source = "answer_part"
         q.field = "answer"

@@ -8,6 +8,7 @@ number does not continue the sequence, so a stray "3、" in a sentence costs not
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from . import labels
 from .page import Line, Page
@@ -28,7 +29,7 @@ def _cut(text: str, pattern: re.Pattern[str]) -> list[str]:
     if not starts:
         return [text]
     bounds = [0, *starts, len(text)]
-    return [text[a:b].strip() for a, b in zip(bounds, bounds[1:], strict=False) if text[a:b].strip()]
+    return [text[a:b].strip() for a, b in pairwise(bounds) if text[a:b].strip()]
 
 
 def split_line(line: Line) -> list[Line]:
@@ -41,7 +42,8 @@ def split_line(line: Line) -> list[Line]:
                 out.append(base)
                 continue
             for k, q_piece in enumerate(_cut(field_piece, INLINE_QUESTION)):
-                out.append(base if k == 0 and q_piece == field_piece else Line(q_piece, gap=base.gap and k == 0, soft=k > 0))
+                whole = k == 0 and q_piece == field_piece
+                out.append(base if whole else Line(q_piece, gap=base.gap and k == 0, soft=k > 0))
     return out
 
 

@@ -19,8 +19,8 @@ from .errors import Rejected
 from .normalise import normalise_text
 from .page import Page
 from .parse import parse_lines
-from .read import read_bytes
 from .profiles import detect_site, load_profiles
+from .read import read_bytes
 
 
 @dataclass

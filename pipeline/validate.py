@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from . import labels
 from .models import QuestionSet
 from .page import Page
@@ -23,12 +25,12 @@ def check_sections(qset: QuestionSet) -> list[str]:
                 found.append(f"total_mismatch: {_label(s.heading)} declares {s.count_declared} × {s.score_each} "
                              f"= {expected:g}, but a total of {s.score_total:g}")
         scores = [q.score for q in s.questions if q.score is not None]
-        if s.score_total is not None and len(scores) == n and s.count_declared in (None, n) and n:
-            if abs(sum(scores) - s.score_total) > 1e-9:
-                found.append(f"score_sum_mismatch: {_label(s.heading)} question scores add up to {sum(scores):g}, "
-                             f"not the declared {s.score_total:g}")
+        complete = n and len(scores) == n and s.count_declared in (None, n)
+        if complete and s.score_total is not None and abs(sum(scores) - s.score_total) > 1e-9:
+            found.append(f"score_sum_mismatch: {_label(s.heading)} question scores add up to {sum(scores):g}, "
+                         f"not the declared {s.score_total:g}")
         numbers = [int(q.number) for q in s.questions if q.number and q.number.isdigit()]
-        for a, b in zip(numbers, numbers[1:], strict=False):
+        for a, b in pairwise(numbers):
             if b != a + 1:
                 found.append(f"numbering_gap: {_label(s.heading)} goes from {a} to {b}")
     return found

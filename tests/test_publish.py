@@ -43,7 +43,7 @@ def test_questions_jsonl_has_every_question_with_its_set(seed_run):
 
 
 def test_manifest_entries(seed_run):
-    out, sets = seed_run
+    out, _sets = seed_run
     manifest = load_manifest(out)
     assert len(manifest["pages"]) == 5
     for entry in manifest["pages"]:

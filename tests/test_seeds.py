@@ -32,7 +32,7 @@ def blob(qset: dict) -> str:
 
 
 def test_every_seed_is_published(seed_run):
-    out, sets = seed_run
+    _out, sets = seed_run
     assert sorted(sets) == [S000, S001, S002, S003, S004]
 
 
