@@ -11,36 +11,37 @@ One task runs a whole batch of pages: Prefect's per-task cost is milliseconds, a
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import time
-from datetime import UTC, datetime
-from pathlib import Path
-
-# Defaults for a fresh machine, set before Prefect is imported (an explicit environment wins).
-os.environ.setdefault("PREFECT_HOME", str(Path.cwd() / ".prefect"))
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
-os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_BATCH_SIZE", "200")
-os.environ.setdefault("PREFECT_SERVER_SERVICES_TASK_RUN_RECORDER_READ_BATCH_SIZE", "200")
-os.environ.setdefault("PREFECT_SERVER_SERVICES_EVENT_PERSISTER_BATCH_SIZE", "200")
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.exceptions import MissingContextError
 from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline import ingest as core
 from pipeline.boilerplate import Templates
 from pipeline.models import ManifestEntry
 from pipeline.steps import StepStats
+from pipeline.storage import open_storage
 
 DEFAULT_BATCH_SIZE = 200
 
 
+def run_logger() -> logging.Logger | logging.LoggerAdapter:
+    """Prefect's run logger inside a run; a plain logger when a task body is called directly."""
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        return logging.getLogger("flows.ingest")
+
+
 @task(retries=3, retry_delay_seconds=[1, 4, 16], cache_policy=NO_CACHE)
 def discover_pages(raw_dir: str) -> list[core.RawFile]:
-    return core.discover(Path(raw_dir))
+    return core.discover(raw_dir)
 
 
 @task(cache_policy=NO_CACHE)
@@ -52,8 +53,8 @@ def learn_templates(files: list[core.RawFile], max_bytes: int) -> Templates:
 def clean_parse_publish(files: list[core.RawFile], out: str, templates: Templates,
                         old: dict[str, ManifestEntry], max_bytes: int) -> tuple[list[ManifestEntry], StepStats]:
     """One batch: every page is read, cleaned, parsed and published; a bad page is rejected, not raised."""
-    entries, stats = core.process_batch(files, Path(out), templates, old, max_bytes)
-    logger = get_run_logger()
+    entries, stats = core.process_batch(files, out, templates, old, max_bytes)
+    logger = run_logger()
     done = {s: sum(1 for e in entries if e.status == s) for s in ("published", "unchanged", "rejected")}
     logger.info("batch of %d pages: %s", len(files), done)
     return entries, stats
@@ -62,7 +63,7 @@ def clean_parse_publish(files: list[core.RawFile], out: str, templates: Template
 @task(retries=2, retry_delay_seconds=[1, 4], cache_policy=NO_CACHE)
 def finish_run(out: str, entries: list[ManifestEntry], old: dict[str, ManifestEntry], started: float,
                stats: StepStats, started_at: str) -> core.RunReport:
-    return core.finish(Path(out), entries, old, started, stats, started_at)
+    return core.finish(out, entries, old, started, stats, started_at)
 
 
 def summary_markdown(report: core.RunReport) -> str:
@@ -90,10 +91,9 @@ def summary_markdown(report: core.RunReport) -> str:
 def ingest_flow(raw_dir: str = "raw", out: str = "clean", batch_size: int = DEFAULT_BATCH_SIZE,
                 max_bytes: int = core.MAX_BYTES) -> dict:
     logger = get_run_logger()
-    started, started_at = time.perf_counter(), datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    Path(out).mkdir(parents=True, exist_ok=True)
+    started, started_at = time.perf_counter(), core.now()
     files = discover_pages(raw_dir)
-    old = core.previous_entries(Path(out))
+    old = core.previous_entries(out)
     templates = learn_templates(files, max_bytes)
     batches = [files[i:i + batch_size] for i in range(0, len(files), batch_size)]
     logger.info("%d pages in %d batches of up to %d", len(files), len(batches), batch_size)
@@ -111,14 +111,21 @@ def ingest_flow(raw_dir: str = "raw", out: str = "clean", batch_size: int = DEFA
     return report.as_dict()
 
 
-def task_runner(kind: str, dask_address: str | None):
+def task_runner(kind: str, dask_address: str | None = None, workers: int = 2):
+    """Threads by default; Dask on an existing scheduler, or on a local cluster of `workers` workers.
+
+    A local cluster uses worker processes only when a real Prefect server is configured: with the
+    embedded server every worker process would start a temporary server of its own.
+    """
     if kind == "dask":
         from prefect_dask import DaskTaskRunner
 
         if dask_address:
             return DaskTaskRunner(address=dask_address)
-        return DaskTaskRunner(cluster_kwargs={"n_workers": 2, "threads_per_worker": 1, "processes": True})
-    return ThreadPoolTaskRunner(max_workers=2)
+        processes = bool(os.environ.get("PREFECT_API_URL"))
+        return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": processes,
+                                              "dashboard_address": None})
+    return ThreadPoolTaskRunner(max_workers=workers)
 
 
 def run(raw_dir: str, out: str, batch_size: int = DEFAULT_BATCH_SIZE, runner: str = "thread",
@@ -136,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dask-address", default=None, help="an existing Dask scheduler, e.g. tcp://host:8786")
     parser.add_argument("--max-bytes", type=int, default=core.MAX_BYTES)
     args = parser.parse_args(argv)
-    if not Path(args.raw_dir).is_dir():
+    if not open_storage(args.raw_dir).is_dir():
         print(f"error: raw folder not found: {args.raw_dir}", file=sys.stderr)
         return 2
     report = run(args.raw_dir, args.out, args.batch_size, args.task_runner, args.dask_address, args.max_bytes)

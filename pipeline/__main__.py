@@ -22,13 +22,15 @@ def _progress(enabled: bool) -> Callable[[int], Callable[[], None]] | None:
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from .ingest import ingest, summary_line
+    from .storage import is_url, open_storage
 
-    try:
-        args.out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        print(f"error: cannot create output folder {args.out}: {exc}", file=sys.stderr)
-        return 2
-    if not args.raw_dir.is_dir():
+    if not is_url(args.out):
+        try:
+            Path(args.out).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            print(f"error: cannot create output folder {args.out}: {exc}", file=sys.stderr)
+            return 2
+    if not open_storage(args.raw_dir).is_dir():
         print(f"error: raw folder not found: {args.raw_dir}", file=sys.stderr)
         return 2
     show = not args.quiet and sys.stderr.isatty()
@@ -55,8 +57,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     ing = sub.add_parser("ingest", help="clean and parse every raw page below RAW_DIR into CLEAN_DIR")
-    ing.add_argument("raw_dir", type=Path)
-    ing.add_argument("--out", type=Path, required=True, help="output folder (CLEAN_DIR)")
+    ing.add_argument("raw_dir", help="folder or fsspec URL of raw pages")
+    ing.add_argument("--out", required=True, help="output folder or fsspec URL (CLEAN_DIR)")
     ing.add_argument("--max-bytes", type=int, default=MAX_BYTES, help="reject pages larger than this (default 20 MiB)")
     ing.add_argument("--quiet", action="store_true", help="no progress bar")
     ing.set_defaults(func=cmd_ingest)

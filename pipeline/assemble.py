@@ -172,7 +172,8 @@ def build_set(page: Page, result: ParseResult, set_id: str) -> QuestionSet:
         for qi, q in enumerate(s.questions):
             if not (q.stem or q.options or q.answer):  # a bare label (a cut preview): kept as text
                 after = records[-1].id if records else None
-                leftovers = [q.label.printed if q.label else "", *q.sub_items, *q.analysis, *q.after]
+                printed = q.label.printed if q.label else ""
+                leftovers = [printed, *q.sub_items, *q.analysis, *q.scoring, *q.notes, *q.after]
                 content += [ContentBlock(after_question=after, text=t) for t in leftovers if t]
                 continue
             record = to_question(q, set_id, f"{si}.{qi}", s.score_each)

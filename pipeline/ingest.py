@@ -1,8 +1,9 @@
-"""Ingest: every raw page below a folder → question sets, manifest and bulk JSONL in CLEAN_DIR.
+"""Ingest: every raw page below a location → question sets, manifest and bulk JSONL in CLEAN_DIR.
 
 The functions here are the units the Prefect flow batches (`discover`, `learn`, `process_batch`,
-`finish`); `ingest()` chains them for the command line. Incremental: a page whose sha256 and
-pipeline version match the last manifest, with its output still present, is `unchanged`.
+`finish`); `ingest()` chains them for the command line. Locations are local folders or fsspec
+URLs. Incremental: a page whose sha256 and pipeline version match the last manifest, with its
+output still present, is `unchanged`.
 """
 
 from __future__ import annotations
@@ -10,15 +11,16 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
+from pathlib import PurePosixPath
 
 from . import PIPELINE_VERSION, publish
-from .boilerplate import Templates, learn_templates, site_key, strip_boilerplate  # noqa: F401
+from .boilerplate import Templates, learn_templates, site_key
 from .errors import Rejected
 from .models import Manifest, ManifestEntry, Removal
 from .steps import PRE_STEPS, Context, PageRunner, StepStats, new_page
+from .storage import Storage, open_storage
 
 SUFFIXES = {".txt", ".html", ".htm", ".docx"}
 MAX_BYTES = 20 * 1024 * 1024  # a page larger than this is rejected before it is read
@@ -26,15 +28,9 @@ MAX_BYTES = 20 * 1024 * 1024  # a page larger than this is rejected before it is
 
 @dataclass(frozen=True)
 class RawFile:
-    path: str  # absolute or as given, to open
-    rel: str  # POSIX path relative to the raw folder: the page's name in every output
-    size: int
-
-
-@dataclass
-class Outcome:
-    entry: ManifestEntry
-    removed: list[tuple[str, str]] = field(default_factory=list)
+    root: str  # the raw location (folder or URL): picklable, reopened wherever the batch runs
+    rel: str  # POSIX path below the root: the page's name in every output
+    size: int  # bytes; -1 for a symlink out of the raw folder
 
 
 @dataclass
@@ -48,40 +44,30 @@ class RunReport:
     questions: int
     rejected_reasons: dict[str, int]
     removed_pages: list[str]
-    stats: dict
+    stats: dict = field(default_factory=dict)
 
     def as_dict(self) -> dict:
-        return self.__dict__.copy()
+        return asdict(self)
 
 
-def discover(raw_dir: Path) -> list[RawFile]:
-    """Every file below raw_dir, sorted; symlinks are never followed out of the folder."""
-    root = raw_dir.resolve()
-    found: list[RawFile] = []
-    for path in sorted(raw_dir.rglob("*")):
-        if path.name.startswith(".") or path.is_dir():
-            continue
-        try:
-            if path.is_symlink() and not path.resolve().is_relative_to(root):
-                found.append(RawFile(str(path), path.relative_to(raw_dir).as_posix(), -1))
-                continue
-            size = path.stat().st_size
-        except OSError:
-            size = -2
-        found.append(RawFile(str(path), path.relative_to(raw_dir).as_posix(), size))
-    return found
+def now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def read_raw(f: RawFile, max_bytes: int = MAX_BYTES) -> bytes:
+def discover(raw: str) -> list[RawFile]:
+    """Every file below the raw location, sorted; symlinks are never followed out of it."""
+    return [RawFile(raw, e.rel, e.size) for e in open_storage(raw).list_files()]
+
+
+def read_raw(f: RawFile, max_bytes: int = MAX_BYTES, store: Storage | None = None) -> bytes:
     if f.size == -1:
         raise Rejected("symlink_outside", "a symlink pointing outside the raw folder (not followed)")
-    if Path(f.rel).suffix.lower() not in SUFFIXES:
+    if PurePosixPath(f.rel).suffix.lower() not in SUFFIXES:
         raise Rejected("unsupported_type", f"not a page type the pipeline reads ({', '.join(sorted(SUFFIXES))})")
     if f.size > max_bytes:
         raise Rejected("too_large", f"{f.size} bytes is over the {max_bytes}-byte limit per page")
     try:
-        with open(f.path, "rb") as handle:
-            raw = handle.read(max_bytes + 1)
+        raw = (store or open_storage(f.root)).read(f.rel, max_bytes + 1)
     except OSError as exc:
         raise Rejected("unreadable", f"cannot read the file: {exc.strerror or exc}") from exc
     if len(raw) > max_bytes:
@@ -89,95 +75,105 @@ def read_raw(f: RawFile, max_bytes: int = MAX_BYTES) -> bytes:
     return raw
 
 
-def page_lines(f: RawFile, max_bytes: int = MAX_BYTES) -> tuple[str, list[str]] | None:
+def page_lines(f: RawFile, max_bytes: int = MAX_BYTES, store: Storage | None = None) -> tuple[str, list[str]] | None:
     """(site, lines) of one page for template learning; None when the page cannot be read."""
     try:
-        page = new_page(f.rel, read_raw(f, max_bytes))
-        runner = PageRunner(PRE_STEPS)
-        runner.run(page)
+        page = new_page(f.rel, read_raw(f, max_bytes, store))
+        PageRunner(PRE_STEPS).run(page)
     except Rejected:
         return None
     return site_key(page), [line.text for line in page.lines]
 
 
 def learn(files: Iterable[RawFile], max_bytes: int = MAX_BYTES) -> Templates:
-    return learn_templates(x for x in (page_lines(f, max_bytes) for f in files) if x is not None)
+    stores: dict[str, Storage] = {}
+
+    def lines_of(f: RawFile) -> tuple[str, list[str]] | None:
+        store = stores.setdefault(f.root, open_storage(f.root))
+        return page_lines(f, max_bytes, store)
+
+    return learn_templates(x for x in map(lines_of, files) if x is not None)
 
 
-def previous_entries(out: Path) -> dict[str, ManifestEntry]:
-    manifest = publish.read_manifest(out)
+def previous_entries(out: str) -> dict[str, ManifestEntry]:
+    manifest = publish.read_manifest(open_storage(out))
     if manifest is None or manifest.pipeline_version != PIPELINE_VERSION:
         return {}
     return {e.path: e for e in manifest.pages}
 
 
-def is_unchanged(f: RawFile, sha256: str, old: ManifestEntry | None, out: Path) -> bool:
+def _unchanged(sha256: str, old: ManifestEntry | None, out: Storage) -> bool:
     if old is None or old.sha256 != sha256:
         return False
-    if old.status == "rejected":
-        return True
-    return old.set_id is not None and publish.set_path(out, old.set_id).exists()
+    return old.status == "rejected" or (old.set_id is not None and out.exists(publish.set_rel(old.set_id)))
 
 
-def process_file(f: RawFile, out: Path, runner: PageRunner, old: ManifestEntry | None,
-                 max_bytes: int = MAX_BYTES) -> Outcome:
+def process_file(f: RawFile, out: Storage, runner: PageRunner, old: ManifestEntry | None,
+                 max_bytes: int = MAX_BYTES, raw_store: Storage | None = None) -> ManifestEntry:
     sha = None
     try:
-        raw = read_raw(f, max_bytes)
-        page = new_page(f.rel, raw)
+        page = new_page(f.rel, read_raw(f, max_bytes, raw_store))
         sha = page.sha256
-        if old is not None and is_unchanged(f, sha, old, out):
-            status = "unchanged" if old.status != "rejected" else "rejected"
-            return Outcome(old.model_copy(update={"status": status}))
+        if old is not None and _unchanged(sha, old, out):
+            return old.model_copy(update={"status": "unchanged" if old.status != "rejected" else "rejected"})
         runner.run(page)
     except Rejected as rejected:
-        return Outcome(publish.manifest_entry(path=f.rel, sha256=sha, status="rejected", reason=str(rejected)))
+        return publish.manifest_entry(path=f.rel, sha256=sha, status="rejected", reason=str(rejected))
     assert page.qset is not None
     counts = page.removal_counts()
     qset = page.qset.model_copy(update={"removed": [Removal(rule=k, count=v) for k, v in sorted(counts.items())]})
-    path = publish.write_set(out, qset)
+    rel = publish.write_set(out, qset)
     publish.write_removed(out, qset.id, page.removed)
-    entry = publish.manifest_entry(path=f.rel, sha256=page.sha256, status="published", set_id=qset.id,
-                                   output=path.relative_to(out).as_posix(), questions=len(qset.questions()),
-                                   warnings=len(qset.warnings))
-    return Outcome(entry, page.removed)
+    return publish.manifest_entry(path=f.rel, sha256=page.sha256, status="published", set_id=qset.id, output=rel,
+                                  questions=len(qset.questions()), warnings=len(qset.warnings))
 
 
-def process_batch(files: list[RawFile], out: Path, templates: Templates | None,
-                  old: dict[str, ManifestEntry], max_bytes: int = MAX_BYTES,
+def process_batch(files: list[RawFile], out: str, templates: Templates | None, old: dict[str, ManifestEntry],
+                  max_bytes: int = MAX_BYTES,
                   on_page: Callable[[], None] | None = None) -> tuple[list[ManifestEntry], StepStats]:
+    """Clean, parse and publish a batch; a bad page becomes a rejected entry, never an exception."""
+    store = open_storage(out)
+    raw_stores: dict[str, Storage] = {}
     runner = PageRunner(ctx=Context(templates=templates))
     entries = []
     for f in files:
-        entries.append(process_file(f, out, runner, old.get(f.rel), max_bytes).entry)
+        raw_store = raw_stores.setdefault(f.root, open_storage(f.root))
+        entries.append(process_file(f, store, runner, old.get(f.rel), max_bytes, raw_store))
         if on_page:
             on_page()
     return entries, runner.stats
 
 
-def finish(out: Path, entries: list[ManifestEntry], old: dict[str, ManifestEntry], started: float,
+def resolve_duplicates(entries: list[ManifestEntry]) -> list[ManifestEntry]:
+    """Two pages with the same content: the first (by path) owns the set, the other is rejected."""
+    owner: dict[str, str] = {}
+    resolved = []
+    for e in sorted(entries, key=lambda e: e.path):
+        if e.set_id and e.status != "rejected" and e.set_id in owner:
+            e = e.model_copy(update={"status": "rejected", "set_id": None, "output": None,
+                                     "reason": f"duplicate: same content as {owner[e.set_id]}"})
+        elif e.set_id and e.status != "rejected":
+            owner[e.set_id] = e.path
+        resolved.append(e)
+    return resolved
+
+
+def finish(out: str, entries: list[ManifestEntry], old: dict[str, ManifestEntry], started: float,
            stats: StepStats, started_at: str) -> RunReport:
     """Resolve duplicates, delete stale outputs, write the manifest, the JSONL and a run report."""
-    entries = sorted(entries, key=lambda e: e.path)
-    owner: dict[str, str] = {}
-    for i, e in enumerate(entries):
-        if e.set_id and e.status != "rejected":
-            if e.set_id in owner:
-                entries[i] = e.model_copy(update={"status": "rejected", "set_id": None, "output": None,
-                                                  "reason": f"duplicate: same content as {owner[e.set_id]}"})
-            else:
-                owner[e.set_id] = e.path
-    live = set(owner)
+    store = open_storage(out)
+    entries = resolve_duplicates(entries)
+    live = {e.set_id for e in entries if e.set_id and e.status != "rejected"}
     seen = {e.path for e in entries}
     gone = sorted(p for p in old if p not in seen)
-    for e in old.values():
-        if e.set_id and e.set_id not in live:
-            publish.remove_outputs(out, e.set_id)
-    for path in (out / "json").glob("*.json") if (out / "json").exists() else []:
-        if path.stem not in live:  # outputs of an older pipeline version or another raw folder
-            publish.remove_outputs(out, path.stem)
-    publish.write_manifest(out, Manifest(pipeline_version=PIPELINE_VERSION, pages=entries, removed_pages=gone))
-    questions = publish.write_questions_jsonl(out, live)
+    for set_id in publish.published_ids(store) - live:  # changed or removed pages, older versions
+        publish.remove_outputs(store, set_id)
+    for name in store.list_dir("removed"):
+        if name.endswith(".json") and name[:-5] not in live:
+            store.delete(f"removed/{name}")
+    publish.sweep_temp_files(store)
+    publish.write_manifest(store, Manifest(pipeline_version=PIPELINE_VERSION, pages=entries, removed_pages=gone))
+    questions = publish.write_questions_jsonl(store, live)
     count = {s: sum(1 for e in entries if e.status == s) for s in ("published", "unchanged", "rejected")}
     reasons: dict[str, int] = {}
     for e in entries:
@@ -186,18 +182,18 @@ def finish(out: Path, entries: list[ManifestEntry], old: dict[str, ManifestEntry
             reasons[code] = reasons.get(code, 0) + 1
     report = RunReport(started_at, round(time.perf_counter() - started, 3), len(entries), count["published"],
                        count["unchanged"], count["rejected"], questions, reasons, gone, stats.as_dict())
-    run_file = out / "runs" / f"{started_at.replace(':', '').replace('-', '')}.json"
-    publish.write_atomic(run_file, publish.dumps(report.as_dict()).encode("utf-8"))
+    run_name = started_at.replace(":", "").replace("-", "")
+    store.write_atomic(f"runs/{run_name}.json", publish.dumps(report.as_dict()))
     return report
 
 
-def ingest(raw_dir: Path, out: Path, max_bytes: int = MAX_BYTES,
+def ingest(raw: str, out: str, max_bytes: int = MAX_BYTES,
            progress: Callable[[int], Callable[[], None]] | None = None) -> RunReport:
-    if not raw_dir.is_dir():
-        raise FileNotFoundError(f"raw folder not found: {raw_dir}")
-    started, started_at = time.perf_counter(), datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    out.mkdir(parents=True, exist_ok=True)
-    files = discover(raw_dir)
+    raw, out = str(raw), str(out)
+    if not open_storage(raw).is_dir():
+        raise FileNotFoundError(f"raw folder not found: {raw}")
+    started, started_at = time.perf_counter(), now()
+    files = discover(raw)
     old = previous_entries(out)
     templates = learn(files, max_bytes)
     tick = progress(len(files)) if progress else None

@@ -357,22 +357,23 @@ class Parser:
                 self.unmatched.append(text[:40])
                 self.orphans.append(text)
             elif label.rest and not _similar(label.rest, self.key_q.stem_text()):
+                self.dropped.append(label.printed)
                 self._set_key_answer(self.key_q, [label.rest])
             else:
-                self.dropped.append(text)
+                self.dropped.append(text)  # the question repeated above its answer
             return
         q = self.key_q
         if q is None:
             self.orphans.append(text)
             return
-        if found:
-            name, rest = found
-            if name == "answer":
-                self._set_key_answer(q, [rest] if rest else [])
-            elif name in {"analysis", "scoring"}:
-                q.field = name
-                if rest:
-                    self._field_list(q, name).append(rest)
+        name, rest = found or ("", "")
+        if name == "answer":
+            self._set_key_answer(q, [rest] if rest else [])
+            return
+        if name in {"analysis", "scoring"}:
+            q.field = name
+            if rest:
+                self._field_list(q, name).append(rest)
             return
         if q.field in {"answer", "analysis", "scoring"}:
             self._field_list(q, q.field).append(text)

@@ -1,93 +1,95 @@
 """Publish step: write question sets, the manifest and the bulk JSONL, atomically and idempotently.
 
-Every file goes to a temp file in the same folder and is renamed into place, so a reader (or a
-killed run) never sees half a file. A file whose bytes would not change is not touched, so a
+Every file goes through `Storage.write_atomic` (temp file + rename on local disks), so a reader
+or a killed run never sees half a file. A file whose bytes would not change is not touched, so a
 rerun over unchanged input leaves mtimes alone.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable
-from pathlib import Path
 
 from .models import Manifest, ManifestEntry, QuestionSet
+from .storage import Storage
 
 MANIFEST = "manifest.json"
 QUESTIONS = "questions.jsonl"
 
 
-def dumps(data: object) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+def dumps(data: object) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def write_atomic(path: Path, content: bytes) -> bool:
-    """Write `content` to `path` via a temp file + rename; False when the file already holds it."""
-    if path.exists() and path.read_bytes() == content:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return True
+def set_rel(set_id: str) -> str:
+    return f"json/{set_id}.json"
 
 
-def set_path(out: Path, set_id: str) -> Path:
-    return out / "json" / f"{set_id}.json"
+def removed_rel(set_id: str) -> str:
+    return f"removed/{set_id}.json"
 
 
-def write_set(out: Path, qset: QuestionSet) -> Path:
-    path = set_path(out, qset.id)
-    write_atomic(path, dumps(qset.model_dump(mode="json")).encode("utf-8"))
-    return path
+def write_set(out: Storage, qset: QuestionSet) -> str:
+    rel = set_rel(qset.id)
+    out.write_atomic(rel, dumps(qset.model_dump(mode="json")))
+    return rel
 
 
-def write_removed(out: Path, set_id: str, removed: list[tuple[str, str]]) -> None:
+def write_removed(out: Storage, set_id: str, removed: list[tuple[str, str]]) -> None:
     """The removed lines, for debugging the cleaner (kept out of the set so no chrome leaks into it)."""
     rows = [{"rule": rule, "text": text} for rule, text in removed]
-    write_atomic(out / "removed" / f"{set_id}.json", dumps({"set_id": set_id, "removed": rows}).encode("utf-8"))
+    out.write_atomic(removed_rel(set_id), dumps({"set_id": set_id, "removed": rows}))
 
 
-def read_manifest(out: Path) -> Manifest | None:
-    try:
-        return Manifest.model_validate_json((out / MANIFEST).read_bytes())
-    except (OSError, ValueError):
+def read_manifest(out: Storage) -> Manifest | None:
+    data = out.read_if_exists(MANIFEST)
+    if data is None:
         return None
+    try:
+        return Manifest.model_validate_json(data)
+    except ValueError:
+        return None  # unreadable (an older format): treated as no previous run
 
 
-def write_manifest(out: Path, manifest: Manifest) -> None:
-    write_atomic(out / MANIFEST, dumps(manifest.model_dump(mode="json")).encode("utf-8"))
+def write_manifest(out: Storage, manifest: Manifest) -> None:
+    out.write_atomic(MANIFEST, dumps(manifest.model_dump(mode="json")))
 
 
-def load_set(path: Path) -> QuestionSet:
-    return QuestionSet.model_validate_json(path.read_bytes())
+def load_set(out: Storage, set_id: str) -> QuestionSet:
+    return QuestionSet.model_validate_json(out.read(set_rel(set_id)))
 
 
-def write_questions_jsonl(out: Path, set_ids: Iterable[str]) -> int:
+def write_questions_jsonl(out: Storage, set_ids: Iterable[str]) -> int:
     """One question a line, with its set id and section heading, in set-id then page order."""
     lines: list[str] = []
     for set_id in sorted(set(set_ids)):
-        qset = load_set(set_path(out, set_id))
+        qset = load_set(out, set_id)
         for section in qset.sections:
             for q in section.questions:
                 row = {"set_id": qset.id, "section": section.heading, **q.model_dump(mode="json")}
                 lines.append(json.dumps(row, ensure_ascii=False))
-    write_atomic(out / QUESTIONS, ("\n".join(lines) + "\n" if lines else "").encode("utf-8"))
+    out.write_atomic(QUESTIONS, ("\n".join(lines) + "\n" if lines else "").encode("utf-8"))
     return len(lines)
 
 
-def remove_outputs(out: Path, set_id: str) -> None:
-    for path in (set_path(out, set_id), out / "removed" / f"{set_id}.json"):
-        path.unlink(missing_ok=True)
+def remove_outputs(out: Storage, set_id: str) -> None:
+    for rel in (set_rel(set_id), removed_rel(set_id)):
+        out.delete(rel)
+
+
+def published_ids(out: Storage) -> set[str]:
+    return {name[:-5] for name in out.list_dir("json") if name.endswith(".json") and not name.startswith(".")}
+
+
+def sweep_temp_files(out: Storage) -> int:
+    """Temp files a killed run left behind (never renamed into place)."""
+    count = 0
+    for folder in ("", "json", "removed", "runs"):
+        for name in out.list_dir(folder):
+            if name.startswith(".") and name.endswith(".tmp"):
+                out.delete(f"{folder}/{name}" if folder else name)
+                count += 1
+    return count
 
 
 def manifest_entry(**fields: object) -> ManifestEntry:

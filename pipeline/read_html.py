@@ -7,7 +7,11 @@ the same title and chrome rules apply to both.
 
 from __future__ import annotations
 
-from bs4 import BeautifulSoup, Comment, NavigableString, Tag
+import warnings
+
+from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, NavigableString, Tag
+
+warnings.filterwarnings("ignore", category=MarkupResemblesLocatorWarning)  # short pages look like paths
 
 DROP = {
     "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "iframe",

@@ -16,7 +16,7 @@ from .page import Line, Page
 RUN_ON_MIN = 150  # shorter lines are never split at question labels
 INLINE_HEADING = labels.rx(
     r"(?<=[\s。.?!)）:])(?=[一二三四五六七八九十]{1,2}\s*[、.]\s*[^\s,。]{1,12}?题)"
-    r"|(?=[一二三四五六七八九十]{1,2}\s*[、.]\s*[\u4e00-\u9fff]{1,10}题\s*[:(（])"
+    r"|(?<![一二三四五六七八九十])(?=[一二三四五六七八九十]{1,2}\s*[、.]\s*[\u4e00-\u9fff]{1,10}题\s*[:(（])"
 )
 INLINE_QUESTION = re.compile(
     r"(?<![\dA-Za-z.,/:-])(?=\d{1,3}\s*(?:、|\.(?!\d))\s*\S)"

@@ -1,0 +1,97 @@
+"""The Prefect flow: same outputs as the core, incremental reruns, Dask, fsspec storage, schedules."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from conftest import RAW, load_manifest, run_ingest
+
+from flows.deploy import build_deployment
+from flows.ingest import clean_parse_publish, run, summary_markdown
+from pipeline import ingest as core
+
+
+def outputs(out):
+    """Every output file's bytes, without the per-run report."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and "runs" not in p.parts}
+
+
+@pytest.fixture(scope="module")
+def harness():
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture(scope="module")
+def core_out(tmp_path_factory):
+    out = tmp_path_factory.mktemp("core")
+    run_ingest(RAW, out)
+    return out
+
+
+def test_flow_writes_what_the_core_writes_then_reports_unchanged(harness, core_out, tmp_path):
+    out = tmp_path / "flow"
+    report = run(str(RAW), str(out), batch_size=2)
+    assert report["published"] == 5 and report["rejected"] == 0
+    assert outputs(out) == outputs(core_out)
+    before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in (out / "json").iterdir()}
+    again = run(str(RAW), str(out), batch_size=2)
+    assert again["unchanged"] == 5 and again["published"] == 0
+    assert {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in (out / "json").iterdir()} == before
+    assert {e["status"] for e in load_manifest(out)["pages"]} == {"unchanged"}
+
+
+def test_dask_runner_gives_identical_output(harness, core_out, tmp_path):
+    out = tmp_path / "dask"
+    report = run(str(RAW), str(out), batch_size=2, runner="dask")
+    assert report["published"] == 5
+    assert outputs(out) == outputs(core_out)
+
+
+def test_fsspec_memory_filesystem_for_raw_and_output(harness, core_out):
+    import fsspec
+
+    fs = fsspec.filesystem("memory")
+    for path in sorted(RAW.glob("*.txt")):
+        fs.pipe_file(f"/raw-test/{path.name}", path.read_bytes())
+    report = run("memory://raw-test", "memory://clean-test", batch_size=3)
+    assert report["published"] == 5
+    for rel, data in outputs(core_out).items():
+        if rel != "manifest.json":
+            assert fs.cat_file(f"/clean-test/{rel}") == data, rel
+    manifest = json.loads(fs.cat_file("/clean-test/manifest.json"))
+    assert [e["status"] for e in manifest["pages"]] == ["published"] * 5
+
+
+def test_batch_task_rejects_a_bad_page_and_goes_on(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    (raw / "broken.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    files = core.discover(str(raw))
+    entries, stats = clean_parse_publish.fn(files, str(tmp_path / "out"), None, {}, core.MAX_BYTES)
+    status = {e.path: e.status for e in entries}
+    assert status.pop("broken.txt") == "rejected" and set(status.values()) == {"published"}
+    assert stats.rejected == {"binary": 1}
+
+
+def test_summary_markdown_lists_counts_reasons_warnings_and_stages(tmp_path):
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    (raw / "empty.txt").write_bytes(b"")
+    report = core.ingest(str(raw), str(tmp_path / "out"))
+    text = summary_markdown(report)
+    assert "| 6 | 5 | 0 | 1 | 59 |" in text
+    assert "empty: 1" in text and "count_mismatch" in text and "| parse |" in text
+
+
+def test_deployment_carries_schedule_and_parameters():
+    deployment = build_deployment("raw", "clean", cron="30 3 * * *", batch_size=50)
+    assert deployment.name == "nightly-ingest"
+    assert deployment.parameters == {"raw_dir": "raw", "out": "clean", "batch_size": 50}
+    (schedule,) = deployment.schedules
+    assert schedule.schedule.cron == "30 3 * * *"
