@@ -24,6 +24,7 @@ FILENAME_TITLE = re.compile(r"^(.{2,120}?)\.(?:docx?|pdf|pptx?|txt|wps|xlsx?|rtf
 NO_TEXT = re.compile(r"^[^\w√×✓✗✔✘]*$")
 LOST_GLYPHS = re.compile(r"^(?:\?\s*){2,}$")
 CHUNK_PREFIX = re.compile(r"^(\d{1,3})、")
+MULTISPACE = re.compile(r"\s{2,}")
 
 
 def to_lines(text: str) -> list[Line]:
@@ -74,7 +75,8 @@ def _notice_lines(lines: list[Line], keywords: tuple[str, ...]) -> set[int]:
     found: set[int] = set()
     i = 0
     while i < len(lines):
-        if not NOTICE_ITEM.match(_core(lines[i].text)):
+        first = lines[i].text[:1]
+        if not (first.isdigit() or first in "-*•·") or not NOTICE_ITEM.match(_core(lines[i].text)):
             i += 1
             continue
         j = i
@@ -162,7 +164,8 @@ def _line_rule(page: Page, index: int, text: str, profiles: list[SiteProfile], l
                notices: set[int]) -> str | None:
     core = _core(text)
     for prof in profiles:
-        if any(p.match(text) or p.match(core) for p in prof.line):
+        combined = prof.line_any
+        if combined is not None and (combined.match(text) or (core != text and combined.match(core))):
             return "generic_line" if prof.name == "generic" else "site_line"
     if index in notices:
         return "notice_block"
@@ -181,12 +184,15 @@ def _line_rule(page: Page, index: int, text: str, profiles: list[SiteProfile], l
 
 def _strip_inline(page: Page, text: str, profiles: list[SiteProfile]) -> str:
     for prof in profiles:
+        combined = prof.inline_any
+        if combined is None or not combined.search(text):
+            continue
         for pattern in prof.inline:
-            if pattern.search(text):
-                for m in pattern.finditer(text):
-                    page.remove("generic_inline" if prof.name == "generic" else "site_inline", m.group(0))
-                text = pattern.sub("", text)
-    return re.sub(r"\s{2,}", " ", text).strip()
+            for m in pattern.finditer(text):
+                page.remove("generic_inline" if prof.name == "generic" else "site_inline", m.group(0))
+            text = pattern.sub("", text)
+        text = MULTISPACE.sub(" ", text).strip()
+    return text
 
 
 def strip_title_suffix(title: str, site: SiteProfile | None) -> str:

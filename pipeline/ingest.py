@@ -85,7 +85,12 @@ def page_lines(f: RawFile, max_bytes: int = MAX_BYTES, store: Storage | None = N
     return site_key(page), [line.text for line in page.lines]
 
 
-def learn(files: Iterable[RawFile], max_bytes: int = MAX_BYTES) -> Templates:
+LEARN_SAMPLE = 500  # pages read to learn templates: recurring chrome shows in any sample this size
+
+
+def learn(files: list[RawFile], max_bytes: int = MAX_BYTES) -> Templates:
+    """Chrome templates from an even, deterministic sample of the corpus (every k-th page)."""
+    files = files[:: max(1, -(-len(files) // LEARN_SAMPLE))]
     stores: dict[str, Storage] = {}
 
     def lines_of(f: RawFile) -> tuple[str, list[str]] | None:

@@ -84,18 +84,23 @@ QUESTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("rparen", rx(r"^()(\d{1,3})\s*[)）]\s*")),
     ("arabic", rx(r"^()(\d{1,3})\s*(?:、|\.(?!\d)|\.(?=\d{1,3}[\u4e00-\u9fff]))\s*")),
 ]
+DI_QUESTION = rx(rf"^第\s*(?:{CN_NUM}+|\d{{1,3}})\s*[题问]")
+# Every label above starts with one of these characters: a cheap first test for the common line.
+LABEL_FIRST = frozenset("0123456789(（【[Q问問☆★●◆■▲◇□○第题題试試例" + CIRCLED)
 # Run-on text glues the number straight to the stem ("1以下生物结构…"): only used for soft splits.
 WEAK_ARABIC = rx(r"^()(\d{1,3})(?=[\u4e00-\u9fff(（《“])")
 
 
 def question_label(text: str, allow_weak: bool = False) -> Label | None:
+    if not text or text[0] not in LABEL_FIRST:
+        return None
     for family, pattern in QUESTION_PATTERNS:
         m = pattern.match(text)
         if not m:
             continue
         if family == "timu" and m.group(1) == "第":
             # "第1页" and "第一部分" are not question labels: "第N" needs 题/问 right after it.
-            if not rx(rf"^第\s*(?:{CN_NUM}+|\d{{1,3}})\s*[题问]").match(text):
+            if not DI_QUESTION.match(text):
                 continue
             family = "di"
         groups = m.groups()
@@ -145,8 +150,8 @@ ANSWER_PART = rx(
     r"[】\]]?$"
 )
 INLINE_FIELD = rx(
-    r"(?<=[\s。.?!)）])(?=[【\[](?:答案|参考答案|正确答案|解析|知识点|点评|分析)[】\]])"
-    r"|(?<=[\s。?!)）])(?=(?:正确答案|参考答案|答案|本题解析|解析)\s*:)"
+    r"(?<=[\s。.?!)）])[【\[](?:答案|参考答案|正确答案|解析|知识点|点评|分析)[】\]]"
+    r"|(?<=[\s。?!)）])(?:正确答案|参考答案|答案|本题解析|解析)\s*:"
 )
 
 
@@ -172,6 +177,8 @@ def split_options(text: str, start: str = "A") -> tuple[str, list[tuple[str, str
     Letters must come in order. Strong labels ('A.', 'A、', '(A)') need two options; weak ones
     ('A 水平线', 'A水稻…', run-on pages) need three, each after white space.
     """
+    if start not in text or (start == "A" and "B" not in text):
+        return None
     for pattern, minimum in ((STRONG_OPTION, 2), (WEAK_OPTION, 3)):
         found = _option_run(text, pattern, start)
         if len(found) >= (1 if start != "A" else minimum):

@@ -78,6 +78,7 @@ class ParseResult:
 
 
 # --- headings ---------------------------------------------------------------------------------
+HEADING_FIRST = labels.rx(r"[题部分共每满]")  # every heading names a part or declares counts/scores
 PART_NAME = labels.rx(r"^[^,。?!]{0,20}?(?:题|部分|题型|题目)\s*(?:[:(（]|$)")
 BARE_COUNT = labels.rx(r"[(（]\s*(\d+)\s*(?:小|道)?题\s*[)）]")  # "一、单选题(10题)"
 
@@ -186,9 +187,11 @@ class Parser:
         self._question_line(self.q, line)
 
     def _heading(self, text: str) -> SDraft | None:
+        if not HEADING_FIRST.search(text[:40]):
+            return None
         inside = self.q is not None and self.q.field in {"answer", "analysis", "notes", "scoring", "sub_items"}
-        orders = [s.order for s in self.sections if s.order]
-        return parse_heading(text, inside, (orders[-1] + 1) if orders else 1)
+        order = next((s.order for s in reversed(self.sections) if s.order), 0)
+        return parse_heading(text, inside, order + 1)
 
     def _accept(self, label: Label, line: Line) -> bool:
         q, sec = self.q, self.section

@@ -23,6 +23,15 @@ class SiteProfile:
     tail: tuple[re.Pattern[str], ...] = ()
     truncation_markers: tuple[re.Pattern[str], ...] = ()
     notice_keywords: tuple[str, ...] = field(default=())
+    # All line (inline) patterns as one alternation: one match call per line instead of one per rule.
+    line_any: re.Pattern[str] | None = None
+    inline_any: re.Pattern[str] | None = None
+
+
+def _alternation(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
 
 
 def _compile(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
@@ -30,12 +39,15 @@ def _compile(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
 
 
 def _profile(data: dict) -> SiteProfile:
+    line, inline = _compile(data.get("line", [])), _compile(data.get("inline", []))
     return SiteProfile(
         name=data["name"],
         detect=tuple(data.get("detect", ())),
         title_suffixes=_compile(data.get("title_suffixes", [])),
-        line=_compile(data.get("line", [])),
-        inline=_compile(data.get("inline", [])),
+        line=line,
+        inline=inline,
+        line_any=_alternation(line),
+        inline_any=_alternation(inline),
         tail=_compile(data.get("tail", [])),
         truncation_markers=_compile(data.get("truncation_markers", [])),
         notice_keywords=tuple(data.get("notice_keywords", ())),

@@ -29,16 +29,21 @@ def removed_rel(set_id: str) -> str:
     return f"removed/{set_id}.json"
 
 
+def set_bytes(qset: QuestionSet) -> bytes:
+    return qset.model_dump_json(indent=1).encode("utf-8") + b"\n"  # pydantic-core: UTF-8, not ASCII-escaped
+
+
 def write_set(out: Storage, qset: QuestionSet) -> str:
     rel = set_rel(qset.id)
-    out.write_atomic(rel, dumps(qset.model_dump(mode="json")))
+    out.write_atomic(rel, set_bytes(qset))
     return rel
 
 
 def write_removed(out: Storage, set_id: str, removed: list[tuple[str, str]]) -> None:
     """The removed lines, for debugging the cleaner (kept out of the set so no chrome leaks into it)."""
     rows = [{"rule": rule, "text": text} for rule, text in removed]
-    out.write_atomic(removed_rel(set_id), dumps({"set_id": set_id, "removed": rows}))
+    out.write_atomic(removed_rel(set_id), (json.dumps({"set_id": set_id, "removed": rows}, ensure_ascii=False)
+                                           + "\n").encode("utf-8"))
 
 
 def read_manifest(out: Storage) -> Manifest | None:
@@ -52,7 +57,7 @@ def read_manifest(out: Storage) -> Manifest | None:
 
 
 def write_manifest(out: Storage, manifest: Manifest) -> None:
-    out.write_atomic(MANIFEST, dumps(manifest.model_dump(mode="json")))
+    out.write_atomic(MANIFEST, manifest.model_dump_json(indent=1).encode("utf-8") + b"\n", durable=True)
 
 
 def load_set(out: Storage, set_id: str) -> QuestionSet:

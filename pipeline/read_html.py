@@ -25,19 +25,21 @@ BLOCK = {
 
 
 def html_title(soup: BeautifulSoup) -> str | None:
-    og = soup.find("meta", attrs={"property": "og:title"})
+    head = soup.head
+    if head is None:
+        return None
+    og = head.find("meta", attrs={"property": "og:title"}, recursive=False)
     if isinstance(og, Tag) and og.get("content"):
         return str(og["content"]).strip() or None
-    if soup.title and soup.title.string:
-        return soup.title.string.strip() or None
+    title = head.find("title", recursive=False)
+    if isinstance(title, Tag) and title.string:
+        return title.string.strip() or None
     return None
 
 
 def html_text(markup: str) -> str:
     soup = BeautifulSoup(markup, "lxml")
     title = html_title(soup)
-    for tag in soup.find_all(DROP):
-        tag.decompose()
     parts: list[str] = [title, "\n"] if title else []
     root = soup.body or soup
     # Iterative walk: deeply nested pages must not hit Python's recursion limit.
@@ -51,6 +53,8 @@ def html_text(markup: str) -> str:
         elif isinstance(node, NavigableString):
             parts.append(str(node))
         elif isinstance(node, Tag):
+            if node.name in DROP:
+                continue  # scripts, navigation, forms …: never part of the text
             block = node.name in BLOCK
             if block:
                 parts.append("\n")

@@ -14,13 +14,15 @@ from . import labels
 from .page import Line, Page
 
 RUN_ON_MIN = 150  # shorter lines are never split at question labels
+# Each pattern starts with the characters it matches (no leading lookahead), so the regex engine
+# can skip ahead to candidates instead of trying every position of a long line.
 INLINE_HEADING = labels.rx(
-    r"(?<=[\s。.?!)）:])(?=[一二三四五六七八九十]{1,2}\s*[、.]\s*[^\s,。]{1,12}?题)"
-    r"|(?<![一二三四五六七八九十])(?=[一二三四五六七八九十]{1,2}\s*[、.]\s*[\u4e00-\u9fff]{1,10}题\s*[:(（])"
+    r"(?<=[\s。.?!)）:])[一二三四五六七八九十]{1,2}\s*[、.]\s*[^\s,。]{1,12}?题"
+    r"|(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,2}\s*[、.]\s*[\u4e00-\u9fff]{1,10}题\s*[:(（]"
 )
 INLINE_QUESTION = re.compile(
-    r"(?<![\dA-Za-z.,/:-])(?=\d{1,3}\s*(?:、|\.(?!\d))\s*\S)"
-    r"|(?<=[\s。?!)）;])(?=\d{1,3}[\u4e00-\u9fff(（《“])"
+    r"(?<![\dA-Za-z.,/:-])\d{1,3}\s*(?:、|\.(?!\d))\s*\S"
+    r"|(?<=[\s。?!)）;])\d{1,3}[\u4e00-\u9fff(（《“]"
 )
 
 
@@ -33,6 +35,9 @@ def _cut(text: str, pattern: re.Pattern[str]) -> list[str]:
 
 
 def split_line(line: Line) -> list[Line]:
+    text = line.text
+    if len(text) < RUN_ON_MIN and not (("题" in text or "題" in text) or ("答" in text or "解" in text or "【" in text)):
+        return [line]  # nothing to split on: the common case, kept cheap
     out: list[Line] = []
     for i, piece in enumerate(_cut(line.text, INLINE_HEADING)):
         hard = Line(piece, gap=line.gap if i == 0 else False)

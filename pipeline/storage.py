@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -27,7 +27,7 @@ class Storage(Protocol):
     def list_files(self) -> list[Entry]: ...
     def read(self, rel: str, limit: int | None = None) -> bytes: ...
     def read_if_exists(self, rel: str) -> bytes | None: ...
-    def write_atomic(self, rel: str, data: bytes) -> bool: ...
+    def write_atomic(self, rel: str, data: bytes, durable: bool = False) -> bool: ...
     def delete(self, rel: str) -> None: ...
     def exists(self, rel: str) -> bool: ...
     def is_dir(self) -> bool: ...
@@ -85,20 +85,33 @@ class LocalStorage:
     def exists(self, rel: str) -> bool:
         return (self.root / rel).exists()
 
-    def write_atomic(self, rel: str, data: bytes) -> bool:
+    def write_atomic(self, rel: str, data: bytes, durable: bool = False) -> bool:
+        """Temp file in the same folder, then rename: readers see the old file or the new one, never half.
+
+        `durable` also fsyncs before the rename (for the manifest, the run's commit point), so the
+        new bytes survive a power cut too; a killed process never needs it.
+        """
         path = self.root / rel
-        if path.exists() and path.read_bytes() == data:
-            return False
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
-            with os.fdopen(fd, "wb") as handle:
+            if path.stat().st_size == len(data) and path.read_bytes() == data:
+                return False
+        except FileNotFoundError:
+            pass
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            handle = open(tmp, "wb")  # noqa: SIM115 - closed below, before the rename
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(tmp, "wb")  # noqa: SIM115
+        try:
+            with handle:
                 handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
+                if durable:
+                    handle.flush()
+                    os.fsync(handle.fileno())
             os.replace(tmp, path)
         except BaseException:
-            Path(tmp).unlink(missing_ok=True)
+            tmp.unlink(missing_ok=True)
             raise
         return True
 
@@ -149,7 +162,7 @@ class FsspecStorage:
     def exists(self, rel: str) -> bool:
         return bool(self.fs.exists(self._path(rel)))
 
-    def write_atomic(self, rel: str, data: bytes) -> bool:
+    def write_atomic(self, rel: str, data: bytes, durable: bool = False) -> bool:
         if self.read_if_exists(rel) == data:
             return False
         self.fs.pipe_file(self._path(rel), data)  # one whole-object put: never seen half-written
