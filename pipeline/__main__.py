@@ -35,11 +35,34 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         return 2
     show = not args.quiet and sys.stderr.isatty()
     try:
-        report = ingest(args.raw_dir, args.out, max_bytes=args.max_bytes, progress=_progress(show))
+        report = ingest(args.raw_dir, args.out, max_bytes=args.max_bytes, progress=_progress(show),
+                        docx=not args.no_docx)
     except OSError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(summary_line(report))
+    return 0
+
+
+def cmd_docx(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from .models import QuestionSet
+    from .render_docx import compose, render
+    from .storage import LocalStorage
+
+    try:
+        sets = [QuestionSet.model_validate_json(path.read_bytes()) for path in args.sets]
+    except (OSError, ValidationError) as exc:
+        print(f"error: cannot read a question set: {exc}", file=sys.stderr)
+        return 2
+    exam = compose(sets, title=args.title, sections=args.sections, shuffle_seed=args.seed if args.shuffle else None)
+    if not any(s.questions for s in exam.sections):
+        print("error: no questions selected", file=sys.stderr)
+        return 2
+    data = render(exam, answers=args.answers)
+    LocalStorage(str(args.out.parent)).write_atomic(args.out.name, data)
+    print(f"{args.out}: {sum(len(s.questions) for s in exam.sections)} questions in {len(exam.sections)} sections")
     return 0
 
 
@@ -61,7 +84,17 @@ def main(argv: list[str] | None = None) -> int:
     ing.add_argument("--out", required=True, help="output folder or fsspec URL (CLEAN_DIR)")
     ing.add_argument("--max-bytes", type=int, default=MAX_BYTES, help="reject pages larger than this (default 20 MiB)")
     ing.add_argument("--quiet", action="store_true", help="no progress bar")
+    ing.add_argument("--no-docx", action="store_true", help="publish JSON only, no printable DOCX editions")
     ing.set_defaults(func=cmd_ingest)
+    dox = sub.add_parser("docx", help="compose a printable exam from one or more clean sets")
+    dox.add_argument("sets", nargs="+", type=Path, help="question-set JSON files (CLEAN_DIR/json/<id>.json)")
+    dox.add_argument("--out", type=Path, required=True, help="the .docx file to write")
+    dox.add_argument("--answers", action="store_true", help="the answer-key edition")
+    dox.add_argument("--sections", nargs="+", default=None, help="keep sections whose ordinal or heading matches")
+    dox.add_argument("--shuffle", action="store_true", help="shuffle questions within each section")
+    dox.add_argument("--seed", type=int, default=0, help="seed for --shuffle (same seed, same exam)")
+    dox.add_argument("--title", default=None)
+    dox.set_defaults(func=cmd_docx)
     sch = sub.add_parser("schema", help="write the JSON Schema of a question set")
     sch.add_argument("--path", type=Path, default=Path("schemas/question_set.schema.json"))
     sch.set_defaults(func=cmd_schema)

@@ -81,6 +81,14 @@ def _cap_last_answer(questions: list[QDraft]) -> None:
         last.answer = last.answer[:1]
 
 
+def as_text(q: QDraft) -> list[str]:
+    """A draft that turned out not to be a question, back as the lines of text it held."""
+    head = " ".join(x for x in [q.label.printed if q.label else "", q.stem_text()] if x)
+    options = [f"{a}.{b}" for a, b in q.options]
+    rest = [*q.sub_items, *options, *(q.answer or []), *q.analysis, *q.scoring, *q.notes, *q.after]
+    return [x for x in [head, *rest] if x]
+
+
 def _is_point_list(run: list[QDraft]) -> bool:
     """'1. 抗压能力。客服人员…' items: a list of points in article text, not questions."""
     if len(run) < 2 or any(q.answer or q.options or q.score is not None for q in run):
@@ -101,8 +109,7 @@ def demote_point_lists(section: SDraft, other_styles: bool) -> list[str]:
         if _is_point_list(run):
             target = kept[-1].after if kept else demoted
             for q in run:
-                target.append(" ".join(x for x in [q.label.printed if q.label else "", q.stem_text()] if x))
-                target.extend(q.sub_items + q.after)
+                target.extend(as_text(q))
         else:
             kept.extend(run)
         run.clear()
@@ -172,9 +179,7 @@ def build_set(page: Page, result: ParseResult, set_id: str) -> QuestionSet:
         for qi, q in enumerate(s.questions):
             if not (q.stem or q.options or q.answer):  # a bare label (a cut preview): kept as text
                 after = records[-1].id if records else None
-                printed = q.label.printed if q.label else ""
-                leftovers = [printed, *q.sub_items, *q.analysis, *q.scoring, *q.notes, *q.after]
-                content += [ContentBlock(after_question=after, text=t) for t in leftovers if t]
+                content += [ContentBlock(after_question=after, text=t) for t in as_text(q)]
                 continue
             record = to_question(q, set_id, f"{si}.{qi}", s.score_each)
             records.append(record)

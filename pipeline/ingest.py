@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
@@ -107,19 +107,24 @@ def previous_entries(out: str) -> dict[str, ManifestEntry]:
     return {e.path: e for e in manifest.pages}
 
 
-def _unchanged(sha256: str, old: ManifestEntry | None, out: Storage) -> bool:
+def _unchanged(sha256: str, old: ManifestEntry | None, out: Storage, docx: bool) -> bool:
     if old is None or old.sha256 != sha256:
         return False
-    return old.status == "rejected" or (old.set_id is not None and out.exists(publish.set_rel(old.set_id)))
+    if old.status == "rejected":
+        return True
+    if old.set_id is None:
+        return False
+    wanted = [publish.set_rel(old.set_id), *(publish.docx_rels(old.set_id) if docx else ())]
+    return all(out.exists(rel) for rel in wanted)
 
 
 def process_file(f: RawFile, out: Storage, runner: PageRunner, old: ManifestEntry | None,
-                 max_bytes: int = MAX_BYTES, raw_store: Storage | None = None) -> ManifestEntry:
+                 max_bytes: int = MAX_BYTES, raw_store: Storage | None = None, docx: bool = True) -> ManifestEntry:
     sha = None
     try:
         page = new_page(f.rel, read_raw(f, max_bytes, raw_store))
         sha = page.sha256
-        if old is not None and _unchanged(sha, old, out):
+        if old is not None and _unchanged(sha, old, out, docx):
             return old.model_copy(update={"status": "unchanged" if old.status != "rejected" else "rejected"})
         runner.run(page)
     except Rejected as rejected:
@@ -129,13 +134,15 @@ def process_file(f: RawFile, out: Storage, runner: PageRunner, old: ManifestEntr
     qset = page.qset.model_copy(update={"removed": [Removal(rule=k, count=v) for k, v in sorted(counts.items())]})
     rel = publish.write_set(out, qset)
     publish.write_removed(out, qset.id, page.removed)
+    if docx:
+        publish.write_docx(out, qset)
     return publish.manifest_entry(path=f.rel, sha256=page.sha256, status="published", set_id=qset.id, output=rel,
                                   questions=len(qset.questions()), warnings=len(qset.warnings))
 
 
 def process_batch(files: list[RawFile], out: str, templates: Templates | None, old: dict[str, ManifestEntry],
-                  max_bytes: int = MAX_BYTES,
-                  on_page: Callable[[], None] | None = None) -> tuple[list[ManifestEntry], StepStats]:
+                  max_bytes: int = MAX_BYTES, on_page: Callable[[], None] | None = None,
+                  docx: bool = True) -> tuple[list[ManifestEntry], StepStats]:
     """Clean, parse and publish a batch; a bad page becomes a rejected entry, never an exception."""
     store = open_storage(out)
     raw_stores: dict[str, Storage] = {}
@@ -143,7 +150,7 @@ def process_batch(files: list[RawFile], out: str, templates: Templates | None, o
     entries = []
     for f in files:
         raw_store = raw_stores.setdefault(f.root, open_storage(f.root))
-        entries.append(process_file(f, store, runner, old.get(f.rel), max_bytes, raw_store))
+        entries.append(process_file(f, store, runner, old.get(f.rel), max_bytes, raw_store, docx))
         if on_page:
             on_page()
     return entries, runner.stats
@@ -173,9 +180,10 @@ def finish(out: str, entries: list[ManifestEntry], old: dict[str, ManifestEntry]
     gone = sorted(p for p in old if p not in seen)
     for set_id in publish.published_ids(store) - live:  # changed or removed pages, older versions
         publish.remove_outputs(store, set_id)
-    for name in store.list_dir("removed"):
-        if name.endswith(".json") and name[:-5] not in live:
-            store.delete(f"removed/{name}")
+    for folder, suffix in (("removed", ".json"), ("docx", ".answers.docx"), ("docx", ".docx")):
+        for name in store.list_dir(folder):
+            if name.endswith(suffix) and name[: -len(suffix)] not in live and "." not in name[: -len(suffix)]:
+                store.delete(f"{folder}/{name}")
     publish.sweep_temp_files(store)
     publish.write_manifest(store, Manifest(pipeline_version=PIPELINE_VERSION, pages=entries, removed_pages=gone))
     questions = publish.write_questions_jsonl(store, live)
@@ -193,7 +201,7 @@ def finish(out: str, entries: list[ManifestEntry], old: dict[str, ManifestEntry]
 
 
 def ingest(raw: str, out: str, max_bytes: int = MAX_BYTES,
-           progress: Callable[[int], Callable[[], None]] | None = None) -> RunReport:
+           progress: Callable[[int], Callable[[], None]] | None = None, docx: bool = True) -> RunReport:
     raw, out = str(raw), str(out)
     if not open_storage(raw).is_dir():
         raise FileNotFoundError(f"raw folder not found: {raw}")
@@ -202,7 +210,7 @@ def ingest(raw: str, out: str, max_bytes: int = MAX_BYTES,
     old = previous_entries(out)
     templates = learn(files, max_bytes)
     tick = progress(len(files)) if progress else None
-    entries, stats = process_batch(files, out, templates, old, max_bytes, on_page=tick)
+    entries, stats = process_batch(files, out, templates, old, max_bytes, on_page=tick, docx=docx)
     return finish(out, entries, old, started, stats, started_at)
 
 

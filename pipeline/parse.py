@@ -220,6 +220,8 @@ class Parser:
             return not (in_body and line.soft and q is not None and len("".join(q.answer or q.notes)) > 12)
         if line.soft or in_body or label.number <= last:
             return False
+        if q is not None and q.nested is not None and label.number == q.nested + 1:
+            return False  # the list inside this question goes on
         return label.number <= last + 3 and labels.looks_like_question(label.rest)
 
     def _new_question(self, label: Label, line: Line) -> None:

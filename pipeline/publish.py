@@ -77,8 +77,20 @@ def write_questions_jsonl(out: Storage, set_ids: Iterable[str]) -> int:
     return len(lines)
 
 
+def docx_rels(set_id: str) -> tuple[str, str]:
+    return f"docx/{set_id}.docx", f"docx/{set_id}.answers.docx"
+
+
+def write_docx(out: Storage, qset: QuestionSet) -> None:
+    from .render_docx import render_set  # python-docx loads only when DOCX is published
+
+    student, key = render_set(qset)
+    for rel, data in zip(docx_rels(qset.id), (student, key), strict=True):
+        out.write_atomic(rel, data)
+
+
 def remove_outputs(out: Storage, set_id: str) -> None:
-    for rel in (set_rel(set_id), removed_rel(set_id)):
+    for rel in (set_rel(set_id), removed_rel(set_id), *docx_rels(set_id)):
         out.delete(rel)
 
 
@@ -89,7 +101,7 @@ def published_ids(out: Storage) -> set[str]:
 def sweep_temp_files(out: Storage) -> int:
     """Temp files a killed run left behind (never renamed into place)."""
     count = 0
-    for folder in ("", "json", "removed", "runs"):
+    for folder in ("", "json", "removed", "docx", "runs"):
         for name in out.list_dir(folder):
             if name.startswith(".") and name.endswith(".tmp"):
                 out.delete(f"{folder}/{name}" if folder else name)

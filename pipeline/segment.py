@@ -14,6 +14,7 @@ from . import labels
 from .page import Line, Page
 
 RUN_ON_MIN = 150  # shorter lines are never split at question labels
+SPLIT_HINTS = frozenset("题題答解【")  # a short line without any of these has no heading or field to split at
 # Each pattern starts with the characters it matches (no leading lookahead), so the regex engine
 # can skip ahead to candidates instead of trying every position of a long line.
 INLINE_HEADING = labels.rx(
@@ -36,7 +37,7 @@ def _cut(text: str, pattern: re.Pattern[str]) -> list[str]:
 
 def split_line(line: Line) -> list[Line]:
     text = line.text
-    if len(text) < RUN_ON_MIN and not (("题" in text or "題" in text) or ("答" in text or "解" in text or "【" in text)):
+    if len(text) < RUN_ON_MIN and SPLIT_HINTS.isdisjoint(text):
         return [line]  # nothing to split on: the common case, kept cheap
     out: list[Line] = []
     for i, piece in enumerate(_cut(line.text, INLINE_HEADING)):

@@ -1,0 +1,193 @@
+"""Printable DOCX editions, DOCX as input, and the round trip between them."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import sys
+import zipfile
+
+import pytest
+from conftest import ROOT
+from docx import Document
+from docx.oxml.ns import qn
+
+from pipeline.models import Option, Question, QuestionSet, Section, Source
+from pipeline.render_docx import Exam, compose, render, render_set
+from pipeline.steps import process_page
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def seed_sets(seed_run) -> dict[str, QuestionSet]:
+    return {name: QuestionSet.model_validate(data) for name, data in seed_run[1].items()}
+
+
+def xml_of(data: bytes, part: str = "word/document.xml") -> str:
+    return zipfile.ZipFile(io.BytesIO(data)).read(part).decode("utf-8")
+
+
+def test_both_editions_are_published_for_every_set(seed_run):
+    out, sets = seed_run
+    for qset in sets.values():
+        assert (out / "docx" / f"{qset['id']}.docx").is_file()
+        assert (out / "docx" / f"{qset['id']}.answers.docx").is_file()
+
+
+def test_east_asian_fonts_on_defaults_and_styles(seed_run):
+    student, _ = render_set(next(iter(seed_sets(seed_run).values())))
+    styles = xml_of(student, "word/styles.xml")
+    defaults = re.search(r"<w:docDefaults>.*?</w:docDefaults>", styles, re.S).group(0)
+    assert 'w:eastAsia="宋体"' in defaults and 'w:eastAsia="zh-CN"' in defaults
+    doc = Document(io.BytesIO(student))
+    for name, face in (("Normal", "宋体"), ("Heading 1", "黑体"), ("Title", "黑体")):
+        fonts = doc.styles[name].element.rPr.find(qn("w:rFonts"))
+        assert fonts.get(qn("w:eastAsia")) == face
+        assert fonts.get(qn("w:ascii")) == "Times New Roman"
+        assert fonts.get(qn("w:eastAsiaTheme")) is None and fonts.get(qn("w:asciiTheme")) is None
+
+
+def test_footer_has_real_page_fields_and_a4(seed_run):
+    student, key = render_set(next(iter(seed_sets(seed_run).values())))
+    for data in (student, key):
+        footer = xml_of(data, "word/footer1.xml")
+        assert footer.count('w:fldCharType="begin"') == 2
+        assert "<w:instrText xml:space=\"preserve\"> PAGE </w:instrText>" in footer
+        assert "<w:instrText xml:space=\"preserve\"> NUMPAGES </w:instrText>" in footer
+        section = Document(io.BytesIO(data)).sections[0]
+        assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    assert "numPr" not in xml_of(student)  # literal labels, never Word auto-numbering
+
+
+def test_student_and_answer_key_editions(seed_run):
+    qset = seed_sets(seed_run)["001_e6371b6f30c79e48.txt"]
+    student, key = render_set(qset)
+    student_text = "\n".join(p.text for p in Document(io.BytesIO(student)).paragraphs)
+    key_text = "\n".join(p.text for p in Document(io.BytesIO(key)).paragraphs)
+    assert "姓名:" in student_text and "【答案】" not in student_text
+    assert "一、行为面试题(共4题,每题10分,共40分)" in student_text
+    assert "1.请分享一次你作为客服经理处理客户极端投诉的经历" in student_text and "(10分)" in student_text
+    assert "【答案】一次,某客户因订单长时间未到" in key_text and "【解析】" in key_text
+    assert key_text.count("※ 原文未提供答案") == 4  # marked, never invented
+
+
+def test_output_bytes_are_deterministic(seed_run):
+    qset = next(iter(seed_sets(seed_run).values()))
+    assert render_set(qset) == render_set(qset)
+
+
+def test_bad_data_never_breaks_a_document():
+    source = Source(path="x.txt", sha256="0" * 64)
+    q = Question(id="q", number="1", stem="控制字符\x00\x07\x1b 和 \ufffe" + "很长的题干" * 2000, answer=None,
+                 options=[Option(label="A", text="甲\x0b")])
+    qset = QuestionSet(id="s", title="标题\x01", truncated=False, source=source,
+                       sections=[Section(heading="一、空的部分"), Section(heading="二、单选题", questions=[q])])
+    student, key = render_set(qset)
+    text = "\n".join(p.text for p in Document(io.BytesIO(student)).paragraphs)
+    assert "(本部分没有题目)" in text and "控制字符" in text
+    assert Document(io.BytesIO(key))
+
+
+def test_compose_selects_shuffles_renumbers_and_recomputes(seed_run):
+    sets = seed_sets(seed_run)
+    chosen = [sets["000_582ef3be546073bd.txt"], sets["001_e6371b6f30c79e48.txt"]]
+    exam = compose(chosen, title="组卷", sections=["二"], shuffle_seed=4)
+    assert [len(s.questions) for s in exam.sections] == [10, 2]
+    assert [q.number for q in exam.sections[0].questions] == [str(i) for i in range(1, 11)]
+    assert (exam.sections[0].score_total, exam.sections[1].score_total) == (70, 30)
+    assert [s.ordinal for s in exam.sections] == ["一", "二"]
+    again = compose(chosen, title="组卷", sections=["二"], shuffle_seed=4)
+    assert [q.id for q in again.sections[0].questions] == [q.id for q in exam.sections[0].questions]
+    other = compose(chosen, title="组卷", sections=["二"], shuffle_seed=5)
+    assert [q.id for q in other.sections[0].questions] != [q.id for q in exam.sections[0].questions]
+
+
+def test_docx_command(seed_run, tmp_path):
+    out, sets = seed_run
+    paths = [str(out / "json" / f"{s['id']}.json") for s in sets.values()]
+    target = tmp_path / "exam.docx"
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "docx", *paths, "--out", str(target), "--answers",
+                           "--shuffle", "--seed", "2", "--title", "期末考试"], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    doc = Document(str(target))
+    assert doc.paragraphs[0].text.startswith("期末考试")
+
+
+def test_round_trip_render_read_parse(seed_run):
+    """Each seed's set → answer-key DOCX → read back as a raw page → the same questions."""
+    for name, qset in seed_sets(seed_run).items():
+        _, key = render_set(qset)
+        page = process_page(name.replace(".txt", ".docx"), key)
+        assert page.qset is not None, name
+        got = page.qset.questions()
+        want = qset.questions()
+        assert [q.stem for q in got] == [q.stem for q in want], name
+        assert [[(o.label, o.text) for o in q.options] for q in got] == [[(o.label, o.text) for o in q.options]
+                                                                         for q in want], name
+        assert [q.answer for q in got] == [q.answer for q in want], name
+        assert [q.score for q in got] == [q.score for q in want], name
+        assert "PAGE" not in page.qset.model_dump_json()  # our footer fields come back as results, then go
+
+
+def test_docx_input_reads_fields_tables_and_word_numbering(tmp_path):
+    doc = Document()
+    doc.add_paragraph("客服面试题")
+    doc.add_paragraph("请说明A的作用?", style="List Number")
+    doc.add_paragraph("答案:甲")
+    doc.add_paragraph("请说明B的作用?", style="List Number")
+    table = doc.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "答案:乙"
+    footer = doc.sections[0].footer.paragraphs[0]
+    footer.add_run("第")
+    for kind, text in (("begin", None), ("instr", " PAGE "), ("separate", None), ("result", "1"), ("end", None)):
+        run = footer.add_run(text if kind == "result" else "")
+        if kind == "instr":
+            run._r.remove(run._r.find(qn("w:t"))) if run._r.find(qn("w:t")) is not None else None
+            from docx.oxml import OxmlElement
+            instr = OxmlElement("w:instrText")
+            instr.text = text
+            run._r.append(instr)
+        elif kind in ("begin", "separate", "end"):
+            from docx.oxml import OxmlElement
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run._r.append(char)
+    footer.add_run("页")
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    page = process_page("page.docx", buffer.getvalue())
+    assert page.format == "docx" and page.qset is not None
+    qs = page.qset.questions()
+    assert [q.number for q in qs] == ["1", "2"]  # Word's generated numbers, not in the text layer
+    assert [q.answer for q in qs] == ["甲", "乙"]
+    assert "PAGE" not in page.text and "第1页" in page.text
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None and shutil.which("libreoffice") is None,
+                    reason="LibreOffice is not installed (.ci/run installs it)")
+def test_editions_open_in_libreoffice_with_every_stem(seed_run, tmp_path):
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    sets = seed_sets(seed_run)
+    sources = []
+    for name, qset in sets.items():
+        for edition, data in zip(("student", "key"), render_set(qset), strict=True):
+            src = tmp_path / f"{name[:3]}.{edition}.docx"
+            src.write_bytes(data)
+            sources.append((name, src))
+    subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), *(str(s) for _, s in sources)],
+                   check=True, capture_output=True, timeout=300, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    for name, src in sources:
+        pdf = src.with_suffix(".pdf")
+        text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        flat = re.sub(r"\s+", "", text)
+        assert "第1页共" in flat  # the footer's fields were laid out
+        for q in sets[name].questions():
+            assert re.sub(r"\s+", "", q.stem)[:12] in flat, (src.name, q.stem[:20])
+
+
+def test_render_speed_is_reported_not_asserted(seed_run):
+    exam = Exam(title="t", sections=[])
+    assert render(exam)  # an empty exam is a valid document
