@@ -66,6 +66,27 @@ def cmd_docx(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    import json
+
+    from .bank import search
+    from .storage import open_storage
+
+    data = open_storage(args.clean).read_if_exists("bank/questions.jsonl")
+    if data is None:
+        print(f"error: no bank in {args.clean} (run `python -m pipeline ingest` first)", file=sys.stderr)
+        return 2
+    rows = [json.loads(line) for line in data.decode("utf-8").splitlines() if line.strip()]
+    for score, row in search(rows, args.query, args.limit):
+        if args.json:
+            print(json.dumps({"score": score, **{k: v for k, v in row.items() if k != "terms"}}, ensure_ascii=False))
+            continue
+        sources = ", ".join(f"{s['title'] or s['set_id']}" for s in row["sources"][:3])
+        more = f" (+{len(row['sources']) - 3})" if len(row["sources"]) > 3 else ""
+        print(f"{score:7.2f}  {row['stem'][:70]}\n         {row['size']} source(s): {sources}{more}")
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from .schema import write_schema
 
@@ -95,6 +116,12 @@ def main(argv: list[str] | None = None) -> int:
     dox.add_argument("--seed", type=int, default=0, help="seed for --shuffle (same seed, same exam)")
     dox.add_argument("--title", default=None)
     dox.set_defaults(func=cmd_docx)
+    sea = sub.add_parser("search", help="find questions in the bank by keywords")
+    sea.add_argument("query", help='words to look for, e.g. "愤怒 客户"')
+    sea.add_argument("--clean", default="clean", help="the CLEAN_DIR holding bank/ (default clean/)")
+    sea.add_argument("--limit", type=int, default=10)
+    sea.add_argument("--json", action="store_true", help="one JSON object a line instead of text")
+    sea.set_defaults(func=cmd_search)
     sch = sub.add_parser("schema", help="write the JSON Schema of a question set")
     sch.add_argument("--path", type=Path, default=Path("schemas/question_set.schema.json"))
     sch.set_defaults(func=cmd_schema)

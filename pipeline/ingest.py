@@ -45,6 +45,7 @@ class RunReport:
     rejected_reasons: dict[str, int]
     removed_pages: list[str]
     stats: dict = field(default_factory=dict)
+    clusters: int | None = None  # question-bank clusters, when the bank is built
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -171,7 +172,7 @@ def resolve_duplicates(entries: list[ManifestEntry]) -> list[ManifestEntry]:
 
 
 def finish(out: str, entries: list[ManifestEntry], old: dict[str, ManifestEntry], started: float,
-           stats: StepStats, started_at: str) -> RunReport:
+           stats: StepStats, started_at: str, bank: bool = True) -> RunReport:
     """Resolve duplicates, delete stale outputs, write the manifest, the JSONL and a run report."""
     store = open_storage(out)
     entries = resolve_duplicates(entries)
@@ -186,7 +187,16 @@ def finish(out: str, entries: list[ManifestEntry], old: dict[str, ManifestEntry]
                 store.delete(f"{folder}/{name}")
     publish.sweep_temp_files(store)
     publish.write_manifest(store, Manifest(pipeline_version=PIPELINE_VERSION, pages=entries, removed_pages=gone))
-    questions = publish.write_questions_jsonl(store, live)
+    sets = publish.load_sets(store, live)
+    clusters = None
+    if bank:
+        from .bank import update_bank  # jieba and datasketch load only when the bank is built
+
+        result = update_bank(store, sets)
+        questions = publish.write_questions_jsonl(store, sets, result.cluster_of, result.keywords_of)
+        clusters = result.clusters
+    else:
+        questions = publish.write_questions_jsonl(store, sets)
     count = {s: sum(1 for e in entries if e.status == s) for s in ("published", "unchanged", "rejected")}
     reasons: dict[str, int] = {}
     for e in entries:
@@ -194,14 +204,15 @@ def finish(out: str, entries: list[ManifestEntry], old: dict[str, ManifestEntry]
             code = e.reason.split(":", 1)[0]
             reasons[code] = reasons.get(code, 0) + 1
     report = RunReport(started_at, round(time.perf_counter() - started, 3), len(entries), count["published"],
-                       count["unchanged"], count["rejected"], questions, reasons, gone, stats.as_dict())
+                       count["unchanged"], count["rejected"], questions, reasons, gone, stats.as_dict(), clusters)
     run_name = started_at.replace(":", "").replace("-", "")
     store.write_atomic(f"runs/{run_name}.json", publish.dumps(report.as_dict()))
     return report
 
 
 def ingest(raw: str, out: str, max_bytes: int = MAX_BYTES,
-           progress: Callable[[int], Callable[[], None]] | None = None, docx: bool = True) -> RunReport:
+           progress: Callable[[int], Callable[[], None]] | None = None, docx: bool = True,
+           bank: bool = True) -> RunReport:
     raw, out = str(raw), str(out)
     if not open_storage(raw).is_dir():
         raise FileNotFoundError(f"raw folder not found: {raw}")
@@ -211,7 +222,7 @@ def ingest(raw: str, out: str, max_bytes: int = MAX_BYTES,
     templates = learn(files, max_bytes)
     tick = progress(len(files)) if progress else None
     entries, stats = process_batch(files, out, templates, old, max_bytes, on_page=tick, docx=docx)
-    return finish(out, entries, old, started, stats, started_at)
+    return finish(out, entries, old, started, stats, started_at, bank=bank)
 
 
 def summary_line(report: RunReport) -> str:

@@ -64,14 +64,22 @@ def load_set(out: Storage, set_id: str) -> QuestionSet:
     return QuestionSet.model_validate_json(out.read(set_rel(set_id)))
 
 
-def write_questions_jsonl(out: Storage, set_ids: Iterable[str]) -> int:
-    """One question a line, with its set id and section heading, in set-id then page order."""
+def load_sets(out: Storage, set_ids: Iterable[str]) -> list[QuestionSet]:
+    return [load_set(out, set_id) for set_id in sorted(set(set_ids))]
+
+
+def write_questions_jsonl(out: Storage, sets: list[QuestionSet], cluster_of: dict[str, str] | None = None,
+                          keywords_of: dict[str, list[str]] | None = None) -> int:
+    """One question a line, with its set id, section heading, bank cluster and keywords."""
     lines: list[str] = []
-    for set_id in sorted(set(set_ids)):
-        qset = load_set(out, set_id)
+    for qset in sorted(sets, key=lambda s: s.id):
         for section in qset.sections:
             for q in section.questions:
                 row = {"set_id": qset.id, "section": section.heading, **q.model_dump(mode="json")}
+                if cluster_of is not None:
+                    row["cluster_id"] = cluster_of.get(q.id)
+                if keywords_of is not None:
+                    row["keywords"] = keywords_of.get(q.id, [])
                 lines.append(json.dumps(row, ensure_ascii=False))
     out.write_atomic(QUESTIONS, ("\n".join(lines) + "\n" if lines else "").encode("utf-8"))
     return len(lines)

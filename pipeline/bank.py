@@ -1,0 +1,293 @@
+"""Question bank: keywords, near-duplicate clusters across pages, a merged bank, search.
+
+- Keywords: TF-IDF over jieba tokens, with the IDF learned from the ingested corpus itself. Not
+  TextRank: it needs jieba's POS tagger (slow to load, HMM-based) and its co-occurrence window
+  says little about 20-character stems; a corpus IDF also pushes down words every page of one
+  domain shares (客户 in a customer-service bank), which a general IDF table cannot know.
+- Near duplicates: MinHash (datasketch) over the stem's content tokens (synonyms folded, stop
+  words dropped) finds candidates through LSH; each candidate pair is then verified with the exact
+  Jaccard similarity of the token sets, and only pairs at or above `THRESHOLD` are joined.
+  Clusters are the connected components of verified pairs: transitive and deterministic.
+- Rewordings that fold to the same token set share one LSH key, so a bank of many copies of few
+  questions stays fast; LSH and the exact check run between distinct token sets.
+- Incremental: each question's tokens, its MinHash signature and the verified pairs persist in
+  `bank/index.json` + `bank/signatures.bin` (plain data, deterministic bytes, nothing executable
+  is unpickled). A run loads them, refills the LSH buckets from the stored signatures (no
+  re-tokenising, no re-hashing), removes questions of pages that changed or left, inserts new
+  ones (querying the index first) and rebuilds components from the stored pairs: the same result
+  as a full rebuild, which deleting the two files gives.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from .models import Question, QuestionSet
+from .storage import Storage
+from .text_tokens import tokens
+
+THRESHOLD = 0.62  # exact token Jaccard to join two questions; chosen on tests/data/near_duplicate_pairs.jsonl
+LSH_THRESHOLD = 0.45  # candidate recall: LSH only proposes, the exact check decides
+NUM_PERM = 128
+KEYWORDS = 8
+INDEX_VERSION = 4
+INDEX = "bank/index.json"
+SIGNATURES = "bank/signatures.bin"  # uint32 × NUM_PERM per indexed question, in index order
+
+
+def similarity(a: Iterable[str], b: Iterable[str]) -> float:
+    sa, sb = set(a), set(b)
+    return len(sa & sb) / len(sa | sb) if sa or sb else 1.0
+
+
+def is_duplicate(a: str, b: str) -> bool:
+    return similarity(tokens(a), tokens(b)) >= THRESHOLD
+
+
+def _minhash(token_set: set[str]) -> MinHash:
+    m = MinHash(num_perm=NUM_PERM, seed=1)
+    m.update_batch([t.encode("utf-8") for t in sorted(token_set)])
+    return m
+
+
+@dataclass
+class Entry:
+    set_id: str
+    stem: str
+    answer: str | None
+    terms: list[str]  # content tokens of stem + answer (for keywords and search)
+    key: str  # the token set it shares with its exact rewordings
+
+
+@dataclass
+class Key:
+    """One distinct token set: the unit LSH indexes (rewordings that fold to it share it)."""
+
+    tokens: list[str]
+    signature: np.ndarray | None
+    members: list[str] = field(default_factory=list)
+
+
+def key_of(stem_tokens: list[str], qid: str) -> str:
+    if not stem_tokens:
+        return "q" + qid  # a stem without content words matches nothing but itself
+    return "k" + hashlib.sha256("\x1f".join(stem_tokens).encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass
+class Index:
+    entries: dict[str, Entry] = field(default_factory=dict)
+    keys: dict[str, Key] = field(default_factory=dict)
+    edges: set[tuple[str, str]] = field(default_factory=set)  # verified pairs of keys
+    lsh: MinHashLSH = field(default_factory=lambda: MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM))
+
+    def remove_sets(self, gone: set[str]) -> None:
+        dead = sorted(qid for qid, e in self.entries.items() if e.set_id in gone)
+        for qid in dead:
+            key = self.entries.pop(qid).key
+            info = self.keys[key]
+            info.members.remove(qid)
+            if not info.members:
+                if key in self.lsh:
+                    self.lsh.remove(key)
+                del self.keys[key]
+        live = set(self.keys)
+        self.edges = {(a, b) for a, b in self.edges if a in live and b in live}
+
+    def add(self, qid: str, entry: Entry, stem_tokens: list[str]) -> None:
+        """A new token set queries the index for candidates, verifies them exactly, then goes in."""
+        self.entries[qid] = entry
+        if entry.key in self.keys:
+            self.keys[entry.key].members.append(qid)
+            return
+        info = Key(stem_tokens, None, [qid])
+        self.keys[entry.key] = info
+        if not stem_tokens:
+            return
+        mh = _minhash(set(stem_tokens))
+        info.signature = mh.hashvalues.astype(np.uint32)
+        mine = set(stem_tokens)
+        for other in sorted(self.lsh.query(mh)):
+            if similarity(mine, self.keys[other].tokens) >= THRESHOLD:
+                self.edges.add((min(entry.key, other), max(entry.key, other)))
+        self.lsh.insert(entry.key, mh)
+
+    def dump(self) -> tuple[bytes, bytes]:
+        """Sorted plain data: an index built in any order from the same sets dumps to the same bytes."""
+        keys = sorted(self.keys)
+        sigs = [self.keys[k].signature for k in keys if self.keys[k].signature is not None]
+        meta = {
+            "version": INDEX_VERSION, "num_perm": NUM_PERM, "threshold": THRESHOLD,
+            "keys": [[k, self.keys[k].tokens, self.keys[k].signature is not None] for k in keys],
+            "entries": [[q, e.set_id, e.stem, e.answer, e.terms, e.key] for q, e in sorted(self.entries.items())],
+            "edges": sorted(self.edges),
+        }
+        blob = np.stack(sigs).astype("<u4").tobytes() if sigs else b""
+        return json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), blob
+
+
+def load_index(out: Storage) -> Index:
+    """The stored index with its LSH buckets refilled from the signatures; empty when absent or stale."""
+    raw, blob = out.read_if_exists(INDEX), out.read_if_exists(SIGNATURES)
+    if raw is None or blob is None:
+        return Index()
+    try:
+        meta = json.loads(raw)
+        if (meta["version"], meta["num_perm"], meta["threshold"]) != (INDEX_VERSION, NUM_PERM, THRESHOLD):
+            return Index()
+        sigs = np.frombuffer(blob, dtype="<u4").reshape(-1, NUM_PERM) if blob else np.empty((0, NUM_PERM))
+        index = Index(edges={(a, b) for a, b in meta["edges"]})
+        row = 0
+        with index.lsh.insertion_session() as session:
+            for key, toks, has_sig in meta["keys"]:
+                signature = sigs[row].astype(np.uint32) if has_sig else None
+                row += bool(has_sig)
+                index.keys[key] = Key(toks, signature)
+                if signature is not None:
+                    session.insert(key, MinHash(num_perm=NUM_PERM, seed=1, hashvalues=signature.astype(np.uint64)))
+        for qid, set_id, stem, answer, terms, key in meta["entries"]:
+            index.entries[qid] = Entry(set_id, stem, answer, terms, key)
+            index.keys[key].members.append(qid)
+        return index
+    except (ValueError, KeyError, TypeError):
+        return Index()  # unreadable: rebuilt from the sets, never fatal
+
+
+def save_index(out: Storage, index: Index) -> None:
+    meta, blob = index.dump()
+    out.write_atomic(SIGNATURES, blob)
+    out.write_atomic(INDEX, meta)
+
+
+def entry_of(set_id: str, q: Question) -> tuple[Entry, list[str]]:
+    stem_tokens = tokens(q.stem)
+    terms = stem_tokens + (tokens(q.answer[:400]) if q.answer else [])
+    unique = sorted(set(stem_tokens))
+    return Entry(set_id, q.stem, q.answer, terms, key_of(unique, q.id)), unique
+
+
+def clusters_of(index: Index) -> dict[str, str]:
+    """Question id → cluster id: components over verified key pairs, named by their smallest question."""
+    key_root = components(sorted(index.keys), index.edges)
+    smallest: dict[str, str] = {}
+    for qid, e in index.entries.items():
+        root = key_root[e.key]
+        smallest[root] = min(smallest.get(root, qid), qid)
+    return {qid: "c" + hashlib.sha256(smallest[key_root[e.key]].encode()).hexdigest()[:12]
+            for qid, e in index.entries.items()}
+
+
+def components(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Union-find; each node → the smallest node of its component."""
+    parent = {n: n for n in nodes}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in sorted(edges):
+        if a in parent and b in parent:
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    return {n: find(n) for n in parent}
+
+
+def idf_table(entries: Iterable[Entry]) -> dict[str, float]:
+    df: Counter[str] = Counter()
+    n = 0
+    for e in entries:
+        df.update(set(e.terms))
+        n += 1
+    return {t: math.log((n + 1) / (c + 1)) + 1.0 for t, c in df.items()}
+
+
+def keywords(terms: list[str], idf: dict[str, float], k: int = KEYWORDS) -> list[str]:
+    tf = Counter(t for t in terms if len(t) > 1 or not t.isascii())
+    scored = sorted(tf.items(), key=lambda kv: (-kv[1] * idf.get(kv[0], 1.0), kv[0]))
+    return [t for t, _ in scored[:k]]
+
+
+@dataclass
+class BankResult:
+    clusters: int
+    questions: int
+    cluster_of: dict[str, str]
+    keywords_of: dict[str, list[str]]
+
+
+def update_bank(out: Storage, sets: list[QuestionSet]) -> BankResult:
+    """Bring bank/ in line with the live sets and write bank/questions.jsonl and bank/clusters.json."""
+    index = load_index(out)
+    live = {s.id for s in sets}
+    index.remove_sets({e.set_id for e in index.entries.values()} - live)
+    known = set(index.entries)
+    for qset in sorted(sets, key=lambda s: s.id):
+        for q in qset.questions():
+            if q.id not in known:
+                index.add(q.id, *entry_of(qset.id, q))
+    cluster_of = clusters_of(index)
+    idf = idf_table(index.entries.values())
+    keywords_of = {qid: keywords(e.terms, idf) for qid, e in index.entries.items()}
+    _write_bank(out, index, cluster_of, keywords_of, {s.id: s.title for s in sets})
+    save_index(out, index)
+    return BankResult(len(set(cluster_of.values())), len(index.entries), cluster_of, keywords_of)
+
+
+def _write_bank(out: Storage, index: Index, cluster_of: dict[str, str], keywords_of: dict[str, list[str]],
+                titles: dict[str, str | None]) -> None:
+    members: dict[str, list[str]] = {}
+    for qid in sorted(cluster_of):
+        members.setdefault(cluster_of[qid], []).append(qid)
+    rows = []
+    for cid in sorted(members):
+        qids = members[cid]
+        entries = [index.entries[q] for q in qids]
+        best_stem = max(qids, key=lambda q: (len(index.entries[q].stem), -qids.index(q)))
+        answers = [index.entries[q].answer for q in qids if index.entries[q].answer]
+        union = sorted({k for q in qids for k in keywords_of[q]})
+        rows.append({
+            "cluster_id": cid,
+            "stem": index.entries[best_stem].stem,
+            "answer": max(answers, key=len) if answers else None,
+            "keywords": union,
+            "terms": sorted({t for e in entries for t in e.terms}),
+            "size": len(qids),
+            "sources": [{"set_id": index.entries[q].set_id, "question_id": q,
+                         "title": titles.get(index.entries[q].set_id)} for q in qids],
+        })
+    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    out.write_atomic("bank/questions.jsonl", lines.encode("utf-8"))
+    clusters = {"threshold": THRESHOLD, "num_perm": NUM_PERM,
+                "clusters": [{"cluster_id": cid, "members": qids} for cid, qids in sorted(members.items())]}
+    out.write_atomic("bank/clusters.json", (json.dumps(clusters, ensure_ascii=False, indent=1) + "\n").encode())
+
+
+def search(rows: list[dict], query: str, limit: int = 10) -> list[tuple[float, dict]]:
+    """Rank bank entries for a query: IDF-weighted overlap of jieba terms, plus keyword and phrase bonuses."""
+    wanted = [t for t in dict.fromkeys(tokens(query))]
+    if not wanted:
+        return []
+    n = len(rows)
+    df = Counter(t for r in rows for t in set(r["terms"]))
+    scored = []
+    for r in rows:
+        terms, kws = set(r["terms"]), set(r["keywords"])
+        score = sum(math.log((n + 1) / (df[t] + 0.5)) * (1.5 if t in kws else 1.0) for t in wanted if t in terms)
+        if score > 0:
+            if query.strip() and query.strip() in r["stem"]:
+                score *= 1.5
+            scored.append((round(score, 4), r))
+    scored.sort(key=lambda x: (-x[0], -x[1]["size"], x[1]["cluster_id"]))
+    return scored[:limit]
+

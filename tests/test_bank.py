@@ -1,0 +1,108 @@
+"""Question bank: near-duplicate quality on labelled pairs, clusters, incremental = full, search."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import RAW, ROOT, run_ingest
+
+from pipeline.bank import THRESHOLD, components, keywords, similarity
+from pipeline.text_tokens import tokens
+
+PAIRS = [json.loads(line) for line in (Path(__file__).parent / "data" / "near_duplicate_pairs.jsonl")
+         .read_text(encoding="utf-8").splitlines()]
+
+
+def verdicts() -> list[tuple[bool, bool]]:
+    return [(p["duplicate"], similarity(tokens(p["a"]), tokens(p["b"])) >= THRESHOLD) for p in PAIRS]
+
+
+def test_precision_and_recall_on_labelled_pairs():
+    results = verdicts()
+    tp = sum(1 for truth, said in results if truth and said)
+    fp = sum(1 for truth, said in results if not truth and said)
+    fn = sum(1 for truth, said in results if truth and not said)
+    assert len(PAIRS) >= 40 and sum(p["duplicate"] for p in PAIRS) >= 20
+    assert tp / (tp + fp) >= 0.95
+    assert tp / (tp + fn) >= 0.9
+
+
+def test_no_cluster_mixes_different_questions():
+    """Cluster every text of the labelled pairs together: no negative pair may share a cluster."""
+    texts = sorted({p[k] for p in PAIRS for k in ("a", "b")})
+    toks = {t: set(tokens(t)) for t in texts}
+    edges = [(a, b) for i, a in enumerate(texts) for b in texts[i + 1:] if similarity(toks[a], toks[b]) >= THRESHOLD]
+    cluster = components(texts, edges)
+    for p in PAIRS:
+        if not p["duplicate"]:
+            assert cluster[p["a"]] != cluster[p["b"]], p["note"]
+
+
+def test_keywords_keep_domain_terms_whole():
+    idf = {"客户满意度": 3.0, "净推荐值": 3.0, "区别": 1.0}
+    found = keywords(tokens("解释客户满意度(CSAT)和净推荐值(NPS)的区别。"), idf)
+    assert {"客户满意度", "净推荐值", "csat", "nps"} <= set(found)
+    assert "的" not in found and "解释" not in found
+
+
+def test_bank_outputs_and_every_question_in_one_cluster(seed_run):
+    out, sets = seed_run
+    rows = [json.loads(x) for x in (out / "bank" / "questions.jsonl").read_text(encoding="utf-8").splitlines()]
+    clusters = json.loads((out / "bank" / "clusters.json").read_text(encoding="utf-8"))["clusters"]
+    members = [m for c in clusters for m in c["members"]]
+    seed_questions = [q["id"] for s in sets.values() for sec in s["sections"] for q in sec["questions"]]
+    assert sorted(members) == sorted(seed_questions)  # each seed question in exactly one cluster
+    assert len(rows) == len(clusters)
+    for row in rows:
+        assert row["stem"] and row["keywords"] and row["sources"]
+    lines = (out / "questions.jsonl").read_text(encoding="utf-8").splitlines()
+    assert all(json.loads(x)["cluster_id"] for x in lines)
+
+
+def test_duplicate_questions_across_pages_become_one_entry(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("面试题甲\n1.如何应对愤怒的客户?\n答案:保持冷静。\n2.新版GMP宗旨是什么?\n", encoding="utf-8")
+    (raw / "b.txt").write_text("面试题乙\n1.如何处理愤怒的顾客?\n答案:先倾听,再道歉,最后解决问题。\n2.你为什么选择客服?\n",
+                               encoding="utf-8")
+    out = tmp_path / "out"
+    run_ingest(raw, out)
+    rows = [json.loads(x) for x in (out / "bank" / "questions.jsonl").read_text(encoding="utf-8").splitlines()]
+    merged = [r for r in rows if r["size"] == 2]
+    assert len(merged) == 1 and len(rows) == 3
+    assert merged[0]["answer"] == "先倾听,再道歉,最后解决问题。"  # the most complete answer
+    assert {s["title"] for s in merged[0]["sources"]} == {"面试题甲", "面试题乙"}
+
+
+def test_incremental_bank_equals_full_rebuild(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    pages = sorted(RAW.glob("*.txt"))
+    for p in pages[:2]:
+        shutil.copy(p, raw / p.name)
+    (raw / "extra.txt").write_text("题集\n1.如何处理愤怒的顾客?\n2.新版GMP的宗旨是什么?\n", encoding="utf-8")
+    inc = tmp_path / "inc"
+    run_ingest(raw, inc)
+    for p in pages[2:]:
+        shutil.copy(p, raw / p.name)
+    (raw / pages[0].name).unlink()  # a page leaves: its questions leave the bank
+    run_ingest(raw, inc)
+    full = tmp_path / "full"
+    run_ingest(raw, full)
+    for name in ("questions.jsonl", "clusters.json", "index.json", "signatures.bin"):
+        assert (inc / "bank" / name).read_bytes() == (full / "bank" / name).read_bytes(), name
+
+
+def test_search_command(seed_run):
+    out, _ = seed_run
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "search", "愤怒 客户", "--clean", str(out), "--json"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    hits = [json.loads(x) for x in proc.stdout.splitlines()]
+    assert hits and "愤怒" in hits[0]["stem"]
+    assert hits == sorted(hits, key=lambda h: -h["score"])
+    assert hits[0]["sources"][0]["set_id"]
