@@ -54,7 +54,7 @@ def start_server(home: Path) -> tuple[subprocess.Popen, str]:
 
 def outputs(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and "runs" not in p.parts and p.name != "manifest.json"}
+            if p.is_file() and "runs" not in p.parts and p.name != "manifest.json" and not p.name.startswith(".")}
 
 
 def measure(raw: Path, work: Path, batch_sizes: list[int], repeats: int) -> dict:

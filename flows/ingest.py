@@ -24,6 +24,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 
 from pipeline import ingest as core
 from pipeline.boilerplate import Templates
+from pipeline.lock import LockedError, output_lock
 from pipeline.models import ManifestEntry
 from pipeline.steps import StepStats
 from pipeline.storage import open_storage
@@ -89,8 +90,14 @@ def summary_markdown(report: core.RunReport) -> str:
 
 @flow(name="ingest", log_prints=True)
 def ingest_flow(raw_dir: str = "raw", out: str = "clean", batch_size: int = DEFAULT_BATCH_SIZE,
-                max_bytes: int = core.MAX_BYTES, docx: bool = True) -> dict:
-    logger = get_run_logger()
+                max_bytes: int = core.MAX_BYTES, docx: bool = True, wait: float = 0.0) -> dict:
+    """One run over raw_dir; it holds the lock on `out` so that two runs never interleave their writes."""
+    with output_lock(out, wait):
+        return _ingest(raw_dir, out, batch_size, max_bytes, docx)
+
+
+def _ingest(raw_dir: str, out: str, batch_size: int, max_bytes: int, docx: bool) -> dict:
+    logger = run_logger()
     started, started_at = time.perf_counter(), core.now()
     files = discover_pages(raw_dir)
     old = core.previous_entries(out)
@@ -152,8 +159,12 @@ def main(argv: list[str] | None = None) -> int:
     if not open_storage(args.raw_dir).is_dir():
         print(f"error: raw folder not found: {args.raw_dir}", file=sys.stderr)
         return 2
-    report = run(args.raw_dir, args.out, args.batch_size, args.task_runner, args.dask_address, args.max_bytes,
-                 args.workers, docx=not args.no_docx)
+    try:
+        report = run(args.raw_dir, args.out, args.batch_size, args.task_runner, args.dask_address, args.max_bytes,
+                     args.workers, docx=not args.no_docx)
+    except LockedError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
     print(core.summary_line(core.RunReport(**report)))
     return 0
 

@@ -34,9 +34,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         print(f"error: raw folder not found: {args.raw_dir}", file=sys.stderr)
         return 2
     show = not args.quiet and sys.stderr.isatty()
+    from .lock import LockedError
+
     try:
         report = ingest(args.raw_dir, args.out, max_bytes=args.max_bytes, progress=_progress(show),
-                        docx=not args.no_docx)
+                        docx=not args.no_docx, wait=args.wait, page_timeout=args.page_timeout)
+    except LockedError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
     except OSError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -106,6 +111,10 @@ def main(argv: list[str] | None = None) -> int:
     ing.add_argument("--max-bytes", type=int, default=MAX_BYTES, help="reject pages larger than this (default 20 MiB)")
     ing.add_argument("--quiet", action="store_true", help="no progress bar")
     ing.add_argument("--no-docx", action="store_true", help="publish JSON only, no printable DOCX editions")
+    ing.add_argument("--page-timeout", type=float, default=10.0,
+                     help="reject a page that takes longer than this many seconds to clean and parse (0: no limit)")
+    ing.add_argument("--wait", type=float, default=0.0,
+                     help="seconds to wait for another ingest on the same --out to finish (default: exit at once)")
     ing.set_defaults(func=cmd_ingest)
     dox = sub.add_parser("docx", help="compose a printable exam from one or more clean sets")
     dox.add_argument("sets", nargs="+", type=Path, help="question-set JSON files (CLEAN_DIR/json/<id>.json)")

@@ -26,6 +26,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cache
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -52,9 +53,16 @@ def is_duplicate(a: str, b: str) -> bool:
     return similarity(tokens(a), tokens(b)) >= THRESHOLD
 
 
-def _minhash(token_set: set[str]) -> MinHash:
-    m = MinHash(num_perm=NUM_PERM, seed=1)
-    m.update_batch([t.encode("utf-8") for t in sorted(token_set)])
+@cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The MinHash permutations, drawn once: datasketch would redraw them for every MinHash."""
+    return MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32").permutations
+
+
+def _minhash(token_set: set[str] | None = None, hashvalues: np.ndarray | None = None) -> MinHash:
+    m = MinHash(num_perm=NUM_PERM, seed=1, hashvalues=hashvalues, permutations=_permutations(), scheme="affine32")
+    if token_set:
+        m.update_batch([t.encode("utf-8") for t in sorted(token_set)])
     return m
 
 
@@ -152,7 +160,7 @@ def load_index(out: Storage) -> Index:
                 row += bool(has_sig)
                 index.keys[key] = Key(toks, signature)
                 if signature is not None:
-                    session.insert(key, MinHash(num_perm=NUM_PERM, seed=1, hashvalues=signature.astype(np.uint64)))
+                    session.insert(key, _minhash(hashvalues=signature.astype(np.uint64)))
         for qid, set_id, stem, answer, terms, key in meta["entries"]:
             index.entries[qid] = Entry(set_id, stem, answer, terms, key)
             index.keys[key].members.append(qid)
@@ -253,7 +261,7 @@ def _write_bank(out: Storage, index: Index, cluster_of: dict[str, str], keywords
     for cid in sorted(members):
         qids = members[cid]
         entries = [index.entries[q] for q in qids]
-        best_stem = max(qids, key=lambda q: (len(index.entries[q].stem), -qids.index(q)))
+        best_stem = max(reversed(qids), key=lambda q: len(index.entries[q].stem))  # ties: the smallest id
         answers = [index.entries[q].answer for q in qids if index.entries[q].answer]
         union = sorted({k for q in qids for k in keywords_of[q]})
         rows.append({

@@ -18,8 +18,9 @@ from pathlib import PurePosixPath
 from . import PIPELINE_VERSION, publish
 from .boilerplate import Templates, learn_templates, site_key
 from .errors import Rejected
+from .lock import output_lock
 from .models import Manifest, ManifestEntry, Removal
-from .steps import PRE_STEPS, Context, PageRunner, StepStats, new_page
+from .steps import PAGE_TIMEOUT, PRE_STEPS, Context, PageRunner, StepStats, new_page
 from .storage import Storage, open_storage
 
 SUFFIXES = {".txt", ".html", ".htm", ".docx"}
@@ -143,11 +144,11 @@ def process_file(f: RawFile, out: Storage, runner: PageRunner, old: ManifestEntr
 
 def process_batch(files: list[RawFile], out: str, templates: Templates | None, old: dict[str, ManifestEntry],
                   max_bytes: int = MAX_BYTES, on_page: Callable[[], None] | None = None,
-                  docx: bool = True) -> tuple[list[ManifestEntry], StepStats]:
+                  docx: bool = True, page_timeout: float = PAGE_TIMEOUT) -> tuple[list[ManifestEntry], StepStats]:
     """Clean, parse and publish a batch; a bad page becomes a rejected entry, never an exception."""
     store = open_storage(out)
     raw_stores: dict[str, Storage] = {}
-    runner = PageRunner(ctx=Context(templates=templates))
+    runner = PageRunner(ctx=Context(templates=templates), page_timeout=page_timeout)
     entries = []
     for f in files:
         raw_store = raw_stores.setdefault(f.root, open_storage(f.root))
@@ -212,16 +213,23 @@ def finish(out: str, entries: list[ManifestEntry], old: dict[str, ManifestEntry]
 
 def ingest(raw: str, out: str, max_bytes: int = MAX_BYTES,
            progress: Callable[[int], Callable[[], None]] | None = None, docx: bool = True,
-           bank: bool = True) -> RunReport:
+           bank: bool = True, wait: float = 0.0, page_timeout: float = PAGE_TIMEOUT) -> RunReport:
     raw, out = str(raw), str(out)
     if not open_storage(raw).is_dir():
         raise FileNotFoundError(f"raw folder not found: {raw}")
+    with output_lock(out, wait):
+        return _ingest(raw, out, max_bytes, progress, docx, bank, page_timeout)
+
+
+def _ingest(raw: str, out: str, max_bytes: int, progress: Callable[[int], Callable[[], None]] | None,
+            docx: bool, bank: bool, page_timeout: float) -> RunReport:
     started, started_at = time.perf_counter(), now()
     files = discover(raw)
     old = previous_entries(out)
     templates = learn(files, max_bytes)
     tick = progress(len(files)) if progress else None
-    entries, stats = process_batch(files, out, templates, old, max_bytes, on_page=tick, docx=docx)
+    entries, stats = process_batch(files, out, templates, old, max_bytes, on_page=tick, docx=docx,
+                                   page_timeout=page_timeout)
     return finish(out, entries, old, started, stats, started_at, bank=bank)
 
 

@@ -53,7 +53,7 @@ def check_binary(raw: bytes) -> None:
         if raw.startswith(magic):
             raise Rejected("binary", f"binary content ({kind}), not a text page")
     head = raw[:8192]
-    if head.count(b"\x00") > len(head) // 100 and not _looks_utf16(head):
+    if head.count(b"\x00") > max(4, len(head) // 100) and not _looks_utf16(head):
         raise Rejected("binary", "binary content (NUL bytes), not a text page")
 
 
@@ -61,16 +61,23 @@ def _looks_utf16(head: bytes) -> bool:
     return head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
 
 
+MAX_HTML_TAGS = 250_000  # real pages have a few thousand; past this an HTML "bomb" would eat memory
+
+
 def decode(raw: bytes) -> tuple[str, str]:
     """Bytes → (text, encoding). UTF-8 first (it is strict, so a pass is reliable), then detection."""
     if raw.startswith(codecs.BOM_UTF8):
         return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     if _looks_utf16(raw):
-        return raw.decode("utf-16"), "utf-16"
+        return raw.decode("utf-16", errors="replace"), "utf-16"
     try:
         return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(raw) - 3 and exc.reason == "unexpected end of data":
+            return raw[: exc.start].decode("utf-8"), "utf-8"  # a cut-off last character: drop it
+    mixed = _mixed_lines(raw)
+    if mixed is not None:
+        return mixed
     declared = _META_CHARSET.search(raw[:4096])
     if declared:
         enc = _canonical(declared.group(1).decode("ascii", "ignore"))
@@ -86,6 +93,26 @@ def decode(raw: bytes) -> tuple[str, str]:
     if text.count("\ufffd") > max(8, len(text) // 50):
         raise Rejected("undecodable", f"bytes do not decode cleanly as {enc}")
     return text, enc
+
+
+def _mixed_lines(raw: bytes) -> tuple[str, str] | None:
+    """Files glued from UTF-8 and GB18030 pieces: decode line by line when both kinds occur."""
+    lines = raw.split(b"\n")
+    utf8 = legacy = 0
+    decoded = []
+    for line in lines:
+        try:
+            decoded.append(line.decode("utf-8"))
+            utf8 += not line.isascii()
+        except UnicodeDecodeError:
+            try:
+                decoded.append(line.decode("gb18030"))
+                legacy += 1
+            except UnicodeDecodeError:
+                return None
+    if utf8 and legacy:
+        return "\n".join(decoded), "mixed:utf-8+gb18030"
+    return None
 
 
 def _canonical(encoding: str) -> str:
@@ -108,6 +135,9 @@ def read_bytes(name: str, raw: bytes) -> Decoded:
     text, encoding = decode(raw)
     if fmt == "html":
         from .read_html import html_text
+
+        if raw.count(b"<") > MAX_HTML_TAGS:
+            raise Rejected("html_too_complex", f"more than {MAX_HTML_TAGS} tags: refused before parsing")
 
         text = html_text(text)
     if not text.strip():

@@ -8,9 +8,12 @@ any unexpected exception into a rejection so that one bad page never stops a bat
 from __future__ import annotations
 
 import hashlib
+import signal
+import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from . import boilerplate, dedupe, segment, title, validate
@@ -126,18 +129,64 @@ class StepStats:
         }
 
 
+PAGE_TIMEOUT = 10.0  # seconds one page may take to clean and parse before it is rejected
+
+
+class PageTimeout(Exception):
+    """Raised inside a step by the timer when a page runs past its time limit."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the page after `seconds` (SIGALRM: main thread on POSIX); elsewhere a no-op.
+
+    Worker threads (Prefect's thread runner) cannot be interrupted; there the runner checks the
+    clock between steps instead.
+    """
+    usable = seconds > 0 and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise PageTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 class PageRunner:
-    def __init__(self, steps: list[tuple[str, Step]] | None = None, ctx: Context | None = None) -> None:
+    def __init__(self, steps: list[tuple[str, Step]] | None = None, ctx: Context | None = None,
+                 page_timeout: float = PAGE_TIMEOUT) -> None:
         self.steps = steps or STEPS
         self.ctx = ctx or Context()
         self.stats = StepStats()
+        self.page_timeout = page_timeout
 
     def run(self, page: Page) -> Page:
         """Run every step; on rejection the page comes back with `qset` None and the reason raised."""
+        try:
+            with time_limit(self.page_timeout):
+                return self._run(page)
+        except PageTimeout:
+            self.stats.rejected["timeout"] += 1
+            raise Rejected("timeout", f"cleaning and parsing took longer than {self.page_timeout:g} s") from None
+
+    def _run(self, page: Page) -> Page:
+        deadline = time.perf_counter() + self.page_timeout if self.page_timeout > 0 else float("inf")
         for name, step in self.steps:
+            if time.perf_counter() > deadline:
+                raise PageTimeout
             start = time.perf_counter()
             try:
                 step(page, self.ctx)
+            except PageTimeout:
+                raise
             except Rejected as rejected:
                 self.stats.rejected[rejected.code] += 1
                 raise

@@ -18,7 +18,7 @@ from bench.corpus import generate
 
 def outputs(out):
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and "runs" not in p.parts and p.name != "manifest.json"}
+            if p.is_file() and "runs" not in p.parts and p.name != "manifest.json" and not p.name.startswith(".")}
 
 
 def manifest_without_status(out):

@@ -16,7 +16,7 @@ from pipeline import ingest as core
 def outputs(out):
     """Every output file's bytes, without the per-run report."""
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and "runs" not in p.parts}
+            if p.is_file() and "runs" not in p.parts and not p.name.startswith(".")}
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ from pipeline.schema import schema_text
 
 def snapshot(out):
     return {p.relative_to(out).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
-            for p in sorted(out.rglob("*")) if p.is_file() and "runs" not in p.parts}
+            for p in sorted(out.rglob("*")) if p.is_file() and "runs" not in p.parts and not p.name.startswith(".")}
 
 
 def test_layout_and_contract_fields(seed_run):

@@ -1,0 +1,53 @@
+"""One ingest at a time per output location: an exclusive lock file in CLEAN_DIR.
+
+A second run on the same folder waits up to `wait` seconds, then exits with a clear message;
+it never interleaves its writes with the first. Object stores (fsspec URLs) have no portable
+lock: there, schedule runs so that they do not overlap (a Prefect concurrency limit does it).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .storage import is_url
+
+LOCK_NAME = ".ingest.lock"
+
+
+class LockedError(RuntimeError):
+    """Another run holds the output location."""
+
+
+@contextmanager
+def output_lock(out: str, wait: float = 0.0) -> Iterator[None]:
+    if is_url(out):
+        yield
+        return
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    handle = open(folder / LOCK_NAME, "a+")  # noqa: SIM115 - held for the whole run, closed below
+    deadline = time.monotonic() + wait
+    try:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "another process"
+                    raise LockedError(f"{out} is being written by another ingest ({holder}); "
+                                      f"try again when it has finished") from None
+                time.sleep(0.2)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"pid {os.getpid()}")
+        handle.flush()
+        yield
+    finally:
+        handle.close()  # closing releases the lock, also when the process is killed
