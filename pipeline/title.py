@@ -14,14 +14,14 @@ def _key(text: str) -> str:
 
 def find_title(page: Page) -> None:
     title = page.title_hint
-    if page.lines and title is None:
+    if page.lines:
         first = page.lines[0].text
         stripped = strip_title_suffix(first, page.site)
-        if stripped != first and stripped:
+        if stripped != first and stripped:  # "X.docx-原创力文档": an HTML <title> or a site's title line
             page.remove("site_title", first)
             page.lines = page.lines[1:]
-            title = stripped
-        elif len(first) <= 80 and not is_structural(first) and not first.endswith(("?", "。", ":")):
+            title = title or stripped
+        elif title is None and len(first) <= 80 and not is_structural(first) and not first.endswith(("?", "。", ":")):
             title = first
             page.lines = page.lines[1:]
     if title:

@@ -1,0 +1,272 @@
+"""The benchmark: throughput and memory against the floor and a peer, in one run.
+
+    python -m bench.run [--pages 10000] [--docx-sample 400] [--no-flow]
+
+Over one generated corpus (bench/corpus.py, deterministic) it measures, side by side:
+the floor (read each file, write it back), one regex pass, trafilatura's `extract` on the HTML
+pages (and how much book118 chrome it leaves, against the dev set's gold), our core stage by
+stage on text and on HTML pages, keywords (the bank step), DOCX rendering, the Prefect flow
+(thread runner, and Dask with 1 and 2 workers, against a running `prefect server`), and peak
+RSS of a whole ingest at two corpus sizes. Writes bench/results.md (included by the README).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.corpus import ROOT, generate
+
+OUT = ROOT / "bench" / "out"
+SHARED = ROOT.parent / "shared" / "devset"
+
+
+def timed(fn, *args, **kwargs) -> tuple[float, object]:
+    start = time.perf_counter()
+    value = fn(*args, **kwargs)
+    return time.perf_counter() - start, value
+
+
+def floor(files: list[Path], target: Path) -> float:
+    target.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    for f in files:
+        (target / f.name).write_bytes(f.read_bytes())
+    return time.perf_counter() - start
+
+
+def regex_pass(files: list[Path]) -> float:
+    pattern = re.compile(r"[0-9]+[.、]")
+    start = time.perf_counter()
+    for f in files:
+        pattern.findall(f.read_bytes().decode("utf-8"))
+    return time.perf_counter() - start
+
+
+def trafilatura_pass(files: list[Path]) -> float:
+    import trafilatura
+
+    start = time.perf_counter()
+    for f in files:
+        trafilatura.extract(f.read_bytes().decode("utf-8"))
+    return time.perf_counter() - start
+
+
+def chrome_left_by_trafilatura() -> dict | None:
+    """Dev pages wrapped in HTML: share of gold boilerplate strings each extractor leaves in."""
+    if not SHARED.is_dir():
+        return None
+    import trafilatura
+
+    from bench.corpus import to_html
+    from pipeline.steps import process_page
+
+    total = left_traf = left_ours = 0
+    for gold_path in sorted((SHARED / "gold").glob("*.json")):
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        raw = (SHARED / "raw" / gold.get("source_file", gold_path.stem + ".txt")).read_text(encoding="utf-8")
+        page_html = to_html(raw, raw.splitlines()[0])
+        extracted = re.sub(r"\s+", "", trafilatura.extract(page_html) or "")
+        ours = process_page("p.html", page_html).qset
+        ours_text = re.sub(r"\s+", "", ours.model_dump_json() if ours else "")
+        for chrome in gold["boilerplate"]:
+            c = re.sub(r"\s+", "", chrome)
+            total += 1
+            left_traf += c in extracted
+            left_ours += c.replace('"', '\\"') in ours_text
+    return {"strings": total, "trafilatura_left": left_traf, "ours_left": left_ours}
+
+
+def core_stages(files: list[Path], out: Path, docx: bool = False) -> dict:
+    """Our core over the files: per-step seconds from the frame, plus publishing, in one pass."""
+    from pipeline.ingest import RawFile, finish, learn, now, process_batch
+
+    shutil.rmtree(out, ignore_errors=True)
+    raw_root = str(files[0].parent)
+    raws = [RawFile(raw_root, f.name, f.stat().st_size) for f in files]
+    start = time.perf_counter()
+    templates = learn(raws)
+    learned = time.perf_counter()
+    entries, stats = process_batch(raws, str(out), templates, {}, docx=docx)
+    processed = time.perf_counter()
+    finish(str(out), entries, {}, start, stats, now(), bank=False)
+    done = time.perf_counter()
+    steps = dict(stats.seconds)
+    return {"learn": learned - start, "steps": steps, "publish": (processed - learned) - sum(steps.values()),
+            "finish": done - processed, "total": done - start, "read_to_json": processed - learned}
+
+
+def bank_pass(out: Path) -> tuple[float, float]:
+    from pipeline import publish
+    from pipeline.bank import update_bank
+    from pipeline.storage import LocalStorage
+    from pipeline.text_tokens import INIT_SECONDS, tokenizer
+
+    store = LocalStorage(str(out))
+    sets = publish.load_sets(store, publish.published_ids(store))
+    tokenizer()
+    seconds, _ = timed(update_bank, store, sets)
+    return seconds, INIT_SECONDS.get("jieba", 0.0)
+
+
+def docx_pass(out: Path, sample: int) -> tuple[float, int]:
+    from pipeline import publish
+    from pipeline.render_docx import render_set
+    from pipeline.storage import LocalStorage
+
+    store = LocalStorage(str(out))
+    sets = publish.load_sets(store, sorted(publish.published_ids(store))[:sample])
+    render_set(sets[0])  # template built once per process, as in a run
+    seconds, _ = timed(lambda: [render_set(s) for s in sets])
+    return seconds, 2 * len(sets)
+
+
+def peak_rss(raw: Path, out: Path) -> float:
+    code = ("import resource,sys;from pipeline.ingest import ingest;ingest(sys.argv[1],sys.argv[2],docx=False,"
+            "bank=False);print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    shutil.rmtree(out, ignore_errors=True)
+    proc = subprocess.run([sys.executable, "-c", code, str(raw), str(out)], cwd=ROOT, capture_output=True,
+                          text=True, check=True)
+    return int(proc.stdout.strip().splitlines()[-1]) / 1024
+
+
+def flow_runs(raw: Path, repeats: int) -> dict:
+    from bench.flow_overhead import start_server
+
+    server, url = start_server(OUT / "bench_prefect_home")
+    try:
+        env = {**os.environ, "PREFECT_API_URL": url, "PREFECT_HOME": str(OUT / "bench_prefect_home"),
+               "PREFECT_LOGGING_LEVEL": "WARNING"}
+        code = f"""
+import json, shutil, time, statistics
+from pipeline.ingest import ingest
+from flows.ingest import run
+raw = {str(raw)!r}
+res = {{"core": [], "thread": [], "dask1": [], "dask2": []}}
+for i in range({repeats}):
+    for kind in res:
+        out = {str(OUT)!r} + "/flow_" + kind
+        shutil.rmtree(out, ignore_errors=True)
+        t = time.perf_counter()
+        if kind == "core":
+            ingest(raw, out, docx=False, bank=False)
+        elif kind == "thread":
+            run(raw, out, batch_size=200, docx=False)
+        else:
+            run(raw, out, batch_size=200, runner="dask", workers=int(kind[-1]), docx=False)
+        res[kind].append(time.perf_counter() - t)
+print(json.dumps(res))
+"""
+        proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                              check=True)
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+    finally:
+        os.killpg(server.pid, 15)
+
+
+def rate(n: int, seconds: float) -> str:
+    return f"{n / seconds:,.0f}" if seconds > 0 else "-"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=10_000)
+    parser.add_argument("--docx-sample", type=int, default=400)
+    parser.add_argument("--flow-pages", type=int, default=2000)
+    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--no-flow", action="store_true")
+    args = parser.parse_args(argv)
+    started = time.perf_counter()
+    corpus = OUT / f"corpus_{args.pages}"
+    if not corpus.is_dir():
+        generate(corpus, pages=args.pages, seed=7, html_share=0.3)
+    files = sorted(corpus.iterdir())
+    txt = [f for f in files if f.suffix == ".txt"]
+    html = [f for f in files if f.suffix == ".html"]
+    mb = sum(f.stat().st_size for f in files) / 1e6
+    rows: list[tuple[str, str, str, str]] = []
+
+    t_floor = floor(files, OUT / "floor")
+    rows.append(("floor: read + write back", rate(len(files), t_floor), f"{mb / t_floor:.1f}", "all"))
+    t_regex = regex_pass(files)
+    rows.append(("one regex pass", rate(len(files), t_regex), f"{mb / t_regex:.1f}", "all"))
+    html_mb = sum(f.stat().st_size for f in html) / 1e6
+    t_traf = trafilatura_pass(html)
+    rows.append(("trafilatura.extract", rate(len(html), t_traf), f"{html_mb / t_traf:.1f}", "HTML"))
+
+    txt_mb = sum(f.stat().st_size for f in txt) / 1e6
+    core_txt = core_stages(txt, OUT / "core_txt")
+    core_html = core_stages(html, OUT / "core_html")
+    for label, res, part, part_mb in (("text", core_txt, txt, txt_mb), ("HTML", core_html, html, html_mb)):
+        for step, seconds in res["steps"].items():
+            rows.append((f"core {label}: {step}", rate(len(part), seconds), f"{part_mb / seconds:.1f}", label))
+        rows.append((f"core {label}: publish JSON", rate(len(part), res["publish"]), "", label))
+        rows.append((f"**core {label}: read → JSON**", f"**{rate(len(part), res['read_to_json'])}**",
+                     f"{part_mb / res['read_to_json']:.1f}", label))
+    t_bank, jieba_init = bank_pass(OUT / "core_txt")
+    rows.append(("keywords + bank (jieba, MinHash)", rate(len(txt), t_bank), "", "text"))
+    with_kw = core_txt["read_to_json"] + t_bank
+    rows.append(("**core text with keywords**", f"**{rate(len(txt), with_kw)}**", "", "text"))
+    t_docx, docs = docx_pass(OUT / "core_txt", args.docx_sample)
+    rows.append(("**DOCX rendering (documents/s)**", f"**{rate(docs, t_docx)}**", "", f"{docs} docs"))
+
+    rss = {}
+    for n in (1000, args.pages):
+        sub = OUT / f"rss_{n}"
+        if not sub.is_dir():
+            sub.mkdir(parents=True)
+            for f in files[:n]:
+                os.link(f, sub / f.name)
+        rss[n] = peak_rss(sub, OUT / f"rss_out_{n}")
+
+    flow = None
+    if not args.no_flow:
+        flow_raw = OUT / f"flow_raw_{args.flow_pages}"
+        if not flow_raw.is_dir():
+            flow_raw.mkdir(parents=True)
+            for f in files[: args.flow_pages]:
+                os.link(f, flow_raw / f.name)
+        flow = flow_runs(flow_raw, args.repeats)
+
+    chrome = chrome_left_by_trafilatura()
+    lines = [
+        f"Measured {time.strftime('%Y-%m-%d')} with `python -m bench.run --pages {args.pages}` on "
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+        f"{len(files)} generated pages ({len(txt)} text, {len(html)} HTML, {mb:.0f} MB). One process, one core.",
+        "",
+        "| what | pages/s | MB/s | pages |",
+        "|---|---:|---:|---|",
+        *(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows),
+        "",
+        f"- jieba dictionary load: {jieba_init:.2f} s once per process (not in the rates above).",
+        f"- Peak RSS of a whole `ingest` (JSON only): {rss[1000]:.0f} MB at 1,000 pages, "
+        f"{rss[args.pages]:.0f} MB at {args.pages:,} pages ({100 * (rss[args.pages] / rss[1000] - 1):+.0f}%).",
+    ]
+    if chrome:
+        lines.append(f"- Chrome left in (dev pages wrapped in HTML, {chrome['strings']} gold boilerplate strings): "
+                     f"trafilatura {chrome['trafilatura_left']}, ours {chrome['ours_left']}.")
+    if flow:
+        med = {k: statistics.median(v) for k, v in flow.items()}
+        lines.append(
+            f"- Flow over {args.flow_pages:,} pages against a running Prefect server (medians of {args.repeats}): "
+            f"core {med['core']:.2f} s, flow with the thread runner {med['thread']:.2f} s "
+            f"({100 * (med['thread'] / med['core'] - 1):+.0f}%), Dask 1 worker {med['dask1']:.2f} s, "
+            f"Dask 2 workers {med['dask2']:.2f} s ({med['dask1'] / med['dask2']:.2f}× one worker).")
+    lines.append(f"- The whole benchmark took {time.perf_counter() - started:.0f} s.")
+    text = "\n".join(lines) + "\n"
+    (ROOT / "bench" / "results.md").write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
