@@ -63,8 +63,10 @@ class SDraft:
         return labels.cn_to_int(self.ordinal) if self.ordinal else None
 
     def last_number(self) -> int | None:
-        numbered = [q.number for q in self.questions if q.number is not None and family(q) == self.family]
-        return numbered[-1] if numbered else None
+        for q in reversed(self.questions):
+            if q.number is not None and family(q) == self.family:
+                return q.number
+        return None
 
 
 @dataclass

@@ -15,6 +15,7 @@ from .page import Line, Page
 
 RUN_ON_MIN = 150  # shorter lines are never split at question labels
 SPLIT_HINTS = frozenset("题題答解【")  # a short line without any of these has no heading or field to split at
+FIELD_HINTS = frozenset("答解【")
 # Each pattern starts with the characters it matches (no leading lookahead), so the regex engine
 # can skip ahead to candidates instead of trying every position of a long line.
 INLINE_HEADING = labels.rx(
@@ -37,14 +38,19 @@ def _cut(text: str, pattern: re.Pattern[str]) -> list[str]:
 
 def split_line(line: Line) -> list[Line]:
     text = line.text
-    if len(text) < RUN_ON_MIN and SPLIT_HINTS.isdisjoint(text):
+    long = len(text) >= RUN_ON_MIN
+    if not long and SPLIT_HINTS.isdisjoint(text):
         return [line]  # nothing to split on: the common case, kept cheap
+    headings = _cut(text, INLINE_HEADING) if ("题" in text or "題" in text) else [text]
+    fields_possible = not FIELD_HINTS.isdisjoint(text)
+    if len(headings) == 1 and not fields_possible and not long:
+        return [line]
     out: list[Line] = []
-    for i, piece in enumerate(_cut(line.text, INLINE_HEADING)):
+    for i, piece in enumerate(headings):
         hard = Line(piece, gap=line.gap if i == 0 else False)
-        for j, field_piece in enumerate(_cut(piece, labels.INLINE_FIELD)):
+        for j, field_piece in enumerate(_cut(piece, labels.INLINE_FIELD) if fields_possible else [piece]):
             base = Line(field_piece, gap=hard.gap if j == 0 else False)
-            if len(line.text) < RUN_ON_MIN:
+            if not long:
                 out.append(base)
                 continue
             for k, q_piece in enumerate(_cut(field_piece, INLINE_QUESTION)):
