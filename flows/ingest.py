@@ -63,8 +63,9 @@ def clean_parse_publish(files: list[core.RawFile], out: str, templates: Template
 
 @task(retries=2, retry_delay_seconds=[1, 4], cache_policy=NO_CACHE)
 def finish_run(out: str, entries: list[ManifestEntry], old: dict[str, ManifestEntry], started: float,
-               stats: StepStats, started_at: str) -> core.RunReport:
-    return core.finish(out, entries, old, started, stats, started_at)
+               stats: StepStats, started_at: str, bank: bool = True) -> core.RunReport:
+    """Corpus-level steps: duplicates, stale outputs, manifest, the question bank, JSONL, run report."""
+    return core.finish(out, entries, old, started, stats, started_at, bank=bank)
 
 
 def summary_markdown(report: core.RunReport) -> str:
@@ -90,13 +91,13 @@ def summary_markdown(report: core.RunReport) -> str:
 
 @flow(name="ingest", log_prints=True)
 def ingest_flow(raw_dir: str = "raw", out: str = "clean", batch_size: int = DEFAULT_BATCH_SIZE,
-                max_bytes: int = core.MAX_BYTES, docx: bool = True, wait: float = 0.0) -> dict:
+                max_bytes: int = core.MAX_BYTES, docx: bool = True, bank: bool = True, wait: float = 0.0) -> dict:
     """One run over raw_dir; it holds the lock on `out` so that two runs never interleave their writes."""
     with output_lock(out, wait):
-        return _ingest(raw_dir, out, batch_size, max_bytes, docx)
+        return _ingest(raw_dir, out, batch_size, max_bytes, docx, bank)
 
 
-def _ingest(raw_dir: str, out: str, batch_size: int, max_bytes: int, docx: bool) -> dict:
+def _ingest(raw_dir: str, out: str, batch_size: int, max_bytes: int, docx: bool, bank: bool) -> dict:
     logger = run_logger()
     started, started_at = time.perf_counter(), core.now()
     files = discover_pages(raw_dir)
@@ -111,7 +112,7 @@ def _ingest(raw_dir: str, out: str, batch_size: int, max_bytes: int, docx: bool)
         batch_entries, batch_stats = future.result()
         entries += batch_entries
         stats.merge(batch_stats)
-    report = finish_run(out, entries, old, started, stats, started_at)
+    report = finish_run(out, entries, old, started, stats, started_at, bank)
     create_markdown_artifact(key="ingest-summary", markdown=summary_markdown(report),
                              description=f"ingest of {raw_dir} into {out}")
     logger.info("%s", core.summary_line(report))
@@ -139,9 +140,9 @@ def task_runner(kind: str, dask_address: str | None = None, workers: int | None 
 
 def run(raw_dir: str, out: str, batch_size: int = DEFAULT_BATCH_SIZE, runner: str = "thread",
         dask_address: str | None = None, max_bytes: int = core.MAX_BYTES, workers: int | None = None,
-        docx: bool = True) -> dict:
+        docx: bool = True, bank: bool = True) -> dict:
     configured = ingest_flow.with_options(task_runner=task_runner(runner, dask_address, workers))
-    return configured(raw_dir=raw_dir, out=out, batch_size=batch_size, max_bytes=max_bytes, docx=docx)
+    return configured(raw_dir=raw_dir, out=out, batch_size=batch_size, max_bytes=max_bytes, docx=docx, bank=bank)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -154,14 +155,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=None,
                         help="threads (default 1) or local Dask workers (default 2) running batches")
     parser.add_argument("--max-bytes", type=int, default=core.MAX_BYTES)
-    parser.add_argument("--no-docx", action="store_true", help="publish JSON only")
+    parser.add_argument("--no-docx", action="store_true", help="no printable DOCX editions")
+    parser.add_argument("--no-bank", action="store_true", help="no question bank (keywords, clusters)")
     args = parser.parse_args(argv)
     if not open_storage(args.raw_dir).is_dir():
         print(f"error: raw folder not found: {args.raw_dir}", file=sys.stderr)
         return 2
     try:
         report = run(args.raw_dir, args.out, args.batch_size, args.task_runner, args.dask_address, args.max_bytes,
-                     args.workers, docx=not args.no_docx)
+                     args.workers, docx=not args.no_docx, bank=not args.no_bank)
     except LockedError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3

@@ -38,7 +38,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 
     try:
         report = ingest(args.raw_dir, args.out, max_bytes=args.max_bytes, progress=_progress(show),
-                        docx=not args.no_docx, wait=args.wait, page_timeout=args.page_timeout)
+                        docx=not args.no_docx, bank=not args.no_bank, wait=args.wait,
+                        page_timeout=args.page_timeout)
     except LockedError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
@@ -110,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
     ing.add_argument("--out", required=True, help="output folder or fsspec URL (CLEAN_DIR)")
     ing.add_argument("--max-bytes", type=int, default=MAX_BYTES, help="reject pages larger than this (default 20 MiB)")
     ing.add_argument("--quiet", action="store_true", help="no progress bar")
-    ing.add_argument("--no-docx", action="store_true", help="publish JSON only, no printable DOCX editions")
+    ing.add_argument("--no-docx", action="store_true", help="no printable DOCX editions")
+    ing.add_argument("--no-bank", action="store_true", help="no question bank (keywords, near-duplicate clusters)")
     ing.add_argument("--page-timeout", type=float, default=10.0,
                      help="reject a page that takes longer than this many seconds to clean and parse (0: no limit)")
     ing.add_argument("--wait", type=float, default=0.0,

@@ -234,20 +234,21 @@ class BankResult:
     keywords_of: dict[str, list[str]]
 
 
-def update_bank(out: Storage, sets: list[QuestionSet]) -> BankResult:
-    """Bring bank/ in line with the live sets and write bank/questions.jsonl and bank/clusters.json."""
+def update_bank(out: Storage, sets: Iterable[QuestionSet]) -> BankResult:
+    """Bring bank/ in line with the live sets (streamed, in id order) and write its files."""
     index = load_index(out)
-    live = {s.id for s in sets}
-    index.remove_sets({e.set_id for e in index.entries.values()} - live)
     known = set(index.entries)
-    for qset in sorted(sets, key=lambda s: s.id):
+    titles: dict[str, str | None] = {}
+    for qset in sets:
+        titles[qset.id] = qset.title
         for q in qset.questions():
             if q.id not in known:
                 index.add(q.id, *entry_of(qset.id, q))
+    index.remove_sets({e.set_id for e in index.entries.values()} - set(titles))
     cluster_of = clusters_of(index)
     idf = idf_table(index.entries.values())
     keywords_of = {qid: keywords(e.terms, idf) for qid, e in index.entries.items()}
-    _write_bank(out, index, cluster_of, keywords_of, {s.id: s.title for s in sets})
+    _write_bank(out, index, cluster_of, keywords_of, titles)
     save_index(out, index)
     return BankResult(len(set(cluster_of.values())), len(index.entries), cluster_of, keywords_of)
 

@@ -188,16 +188,16 @@ def finish(out: str, entries: list[ManifestEntry], old: dict[str, ManifestEntry]
                 store.delete(f"{folder}/{name}")
     publish.sweep_temp_files(store)
     publish.write_manifest(store, Manifest(pipeline_version=PIPELINE_VERSION, pages=entries, removed_pages=gone))
-    sets = publish.load_sets(store, live)
     clusters = None
     if bank:
         from .bank import update_bank  # jieba and datasketch load only when the bank is built
 
-        result = update_bank(store, sets)
-        questions = publish.write_questions_jsonl(store, sets, result.cluster_of, result.keywords_of)
+        result = update_bank(store, publish.iter_sets(store, live))
+        questions = publish.write_questions_jsonl(store, publish.iter_sets(store, live), result.cluster_of,
+                                                  result.keywords_of)
         clusters = result.clusters
     else:
-        questions = publish.write_questions_jsonl(store, sets)
+        questions = publish.write_questions_jsonl(store, publish.iter_sets(store, live))
     count = {s: sum(1 for e in entries if e.status == s) for s in ("published", "unchanged", "rejected")}
     reasons: dict[str, int] = {}
     for e in entries:

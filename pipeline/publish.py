@@ -8,7 +8,7 @@ rerun over unchanged input leaves mtimes alone.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from .models import Manifest, ManifestEntry, QuestionSet
 from .storage import Storage
@@ -65,24 +65,35 @@ def load_set(out: Storage, set_id: str) -> QuestionSet:
 
 
 def load_sets(out: Storage, set_ids: Iterable[str]) -> list[QuestionSet]:
-    return [load_set(out, set_id) for set_id in sorted(set(set_ids))]
+    return list(iter_sets(out, set_ids))
 
 
-def write_questions_jsonl(out: Storage, sets: list[QuestionSet], cluster_of: dict[str, str] | None = None,
+def iter_sets(out: Storage, set_ids: Iterable[str]) -> Iterator[QuestionSet]:
+    """Sets one at a time, in id order: corpus-level steps stream, they never hold the corpus."""
+    for set_id in sorted(set(set_ids)):
+        yield load_set(out, set_id)
+
+
+def write_questions_jsonl(out: Storage, sets: Iterable[QuestionSet], cluster_of: dict[str, str] | None = None,
                           keywords_of: dict[str, list[str]] | None = None) -> int:
     """One question a line, with its set id, section heading, bank cluster and keywords."""
-    lines: list[str] = []
-    for qset in sorted(sets, key=lambda s: s.id):
-        for section in qset.sections:
-            for q in section.questions:
-                row = {"set_id": qset.id, "section": section.heading, **q.model_dump(mode="json")}
-                if cluster_of is not None:
-                    row["cluster_id"] = cluster_of.get(q.id)
-                if keywords_of is not None:
-                    row["keywords"] = keywords_of.get(q.id, [])
-                lines.append(json.dumps(row, ensure_ascii=False))
-    out.write_atomic(QUESTIONS, ("\n".join(lines) + "\n" if lines else "").encode("utf-8"))
-    return len(lines)
+    count = 0
+
+    def lines() -> Iterator[str]:
+        nonlocal count
+        for qset in sets:
+            for section in qset.sections:
+                for q in section.questions:
+                    row = {"set_id": qset.id, "section": section.heading, **q.model_dump(mode="json")}
+                    if cluster_of is not None:
+                        row["cluster_id"] = cluster_of.get(q.id)
+                    if keywords_of is not None:
+                        row["keywords"] = keywords_of.get(q.id, [])
+                    count += 1
+                    yield json.dumps(row, ensure_ascii=False) + "\n"
+
+    out.write_lines_atomic(QUESTIONS, lines())
+    return count
 
 
 def docx_rels(set_id: str) -> tuple[str, str]:

@@ -8,8 +8,10 @@ which readers never see half-written either.
 from __future__ import annotations
 
 import contextlib
+import filecmp
 import os
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -28,6 +30,7 @@ class Storage(Protocol):
     def read(self, rel: str, limit: int | None = None) -> bytes: ...
     def read_if_exists(self, rel: str) -> bytes | None: ...
     def write_atomic(self, rel: str, data: bytes, durable: bool = False) -> bool: ...
+    def write_lines_atomic(self, rel: str, lines: Iterable[str]) -> None: ...
     def delete(self, rel: str) -> None: ...
     def exists(self, rel: str) -> bool: ...
     def is_dir(self) -> bool: ...
@@ -115,6 +118,25 @@ class LocalStorage:
             raise
         return True
 
+    def write_lines_atomic(self, rel: str, lines: Iterable[str]) -> None:
+        """Stream lines to a temp file, then rename: big outputs never sit in memory whole.
+
+        Rewritten only when the bytes differ, like `write_atomic`.
+        """
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
+                handle.writelines(lines)
+            if path.exists() and filecmp.cmp(tmp, path, shallow=False):
+                tmp.unlink()
+                return
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
     def delete(self, rel: str) -> None:
         (self.root / rel).unlink(missing_ok=True)
 
@@ -167,6 +189,9 @@ class FsspecStorage:
             return False
         self.fs.pipe_file(self._path(rel), data)  # one whole-object put: never seen half-written
         return True
+
+    def write_lines_atomic(self, rel: str, lines: Iterable[str]) -> None:
+        self.write_atomic(rel, "".join(lines).encode("utf-8"))
 
     def delete(self, rel: str) -> None:
         with contextlib.suppress(FileNotFoundError):

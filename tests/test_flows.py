@@ -95,3 +95,12 @@ def test_deployment_carries_schedule_and_parameters():
     assert deployment.parameters == {"raw_dir": "raw", "out": "clean", "batch_size": 50}
     (schedule,) = deployment.schedules
     assert schedule.schedule.cron == "30 3 * * *"
+
+
+def test_a_second_flow_on_the_same_output_does_not_interleave(harness, tmp_path):
+    from pipeline.lock import LockedError, output_lock
+
+    out = tmp_path / "locked"
+    with output_lock(str(out)), pytest.raises(LockedError):
+        run(str(RAW), str(out))
+    assert not (out / "json").exists()

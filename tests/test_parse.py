@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from pipeline.errors import Rejected
@@ -193,3 +195,21 @@ def test_ids_are_stable_and_content_derived():
     c = qs("1.请说明A?\n2.请说明C?\n")
     assert a.id == b.id and a.questions()[0].id == b.questions()[0].id
     assert a.id != c.id
+
+
+def test_chrome_lines_recurring_across_a_sites_pages_are_learned(tmp_path):
+    """A line that no rule lists but that recurs on most pages of one site is removed as chrome."""
+    from conftest import load_manifest, run_ingest
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for i in range(4):
+        (raw / f"p{i}.txt").write_text(
+            f"题集{i}\n原创力文档 新用户注册送三天会员\n1.请说明第{i}个概念的作用?\n答案:作用{i}。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    run_ingest(raw, out)
+    for entry in load_manifest(out)["pages"]:
+        data = json.loads((out / entry["output"]).read_text(encoding="utf-8"))
+        assert "新用户注册送三天会员" not in json.dumps(data, ensure_ascii=False)
+        assert {r["rule"]: r["count"] for r in data["removed"]}.get("learned_template") == 1
+        assert data["sections"][0]["questions"][0]["answer"].startswith("作用")

@@ -9,6 +9,7 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
+import jsonschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +19,8 @@ from pipeline.normalise import normalise_text
 from pipeline.steps import process_page
 
 RAW = Path(__file__).resolve().parent.parent / "raw"
+SCHEMA = jsonschema.Draft202012Validator(json.loads(
+    (RAW.parent / "schemas" / "question_set.schema.json").read_text(encoding="utf-8")))
 REAL_LINES = sorted({line.strip() for p in sorted(RAW.glob("*.txt"))
                      for line in p.read_text(encoding="utf-8").splitlines() if line.strip()})
 LABELS = ["1.", "2、", "3.", "第一题", "第二题", "题目1(8分)", "(1)", "(2)", "Q:", "☆", "A.", "B.", "C.甲", "D. 乙",
@@ -92,7 +95,9 @@ def test_no_author_text_is_lost(text):
     if page is None:
         return
     assert page.qset is not None
-    kept = chars(json.dumps(page.qset.model_dump(mode="json"), ensure_ascii=False))
+    published = page.qset.model_dump(mode="json")
+    SCHEMA.validate(published)  # every published set validates against schemas/question_set.schema.json
+    kept = chars(json.dumps(published, ensure_ascii=False))
     removed = chars("\n".join(t for _, t in page.removed))
     source = chars(normalise_text(text))
     field_words = chars("\n".join(FIELD_WORDS))
