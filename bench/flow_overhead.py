@@ -68,13 +68,13 @@ def measure(raw: Path, work: Path, batch_sizes: list[int], repeats: int) -> dict
     for i in range(repeats):
         out = work / f"core{i}"
         start = time.perf_counter()
-        ingest(str(raw), str(out))
+        ingest(str(raw), str(out), docx=False, bank=False)
         core_times.append(time.perf_counter() - start)
         reference = reference or outputs(out)
         for b in batch_sizes:
             out = work / f"flow{b}_{i}"
             start = time.perf_counter()
-            run(str(raw), str(out), batch_size=b)
+            run(str(raw), str(out), batch_size=b, docx=False, bank=False)
             flow_times[b].append(time.perf_counter() - start)
             assert outputs(out) == reference, "flow output differs from the core's"
     core = statistics.median(core_times)

@@ -72,7 +72,6 @@ class Label:
     rest: str  # the line after the label
 
 
-_SCORE_HEAD = r"(?:\s*[(（]\s*(?:本(?:小)?题)?\s*(?:满分)?\s*\d+(?:\.\d+)?\s*分\s*[)）])?"
 QUESTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("timu", rx(rf"^(题目|试题|问题|例题|第)\s*({CN_NUM}+|\d{{1,3}})\s*(?:题|问)?\s*[:.、]?\s*")),
     ("di", rx(rf"^(第)\s*({CN_NUM}+|\d{{1,3}})\s*[题问]\s*[:.、]?\s*")),

@@ -31,7 +31,6 @@ class QDraft:
     after: list[str] = field(default_factory=list)  # author text after the question, kept as content
     score: int | float | None = None
     field: str = "stem"
-    soft_started: bool = False
     nested: int | None = None  # last number of a numbered list running inside this question
 
     @property
@@ -176,7 +175,7 @@ class Parser:
             return
         label = labels.question_label(text, allow_weak=line.soft)
         if label and self._accept(label, line):
-            self._new_question(label, line)
+            self._new_question(label)
             return
         if label and label.number is not None and self.q is not None:
             self.q.nested = label.number
@@ -226,10 +225,10 @@ class Parser:
             return False  # the list inside this question goes on
         return label.number <= last + 3 and labels.looks_like_question(label.rest)
 
-    def _new_question(self, label: Label, line: Line) -> None:
+    def _new_question(self, label: Label) -> None:
         rest = label.rest
         score = labels.SCORE_LABEL.match(rest.lstrip())
-        q = QDraft(label=label, soft_started=line.soft)
+        q = QDraft(label=label)
         if score:
             q.score = labels.number_value(score.group(1))
             rest = rest.lstrip()[score.end():]
