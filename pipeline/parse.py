@@ -428,16 +428,21 @@ def _cjk_edge(left: str, right: str) -> bool:
 
 
 _KEY_PAIR = re.compile(r"(\d{1,3})\s*[.、:\-]?\s*([A-H]{1,5}|[√×✓✗对错])(?![A-Za-z\u4e00-\u9fff])")
-_KEY_RANGE = re.compile(r"^(\d{1,3})\s*[-~～—]\s*(\d{1,3})\s*[:.、]?\s*([A-H]+)$")
+_KEY_RANGES = re.compile(r"(\d{1,3})[-~～—](\d{1,3})[:.、]?([A-H]+)[,;，；]?")
 
 
 def _compact_key(text: str) -> list[tuple[int, str]]:
-    """'1.A 2.B 3.C' or '1-5 ABCDA': an answer key line."""
-    rng = _KEY_RANGE.match(text.replace(" ", ""))
-    if rng:
-        a, b, letters = int(rng.group(1)), int(rng.group(2)), rng.group(3)
-        if b - a + 1 == len(letters):
-            return [(a + i, ch) for i, ch in enumerate(letters)]
+    """'1.A 2.B 3.C', '1-5 ABCDA' or '1-5 ABCDA 6-10 BBCAD': an answer key line."""
+    squeezed = text.replace(" ", "")
+    ranges = list(_KEY_RANGES.finditer(squeezed))
+    if ranges and sum(len(m.group(0)) for m in ranges) >= 0.8 * len(squeezed):
+        keys = []
+        for m in ranges:
+            a, b, letters = int(m.group(1)), int(m.group(2)), m.group(3)
+            if b - a + 1 != len(letters):
+                return []
+            keys += [(a + i, ch) for i, ch in enumerate(letters)]
+        return keys
     pairs = _KEY_PAIR.findall(text)
     if len(pairs) >= 2 and sum(len(n) + len(v) for n, v in pairs) >= 0.5 * len(text.replace(" ", "")):
         return [(int(n), v) for n, v in pairs]

@@ -95,6 +95,11 @@ def test_analysis_labels(label):
     assert (q.answer, q.analysis) == ("甲", "因为乙。")
 
 
+def test_bracketed_answer_and_analysis_on_one_line():
+    (q,) = flat("1.下列正确的是( ) A.甲 B.乙 C.丙 D.丁【答案】B【解析】因为乙。\n")
+    assert (q.answer, q.analysis, len(q.options)) == ("B", "因为乙。", 4)
+
+
 def test_scoring_points_kept():
     (q,) = flat("1.请说明A的作用?\n答案:甲\n评分要点:\n要点一\n要点二\n")
     assert q.scoring_points == ["要点一", "要点二"]
@@ -142,6 +147,12 @@ def test_answer_part_matched_by_section_and_number():
 def test_compact_answer_key():
     found = flat("1.甲( )\nA.一 B.二\n2.乙( )\nA.一 B.二\n3.丙( )\nA.一 B.二\n参考答案\n1.A 2.B 3.A\n")
     assert [q.answer for q in found] == ["A", "B", "A"]
+
+
+def test_compact_key_with_several_ranges():
+    stems = "".join(f"{i}.第{i}题( )\nA.一 B.二\n" for i in range(1, 7))
+    found = flat(stems + "参考答案\n1-3 ABA 4-6 BBA\n")
+    assert [q.answer for q in found] == ["A", "B", "A", "B", "B", "A"]
 
 
 def test_unmatched_key_answer_is_a_warning_not_a_question():
