@@ -20,3 +20,12 @@ lint: $(STAMP)
 
 schema: $(STAMP)
 	$(PY) -m pipeline schema
+
+.PHONY: bench fuzz
+bench: $(STAMP)
+	$(PY) -m pip install -q -e ".[bench]"
+	$(PY) -m bench.run
+
+fuzz: $(STAMP)
+	$(PY) -m pip install -q -e ".[bench]"
+	$(PY) tests/fuzz_pipeline.py -max_total_time=120

@@ -79,7 +79,8 @@ class ParseResult:
 
 
 # --- headings ---------------------------------------------------------------------------------
-HEADING_FIRST = labels.rx(r"[题部分共每满]")  # every heading names a part or declares counts/scores
+HEADING_FIRST = labels.rx(r"[题部分共每满案例情景材料阅读写作听力综合实务知识面试技能技巧计算判断填空]")
+SENTENCE_MARK = re.compile(r"[,。?!;:、]")
 PART_NAME = labels.rx(r"^[^,。?!]{0,20}?(?:题|部分|题型|题目)\s*(?:[:(（]|$)")
 BARE_COUNT = labels.rx(r"[(（]\s*(\d+)\s*(?:小|道)?题\s*[)）]")  # "一、单选题(10题)"
 
@@ -104,7 +105,10 @@ def parse_heading(text: str, inside_answer: bool, next_order: int | None) -> SDr
 
 
 def _names_a_part(rest: str) -> bool:
-    return bool(PART_NAME.match(rest)) and labels.HEADING_WORDS.search(rest) is not None
+    """'单项选择题', '综合考点题库(…)', or a short bare part name such as '案例分析'."""
+    if labels.HEADING_WORDS.search(rest) is None:
+        return False
+    return bool(PART_NAME.match(rest)) or (len(rest) <= 12 and not SENTENCE_MARK.search(rest))
 
 
 def _split_heading(text: str) -> tuple[str, str]:
@@ -364,7 +368,10 @@ class Parser:
                 self.orphans.append(text)
             elif label.rest and not _similar(label.rest, self.key_q.stem_text()):
                 self.dropped.append(label.printed)
-                self._set_key_answer(self.key_q, [label.rest])
+                inner = labels.field_label(label.rest)  # "1.答:…" / "1.【答案】…"
+                if inner and inner[0] == "answer":
+                    self.dropped.append(label.rest[: len(label.rest) - len(inner[1])])
+                self._set_key_answer(self.key_q, [inner[1] if inner and inner[0] == "answer" else label.rest])
             else:
                 self.dropped.append(text)  # the question repeated above its answer
             return

@@ -55,6 +55,12 @@ def test_section_declarations_in_any_order():
     assert [q.score for q in s1.questions] == [2, 2, 2]
 
 
+def test_bare_part_names_are_headings():
+    qset = qs("一、案例分析\n1.甲公司为何亏损?\n二、写作\n1.以诚信为题写一篇短文。\n")
+    assert [s.name for s in qset.sections] == ["案例分析", "写作"]
+    assert [len(s.questions) for s in qset.sections] == [1, 1]
+
+
 def test_per_small_question_score_and_count_mismatch_warning():
     qset = qs("一、选择题:本大题共 4 小题,每小题 2 分,共 8 分。\n1.甲?\n2.乙?\n")
     (section,) = qset.sections
@@ -142,6 +148,12 @@ def test_answer_part_matched_by_section_and_number():
     found = flat(text)
     assert [q.answer for q in found] == ["甲是一。", "乙是二。", "因为三。"]
     assert {q.answer_source for q in found} == {"answer_part"}
+
+
+def test_answer_part_items_with_their_own_answer_label():
+    found = flat("一、简答题(共2题)\n1.简述三级安全教育的内容。\n2.发生事故后应如何报告?\n参考答案\n一、简答题\n"
+                 "1.答:公司级、车间级、班组级。\n2.答:立即报告负责人。\n")
+    assert [q.answer for q in found] == ["公司级、车间级、班组级。", "立即报告负责人。"]
 
 
 def test_compact_answer_key():
