@@ -162,7 +162,20 @@ def to_question(q: QDraft, set_id: str, index: str, score_each: int | float | No
     )
 
 
+def demote_stray_first(sections: list[SDraft]) -> list[str]:
+    """A lone '1、…' before the first heading whose section numbers again from 1 is a page or
+    document prefix ("1、2019年…题库 一、单项选择题 1、…"), not a question."""
+    if len(sections) < 2 or sections[0].heading is not None or len(sections[0].questions) != 1:
+        return []
+    q, following = sections[0].questions[0], sections[1].questions
+    if q.number == 1 and following and following[0].number == 1 and not (q.options or q.answer or q.score):
+        sections[0].questions = []
+        return as_text(q)
+    return []
+
+
 def build_set(page: Page, result: ParseResult, set_id: str) -> QuestionSet:
+    result.content_before.extend(demote_stray_first(result.sections))
     questions = [q for s in result.sections for q in s.questions]
     for q in questions:
         finish_question(q)

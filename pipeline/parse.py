@@ -79,6 +79,7 @@ class ParseResult:
 
 
 # --- headings ---------------------------------------------------------------------------------
+QA_ANSWER = re.compile(r"^A\d{0,3}\s*:")
 HEADING_FIRST = labels.rx(r"[题部分共每满案例情景材料阅读写作听力综合实务知识面试技能技巧计算判断填空]")
 SENTENCE_MARK = re.compile(r"[,。?!;:、]")
 PART_NAME = labels.rx(r"^[^,。?!]{0,20}?(?:题|部分|题型|题目)\s*(?:[:(（]|$)")
@@ -262,8 +263,8 @@ class Parser:
     def _question_line(self, q: QDraft, line: Line) -> None:
         text = line.text
         found = labels.field_label(text)
-        if found is None and q.label is not None and q.label.family == "q" and re.match(r"^A\s*:", text):
-            found = ("answer", text.split(":", 1)[1].strip())
+        if found is None and q.label is not None and q.label.family == "q" and QA_ANSWER.match(text):
+            found = ("answer", text.split(":", 1)[1].strip())  # "Q1: … / A1: …" pages
         if found:
             name, rest = found
             if name == "requirements":

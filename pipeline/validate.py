@@ -61,6 +61,9 @@ def _complete_tail(last: str, qset: QuestionSet) -> bool:
     if labels.leading_option(last) or labels.JUDGEMENT.match(last):
         questions = qset.questions()
         return bool(questions) and all(s.count_declared in (None, len(s.questions)) for s in qset.sections)
+    found = labels.field_label(last)
+    if found and found[0] == "answer" and 0 < len(found[1]) <= 8:
+        return True  # a short key such as "答案:B" ends a question
     return last.endswith(("}", ";", ">"))
 
 

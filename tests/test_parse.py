@@ -236,3 +236,18 @@ def test_chrome_lines_recurring_across_a_sites_pages_are_learned(tmp_path):
         assert "新用户注册送三天会员" not in json.dumps(data, ensure_ascii=False)
         assert {r["rule"]: r["count"] for r in data["removed"]}.get("learned_template") == 1
         assert data["sections"][0]["questions"][0]["answer"].startswith("作用")
+
+
+def test_q_and_a_numbered_pairs():
+    found = flat("Interview\nQ1: Why do you want this job?\nA1: I enjoy helping people.\nQ2: How do you cope?\nA2: Calmly.\n")
+    assert [(q.number, q.answer) for q in found] == [("1", "I enjoy helping people."), ("2", "Calmly.")]
+
+
+def test_run_on_page_with_a_numbered_prefix_and_inline_keys():
+    qset = qs("1、2019年会计考试题库 一、单项选择题(本类题共2小题,每小题1分,共2分)1、会计的基本职能是( )。"
+              "A.核算和监督 B.预测和决策 C.计划和控制 D.分析和考核 答案:A 2、会计主体是指( )。A.特定单位 B.企业法人 "
+              "C.会计人员 D.会计机构 答案:A")
+    assert [len(s.questions) for s in qset.sections] == [2]
+    assert [q.answer for q in qset.questions()] == ["A", "A"]
+    assert qset.truncated is False and not qset.warnings  # a closing key is a complete ending
+    assert qset.content[0].text.endswith("2019年会计考试题库")
