@@ -37,25 +37,27 @@ def _cut(text: str, pattern: re.Pattern[str]) -> list[str]:
 
 
 def split_line(line: Line) -> list[Line]:
+    """Hard splits at inline headings and field labels; then, on run-on text (a long line, or one
+    that already held a heading or a field), soft splits at question labels."""
     text = line.text
     long = len(text) >= RUN_ON_MIN
     if not long and SPLIT_HINTS.isdisjoint(text):
         return [line]  # nothing to split on: the common case, kept cheap
     headings = _cut(text, INLINE_HEADING) if ("题" in text or "題" in text) else [text]
     fields_possible = not FIELD_HINTS.isdisjoint(text)
-    if len(headings) == 1 and not fields_possible and not long:
+    pieces = [p for h in headings for p in (_cut(h, labels.INLINE_FIELD) if fields_possible else [h])]
+    if len(pieces) == 1 and not long:
         return [line]
+    run_on = long or len(pieces) > 1
     out: list[Line] = []
-    for i, piece in enumerate(headings):
-        hard = Line(piece, gap=line.gap if i == 0 else False)
-        for j, field_piece in enumerate(_cut(piece, labels.INLINE_FIELD) if fields_possible else [piece]):
-            base = Line(field_piece, gap=hard.gap if j == 0 else False)
-            if not long:
-                out.append(base)
-                continue
-            for k, q_piece in enumerate(_cut(field_piece, INLINE_QUESTION)):
-                whole = k == 0 and q_piece == field_piece
-                out.append(base if whole else Line(q_piece, gap=base.gap and k == 0, soft=k > 0))
+    for i, piece in enumerate(pieces):
+        base = Line(piece, gap=line.gap if i == 0 else False)
+        if not run_on:
+            out.append(base)
+            continue
+        for k, q_piece in enumerate(_cut(piece, INLINE_QUESTION)):
+            whole = k == 0 and q_piece == piece
+            out.append(base if whole else Line(q_piece, gap=base.gap and k == 0, soft=k > 0))
     return out
 
 
