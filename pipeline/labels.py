@@ -75,7 +75,7 @@ class Label:
 QUESTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("timu", rx(rf"^(题目|试题|问题|例题|第)\s*({CN_NUM}+|\d{{1,3}})\s*(?:题|问)?\s*[:.、]?\s*")),
     ("di", rx(rf"^(第)\s*({CN_NUM}+|\d{{1,3}})\s*[题问]\s*[:.、]?\s*")),
-    ("example", rx(r"^[【\[](例题|例|题目|试题|问题|真题|习题)\d*[】\]]\s*")),
+    ("example", rx(r"^[【\[](例题|例|题目|试题|问题|真题|习题)(\d{0,3})[】\]]\s*")),
     ("q", rx(r"^(Q|问)\s*(\d{0,3})\s*[:.](?!\d)\s*")),
     ("star", rx(r"^([☆★●◆■▲◇□○])\s*")),
     ("paren", rx(r"^([(（])\s*(\d{1,3})\s*[)）]\s*")),
@@ -104,7 +104,7 @@ def question_label(text: str, allow_weak: bool = False) -> Label | None:
             family = "di"
         groups = m.groups()
         number = None
-        if family in {"timu", "di", "paren", "rparen", "arabic", "q"} and len(groups) > 1 and groups[1]:
+        if family in {"timu", "di", "paren", "rparen", "arabic", "q", "example"} and len(groups) > 1 and groups[1]:
             number = cn_to_int(groups[1])
         elif family == "circled":
             number = CIRCLED.index(groups[0]) + 1

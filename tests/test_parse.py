@@ -251,3 +251,8 @@ def test_run_on_page_with_a_numbered_prefix_and_inline_keys():
     assert [q.answer for q in qset.questions()] == ["A", "A"]
     assert qset.truncated is False and not qset.warnings  # a closing key is a complete ending
     assert qset.content[0].text.endswith("2019年会计考试题库")
+
+
+def test_bracketed_numbered_labels():
+    found = flat("面试题目汇总\n【问题1】请介绍一下你自己。\n【参考答案】我是销售。\n【问题2】你的缺点是什么?\n【参考答案】追求完美。\n")
+    assert [(q.number, q.label, q.answer) for q in found] == [("1", "【问题1】", "我是销售。"), ("2", "【问题2】", "追求完美。")]
