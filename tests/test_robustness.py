@@ -6,6 +6,7 @@ import io
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import time
@@ -84,10 +85,14 @@ def robust_run(tmp_path_factory):
     secret.write_text("outside the raw folder", encoding="utf-8")
     (raw / "outside_link.txt").symlink_to(secret)
     out = base / "out"
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    proc = subprocess.run([sys.executable, "-m", "pipeline", "ingest", str(raw), "--out", str(out), "--quiet"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
-    peak_mb = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    cmd = [sys.executable, "-m", "pipeline", "ingest", str(raw), "--out", str(out), "--quiet"]
+    timer = shutil.which("time") or ("/usr/bin/time" if os.path.exists("/usr/bin/time") else None)
+    if timer:  # this run's own peak RSS (RUSAGE_CHILDREN would also count earlier children)
+        proc = subprocess.run([timer, "-f", "%M", *cmd], cwd=ROOT, capture_output=True, text=True, timeout=300)
+        peak_mb = int(proc.stderr.strip().splitlines()[-1]) / 1024
+    else:
+        proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300)
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return proc, out, peak_mb
 
 
