@@ -106,7 +106,7 @@ def is_structural(text: str) -> bool:
     """Lines the parser needs, never learned as chrome however often they recur."""
     return bool(
         labels.question_label(text)
-        or labels.HEADING.match(text)
+        or labels.heading_match(text)
         or labels.field_label(text)
         or labels.ANSWER_PART.match(text)
         or labels.leading_option(text)

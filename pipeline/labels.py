@@ -117,7 +117,13 @@ def question_label(text: str, allow_weak: bool = False) -> Label | None:
 
 
 # --- section headings ------------------------------------------------------------------------
-HEADING = rx(rf"^(?:第\s*)?({CN_NUM}{{1,3}})\s*(?:[、.]|部分)\s*(.+)$")
+HEADING = rx(rf"^(?:第\s*)?({CN_NUM}{{1,3}})\s*(?:[、.]|部分|节)\s*(.+)$")
+PAREN_HEADING = rx(rf"^[(（]({CN_NUM}{{1,3}})[)）]\s*(.+)$")  # "(一)单项选择题": a heading in the same shape
+
+
+def heading_match(text: str) -> re.Match[str] | None:
+    """Ordinal, then the rest of a heading line: '一、…', '第一部分…', '第二节…', '(一)…'."""
+    return HEADING.match(text) or PAREN_HEADING.match(text)
 HEADING_WORDS = rx(
     r"题|问答|选择|填空|判断|简答|论述|分析|计算|案例|情景|材料|阅读|写作|作文|听力|综合|实务|知识|面试|技能|技巧|部分"
 )

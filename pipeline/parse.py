@@ -86,7 +86,7 @@ PART_NAME = labels.rx(r"^[^,。?!]{0,20}?(?:题|部分|题型|题目)\s*(?:[:(�
 BARE_COUNT = labels.rx(r"[(（]\s*(\d+)\s*(?:小|道)?题\s*[)）]")  # "一、单选题(10题)"
 
 def parse_heading(text: str, inside_answer: bool, next_order: int | None) -> SDraft | None:
-    m = labels.HEADING.match(text)
+    m = labels.heading_match(text)
     ordinal, rest = (m.group(1), m.group(2)) if m else (None, text)
     if m:
         if rest.rstrip().endswith("?") or not (labels.DECLARATION.search(rest) or _names_a_part(rest)):
@@ -354,7 +354,7 @@ class Parser:
             for number, value in keys:
                 self._assign_key(number, value)
             return
-        heading = labels.HEADING.match(text)
+        heading = labels.heading_match(text)
         if heading and len(text) <= 60 and not labels.question_label(text):
             self.key_section = self._match_section(heading.group(1), heading.group(2))
             self.key_q = None

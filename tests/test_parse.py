@@ -55,6 +55,12 @@ def test_section_declarations_in_any_order():
     assert [q.score for q in s1.questions] == [2, 2, 2]
 
 
+def test_parenthesised_and_section_ordinals_are_headings():
+    qset = qs("(一)单项选择题(每题2分)\n1.甲是什么?\n(二)判断题\n1.乙对吗?\n第三节 简答题\n1.丙为何重要?\n")
+    assert [(s.ordinal, s.name) for s in qset.sections] == [("一", "单项选择题"), ("二", "判断题"), ("三", "简答题")]
+    assert [q.score for q in qset.sections[0].questions] == [2]
+
+
 def test_bare_part_names_are_headings():
     qset = qs("一、案例分析\n1.甲公司为何亏损?\n二、写作\n1.以诚信为题写一篇短文。\n")
     assert [s.name for s in qset.sections] == ["案例分析", "写作"]
