@@ -204,6 +204,8 @@ class Parser:
         in_body = q is not None and q.field in {"answer", "analysis", "scoring", "notes"}
         if label.number is None:
             if label.family == "star":
+                if in_body and q is not None and q.number is not None:
+                    return False  # a bullet inside the answer of a numbered question
                 return "star" in (sec.family, family(q)) or labels.looks_like_question(label.rest)
             return not (in_body and label.family == "q" and family(q) not in (None, "q"))
         last = sec.last_number()

@@ -136,6 +136,12 @@ def test_unlabelled_answers_on_a_question_answer_rhythm_page():
     assert a.answer_source == "unlabelled"
 
 
+def test_bullets_inside_an_answer_are_not_questions():
+    found = flat("1.如何做好客户沟通?\n答案:要点如下\n● 为什么要倾听?因为客户需要被理解。\n● 及时反馈。\n2.如何处理投诉?\n答案:先道歉。\n")
+    assert [q.number for q in found] == ["1", "2"]
+    assert "● 为什么要倾听?" in (found[0].answer or "")
+
+
 def test_requirements_and_sub_items_stay_inside_their_question():
     found = flat("题目1(8分)\n情景:客户投诉。\n要求:\n1.如何处理?\n2.如何沟通?\n题目2(8分)\n情景:系统崩溃。\n")
     assert len(found) == 2
