@@ -49,10 +49,6 @@ def similarity(a: Iterable[str], b: Iterable[str]) -> float:
     return len(sa & sb) / len(sa | sb) if sa or sb else 1.0
 
 
-def is_duplicate(a: str, b: str) -> bool:
-    return similarity(tokens(a), tokens(b)) >= THRESHOLD
-
-
 @cache
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
     """The MinHash permutations, drawn once: datasketch would redraw them for every MinHash."""

@@ -72,7 +72,6 @@ class SDraft:
 class ParseResult:
     sections: list[SDraft]
     content_before: list[str]
-    answer_part: bool
     unmatched_answers: list[str]
     dropped: list[str]  # answer-part structure already represented elsewhere (markers, repeated stems)
     orphans: list[str]  # answer-part text that matches no question: kept as content, never a question
@@ -168,7 +167,7 @@ class Parser:
             else:
                 self.body_line(line)
         sections = [s for s in self.sections if s.questions or s.heading or s.intro]
-        return ParseResult(sections, self.content_before, self.answer_part, self.unmatched, self.dropped, self.orphans)
+        return ParseResult(sections, self.content_before, self.unmatched, self.dropped, self.orphans)
 
     # body ------------------------------------------------------------------------------------
     def body_line(self, line: Line) -> None:

@@ -40,8 +40,8 @@ def clean_xml_text(text: str | None) -> str:
 
 
 # --- fonts and page setup ------------------------------------------------------------------------
-def _set_fonts(rpr_parent, east_asia: str, latin: str = LATIN_FONT) -> None:
-    rpr = rpr_parent.get_or_add_rPr()
+def _set_fonts(rpr, east_asia: str, latin: str = LATIN_FONT) -> None:
+    """Latin and East Asian faces on one w:rPr, theme attributes removed, zh-CN language."""
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
         fonts = OxmlElement("w:rFonts")
@@ -58,40 +58,35 @@ def _set_fonts(rpr_parent, east_asia: str, latin: str = LATIN_FONT) -> None:
     lang.set(qn("w:eastAsia"), "zh-CN")
 
 
+def _child(parent, tag: str, index: int | None = None):
+    """The first `tag` child of `parent`, created (at `index`, else last) when missing."""
+    found = parent.find(qn(tag))
+    if found is None:
+        found = OxmlElement(tag)
+        if index is None:
+            parent.append(found)
+        else:
+            parent.insert(index, found)
+    return found
+
+
 def _doc_defaults_rpr(doc: DocumentType):
-    styles = doc.styles.element
-    defaults = styles.find(qn("w:docDefaults"))
-    if defaults is None:
-        defaults = OxmlElement("w:docDefaults")
-        styles.insert(0, defaults)
-    rpr_default = defaults.find(qn("w:rPrDefault"))
-    if rpr_default is None:
-        rpr_default = OxmlElement("w:rPrDefault")
-        defaults.insert(0, rpr_default)
-
-    class _Holder:  # gives the rPrDefault the get_or_add_rPr() shape _set_fonts expects
-        @staticmethod
-        def get_or_add_rPr():
-            rpr = rpr_default.find(qn("w:rPr"))
-            if rpr is None:
-                rpr = OxmlElement("w:rPr")
-                rpr_default.append(rpr)
-            return rpr
-
-    return _Holder
+    """styles.xml w:docDefaults/w:rPrDefault/w:rPr: what every run inherits."""
+    defaults = _child(doc.styles.element, "w:docDefaults", 0)
+    return _child(_child(defaults, "w:rPrDefault", 0), "w:rPr")
 
 
 def new_document() -> DocumentType:
     doc = Document()
     _set_fonts(_doc_defaults_rpr(doc), BODY_FONT)
     normal = doc.styles["Normal"]
-    _set_fonts(normal.element, BODY_FONT)
+    _set_fonts(normal.element.get_or_add_rPr(), BODY_FONT)
     normal.font.size = Pt(10.5)
     normal.paragraph_format.space_after = Pt(2)
     normal.paragraph_format.line_spacing = 1.25
     for name in ("Title", "Heading 1", "Heading 2"):
         style = doc.styles[name]
-        _set_fonts(style.element, HEADING_FONT)
+        _set_fonts(style.element.get_or_add_rPr(), HEADING_FONT)
         style.font.color.rgb = RGBColor(0, 0, 0)
     doc.styles["Title"].font.size = Pt(18)
     doc.styles["Heading 1"].font.size = Pt(12)
