@@ -103,3 +103,20 @@ def test_no_author_text_is_lost(text):
     field_words = chars("\n".join(FIELD_WORDS))
     missing = {c: n for c, n in source.items() if n > kept[c] + removed[c] + field_words[c] * n}
     assert not missing, missing
+
+
+TAGS = ["p", "div", "span", "b", "br", "li", "ul", "td", "tr", "table", "h2", "script", "style", "nav", "footer",
+        "head", "title", "body", "html", "svg", "template", "form", "pre", "a", "i", "center"]
+markup_piece = st.one_of(
+    st.sampled_from(TAGS).map(lambda t: f"<{t}>"), st.sampled_from(TAGS).map(lambda t: f"</{t}>"),
+    st.sampled_from(["<!--c-->", "<!DOCTYPE html>", "<?php x ?>", "<![CDATA[d]]>", "&amp;", "&nbsp;", "&#x4e00;",
+                     "<meta property='og:title' content='OG'>", "<p class='a' id=b>", "<br/>", "\n", " ", "\x00"]),
+    st.sampled_from(REAL_LINES), st.text(max_size=12))
+
+
+@SETTINGS
+@given(st.lists(markup_piece, max_size=60).map("".join))
+def test_fast_html_reader_equals_the_beautifulsoup_reference(markup):
+    from pipeline.read_html import html_text, html_text_bs4
+
+    assert html_text(markup) == html_text_bs4(markup)

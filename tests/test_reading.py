@@ -8,7 +8,7 @@ from conftest import RAW, one_page
 
 from pipeline.normalise import normalise_text
 from pipeline.read import decode
-from pipeline.read_html import html_text
+from pipeline.read_html import html_text, html_text_bs4
 from pipeline.steps import process_page
 
 PAGE_TW = "客服面試題\n一、簡答題(共2題,每題5分)\n1．如何應對憤怒的客戶？\n答案：保持冷靜，傾聽。\n2．如何處理投訴？\n答案：先道歉。\n"
@@ -85,3 +85,12 @@ def test_gbk_html_declared_in_meta(tmp_path):
     assert entry["status"] == "published"
     assert qset is not None and qset["source"]["encoding"] == "gb18030"
     assert len(qset["sections"][0]["questions"]) == 2
+
+
+def test_fast_html_reader_agrees_with_the_reference_on_deep_and_odd_pages():
+    pages = ["<div>" * n + "<p>1. 题目</p>" + "</div>" * n for n in (100, 248, 249, 250, 255, 300, 5000)]
+    pages += ["<p>a<!DOCTYPE html>b</p>", "<html><head><title>t</title></head></html>", "<p>a<?php x ?>b</p>",
+              "<p>a<!--c-->b</p>", "<html><head><meta property='og:title' content=' OG '></head><body>x</body></html>"]
+    for markup in pages:
+        assert html_text(markup) == html_text_bs4(markup), markup[:60]
+    assert "1. 题目" in html_text(pages[-7])  # 5,000 deep: libxml2's tree stops at 255, the text is still read
