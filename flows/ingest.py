@@ -21,6 +21,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import MissingContextError
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from pipeline import ingest as core
 from pipeline.boilerplate import Templates
@@ -50,11 +51,30 @@ def learn_templates(files: list[core.RawFile], max_bytes: int) -> Templates:
     return core.learn(files, max_bytes)
 
 
+class PageBatch:
+    """One task's pages, the learned templates and those pages' previous manifest entries.
+
+    A plain class on purpose: Prefect walks list, dict, dataclass and model arguments item by item
+    looking for futures (seconds per 10,000 pages in the flow's one thread), but leaves other
+    objects alone, and unlike `quote` this survives the trip to a Dask worker.
+    """
+
+    __slots__ = ("files", "old", "templates")
+
+    def __init__(self, files: list[core.RawFile], templates: Templates | None, old: dict[str, ManifestEntry]) -> None:
+        self.files, self.templates = files, templates
+        self.old = {f.rel: old[f.rel] for f in files if f.rel in old}  # O(batch) to each worker, not O(corpus)
+
+    def __repr__(self) -> str:
+        return f"PageBatch({len(self.files)} pages from {self.files[0].rel if self.files else '-'})"
+
+
 @task(retries=2, retry_delay_seconds=[2, 8], cache_policy=NO_CACHE)
-def clean_parse_publish(files: list[core.RawFile], out: str, templates: Templates, old: dict[str, ManifestEntry],
-                        max_bytes: int, docx: bool = True) -> tuple[list[ManifestEntry], StepStats]:
+def clean_parse_publish(batch: PageBatch, out: str, max_bytes: int, docx: bool = True
+                        ) -> tuple[list[ManifestEntry], StepStats]:
     """One batch: every page is read, cleaned, parsed and published; a bad page is rejected, not raised."""
-    entries, stats = core.process_batch(files, out, templates, old, max_bytes, docx=docx)
+    files = batch.files
+    entries, stats = core.process_batch(files, out, batch.templates, batch.old, max_bytes, docx=docx)
     logger = run_logger()
     done = {s: sum(1 for e in entries if e.status == s) for s in ("published", "unchanged", "rejected")}
     logger.info("batch of %d pages: %s", len(files), done)
@@ -102,17 +122,18 @@ def _ingest(raw_dir: str, out: str, batch_size: int, max_bytes: int, docx: bool,
     started, started_at = time.perf_counter(), core.now()
     files = discover_pages(raw_dir)
     old = core.previous_entries(out)
-    templates = learn_templates(files, max_bytes)
+    templates = learn_templates(quote(files), max_bytes)
     batches = [files[i:i + batch_size] for i in range(0, len(files), batch_size)]
     logger.info("%d pages in %d batches of up to %d", len(files), len(batches), batch_size)
-    futures = [clean_parse_publish.submit(batch, out, templates, old, max_bytes, docx) for batch in batches]
+    futures = [clean_parse_publish.submit(PageBatch(batch, templates, old), out, max_bytes, docx) for batch in batches]
     entries: list[ManifestEntry] = []
     stats = StepStats()
     for future in futures:
         batch_entries, batch_stats = future.result()
         entries += batch_entries
         stats.merge(batch_stats)
-    report = finish_run(out, entries, old, started, stats, started_at, bank)
+    # Run in this process, where quote() works: Prefect need not walk every manifest entry.
+    report = finish_run(out, quote(entries), quote(old), started, stats, started_at, bank)
     create_markdown_artifact(key="ingest-summary", markdown=summary_markdown(report),
                              description=f"ingest of {raw_dir} into {out}")
     logger.info("%s", core.summary_line(report))

@@ -9,7 +9,7 @@ import pytest
 from conftest import RAW, load_manifest, run_ingest
 
 from flows.deploy import build_deployment
-from flows.ingest import clean_parse_publish, run, summary_markdown
+from flows.ingest import PageBatch, clean_parse_publish, run, summary_markdown
 from pipeline import ingest as core
 
 
@@ -73,7 +73,7 @@ def test_batch_task_rejects_a_bad_page_and_goes_on(tmp_path):
     shutil.copytree(RAW, raw)
     (raw / "broken.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     files = core.discover(str(raw))
-    entries, stats = clean_parse_publish.fn(files, str(tmp_path / "out"), None, {}, core.MAX_BYTES)
+    entries, stats = clean_parse_publish.fn(PageBatch(files, None, {}), str(tmp_path / "out"), core.MAX_BYTES)
     status = {e.path: e.status for e in entries}
     assert status.pop("broken.txt") == "rejected" and set(status.values()) == {"published"}
     assert stats.rejected == {"binary": 1}
