@@ -57,7 +57,12 @@ def join_page_chunks(page: Page) -> None:
     page.lines = [Line("".join(x.text[m.end():] for x, m in zip(lines, numbers, strict=True) if m))]
 
 
+LIST_MARKER_FIRST = frozenset("-*•·0123456789")
+
+
 def _core(text: str) -> str:
+    if not text or text[0] not in LIST_MARKER_FIRST:
+        return text  # the common line: no marker can start here
     return LIST_MARKER.sub("", text, count=1)
 
 

@@ -195,7 +195,8 @@ class Parser:
         if not HEADING_FIRST.search(text[:40]):
             return None
         inside = self.q is not None and self.q.field in {"answer", "analysis", "notes", "scoring", "sub_items"}
-        order = next((s.order for s in reversed(self.sections) if s.order), 0)
+        # The next expected ordinal matters only inside an answer: not worked out for every line.
+        order = next((s.order for s in reversed(self.sections) if s.order), 0) if inside else 0
         return parse_heading(text, inside, order + 1)
 
     def _accept(self, label: Label, line: Line) -> bool:
