@@ -25,8 +25,8 @@ from prefect.utilities.annotations import quote
 
 from pipeline import ingest as core
 from pipeline.boilerplate import Templates
+from pipeline.entries import Entries, PreviousEntries
 from pipeline.lock import LockedError, output_lock
-from pipeline.models import ManifestEntry
 from pipeline.steps import StepStats
 from pipeline.storage import open_storage
 
@@ -61,17 +61,17 @@ class PageBatch:
 
     __slots__ = ("files", "old", "templates")
 
-    def __init__(self, files: list[core.RawFile], templates: Templates | None, old: dict[str, ManifestEntry]) -> None:
+    def __init__(self, files: list[core.RawFile], templates: Templates | None, old: core.Previous) -> None:
         self.files, self.templates = files, templates
-        self.old = {f.rel: old[f.rel] for f in files if f.rel in old}  # O(batch) to each worker, not O(corpus)
+        previous = old if isinstance(old, PreviousEntries) else PreviousEntries.of(old.values())
+        self.old = previous.subset(f.rel for f in files)  # O(batch) to each worker, not O(corpus)
 
     def __repr__(self) -> str:
         return f"PageBatch({len(self.files)} pages from {self.files[0].rel if self.files else '-'})"
 
 
 @task(retries=2, retry_delay_seconds=[2, 8], cache_policy=NO_CACHE)
-def clean_parse_publish(batch: PageBatch, out: str, max_bytes: int, docx: bool = True
-                        ) -> tuple[list[ManifestEntry], StepStats]:
+def clean_parse_publish(batch: PageBatch, out: str, max_bytes: int, docx: bool = True) -> tuple[Entries, StepStats]:
     """One batch: every page is read, cleaned, parsed and published; a bad page is rejected, not raised."""
     files = batch.files
     entries, stats = core.process_batch(files, out, batch.templates, batch.old, max_bytes, docx=docx)
@@ -82,7 +82,7 @@ def clean_parse_publish(batch: PageBatch, out: str, max_bytes: int, docx: bool =
 
 
 @task(retries=2, retry_delay_seconds=[1, 4], cache_policy=NO_CACHE)
-def finish_run(out: str, entries: list[ManifestEntry], old: dict[str, ManifestEntry], started: float,
+def finish_run(out: str, entries: Entries, old: core.Previous, started: float,
                stats: StepStats, started_at: str, bank: bool = True) -> core.RunReport:
     """Corpus-level steps: duplicates, stale outputs, manifest, the question bank, JSONL, run report."""
     return core.finish(out, entries, old, started, stats, started_at, bank=bank)
@@ -122,18 +122,17 @@ def _ingest(raw_dir: str, out: str, batch_size: int, max_bytes: int, docx: bool,
     started, started_at = time.perf_counter(), core.now()
     files = discover_pages(raw_dir)
     old = core.previous_entries(out)
-    templates = learn_templates(quote(files), max_bytes)
+    templates = learn_templates(quote(files), max_bytes)  # quote(): Prefect need not walk every page record
     batches = [files[i:i + batch_size] for i in range(0, len(files), batch_size)]
     logger.info("%d pages in %d batches of up to %d", len(files), len(batches), batch_size)
     futures = [clean_parse_publish.submit(PageBatch(batch, templates, old), out, max_bytes, docx) for batch in batches]
-    entries: list[ManifestEntry] = []
+    entries = Entries()  # compact JSON rows: plain objects, which Prefect does not walk either
     stats = StepStats()
     for future in futures:
         batch_entries, batch_stats = future.result()
-        entries += batch_entries
+        entries.extend(batch_entries)
         stats.merge(batch_stats)
-    # Run in this process, where quote() works: Prefect need not walk every manifest entry.
-    report = finish_run(out, quote(entries), quote(old), started, stats, started_at, bank)
+    report = finish_run(out, entries, old, started, stats, started_at, bank)
     create_markdown_artifact(key="ingest-summary", markdown=summary_markdown(report),
                              description=f"ingest of {raw_dir} into {out}")
     logger.info("%s", core.summary_line(report))

@@ -10,24 +10,26 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
 
 from . import PIPELINE_VERSION, publish
 from .boilerplate import Templates, learn_templates, site_key
+from .entries import Entries, PreviousEntries
 from .errors import Rejected
 from .lock import output_lock
-from .models import Manifest, ManifestEntry, Removal
+from .models import ManifestEntry, Removal
 from .steps import PAGE_TIMEOUT, PRE_STEPS, Context, PageRunner, StepStats, new_page
 from .storage import Storage, open_storage
 
 SUFFIXES = {".txt", ".html", ".htm", ".docx"}
 MAX_BYTES = 20 * 1024 * 1024  # a page larger than this is rejected before it is read
+Previous = PreviousEntries | dict[str, ManifestEntry]  # the last run's entries by path
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RawFile:
     root: str  # the raw location (folder or URL): picklable, reopened wherever the batch runs
     rel: str  # POSIX path below the root: the page's name in every output
@@ -102,11 +104,9 @@ def learn(files: list[RawFile], max_bytes: int = MAX_BYTES) -> Templates:
     return learn_templates(x for x in map(lines_of, files) if x is not None)
 
 
-def previous_entries(out: str) -> dict[str, ManifestEntry]:
-    manifest = publish.read_manifest(open_storage(out))
-    if manifest is None or manifest.pipeline_version != PIPELINE_VERSION:
-        return {}
-    return {e.path: e for e in manifest.pages}
+def previous_entries(out: str) -> PreviousEntries:
+    """The last run's entries, when it ran this pipeline version (else every page is new)."""
+    return publish.read_manifest(open_storage(out), PIPELINE_VERSION) or PreviousEntries()
 
 
 def _unchanged(sha256: str, old: ManifestEntry | None, out: Storage, docx: bool) -> bool:
@@ -142,14 +142,14 @@ def process_file(f: RawFile, out: Storage, runner: PageRunner, old: ManifestEntr
                                   questions=len(qset.questions()), warnings=len(qset.warnings))
 
 
-def process_batch(files: list[RawFile], out: str, templates: Templates | None, old: dict[str, ManifestEntry],
+def process_batch(files: list[RawFile], out: str, templates: Templates | None, old: Previous,
                   max_bytes: int = MAX_BYTES, on_page: Callable[[], None] | None = None,
-                  docx: bool = True, page_timeout: float = PAGE_TIMEOUT) -> tuple[list[ManifestEntry], StepStats]:
+                  docx: bool = True, page_timeout: float = PAGE_TIMEOUT) -> tuple[Entries, StepStats]:
     """Clean, parse and publish a batch; a bad page becomes a rejected entry, never an exception."""
     store = open_storage(out)
     raw_stores: dict[str, Storage] = {}
     runner = PageRunner(ctx=Context(templates=templates), page_timeout=page_timeout)
-    entries = []
+    entries = Entries()
     for f in files:
         raw_store = raw_stores.setdefault(f.root, open_storage(f.root))
         entries.append(process_file(f, store, runner, old.get(f.rel), max_bytes, raw_store, docx))
@@ -158,27 +158,46 @@ def process_batch(files: list[RawFile], out: str, templates: Templates | None, o
     return entries, runner.stats
 
 
-def resolve_duplicates(entries: list[ManifestEntry]) -> list[ManifestEntry]:
+def resolve_duplicates(entries: Iterable[ManifestEntry]) -> Entries:
     """Two pages with the same content: the first (by path) owns the set, the other is rejected."""
+    ordered = (entries if isinstance(entries, Entries) else Entries(entries)).sorted_by_path()
     owner: dict[str, str] = {}
-    resolved = []
-    for e in sorted(entries, key=lambda e: e.path):
-        if e.set_id and e.status != "rejected" and e.set_id in owner:
+    duplicates: dict[str, str] = {}  # path → the path owning its set
+    for e in ordered:
+        if e.set_id and e.status != "rejected":
+            if e.set_id in owner:
+                duplicates[e.path] = owner[e.set_id]
+            else:
+                owner[e.set_id] = e.path
+    if not duplicates:
+        return ordered  # the usual case: no copy of the entries
+    resolved = Entries()
+    for e in ordered:
+        if e.path in duplicates:
             e = e.model_copy(update={"status": "rejected", "set_id": None, "output": None,
-                                     "reason": f"duplicate: same content as {owner[e.set_id]}"})
-        elif e.set_id and e.status != "rejected":
-            owner[e.set_id] = e.path
+                                     "reason": f"duplicate: same content as {duplicates[e.path]}"})
         resolved.append(e)
     return resolved
 
 
-def finish(out: str, entries: list[ManifestEntry], old: dict[str, ManifestEntry], started: float,
+def finish(out: str, entries: Iterable[ManifestEntry], old: Previous, started: float,
            stats: StepStats, started_at: str, bank: bool = True) -> RunReport:
     """Resolve duplicates, delete stale outputs, write the manifest, the JSONL and a run report."""
     store = open_storage(out)
     entries = resolve_duplicates(entries)
-    live = {e.set_id for e in entries if e.set_id and e.status != "rejected"}
-    seen = {e.path for e in entries}
+    live: set[str] = set()
+    seen: set[str] = set()
+    count = {"published": 0, "unchanged": 0, "rejected": 0}
+    reasons: dict[str, int] = {}
+    for e in entries:  # one pass: the entries are parsed back one at a time
+        if old:
+            seen.add(e.path)  # only needed to find pages gone since the last run
+        count[e.status] += 1
+        if e.set_id and e.status != "rejected":
+            live.add(e.set_id)
+        if e.status == "rejected" and e.reason:
+            code = e.reason.split(":", 1)[0]
+            reasons[code] = reasons.get(code, 0) + 1
     gone = sorted(p for p in old if p not in seen)
     for set_id in publish.published_ids(store) - live:  # changed or removed pages, older versions
         publish.remove_outputs(store, set_id)
@@ -187,7 +206,7 @@ def finish(out: str, entries: list[ManifestEntry], old: dict[str, ManifestEntry]
             if name.endswith(suffix) and name[: -len(suffix)] not in live and "." not in name[: -len(suffix)]:
                 store.delete(f"{folder}/{name}")
     publish.sweep_temp_files(store)
-    publish.write_manifest(store, Manifest(pipeline_version=PIPELINE_VERSION, pages=entries, removed_pages=gone))
+    publish.write_manifest(store, PIPELINE_VERSION, entries, gone)
     clusters = None
     if bank:
         from .bank import update_bank  # jieba and datasketch load only when the bank is built
@@ -198,12 +217,6 @@ def finish(out: str, entries: list[ManifestEntry], old: dict[str, ManifestEntry]
         clusters = result.clusters
     else:
         questions = publish.write_questions_jsonl(store, publish.iter_sets(store, live))
-    count = {s: sum(1 for e in entries if e.status == s) for s in ("published", "unchanged", "rejected")}
-    reasons: dict[str, int] = {}
-    for e in entries:
-        if e.status == "rejected" and e.reason:
-            code = e.reason.split(":", 1)[0]
-            reasons[code] = reasons.get(code, 0) + 1
     report = RunReport(started_at, round(time.perf_counter() - started, 3), len(entries), count["published"],
                        count["unchanged"], count["rejected"], questions, reasons, gone, stats.as_dict(), clusters)
     run_name = started_at.replace(":", "").replace("-", "")

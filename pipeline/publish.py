@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 
+from .entries import Entries, PreviousEntries
 from .models import Manifest, ManifestEntry, QuestionSet
 from .storage import Storage
 
@@ -46,18 +47,50 @@ def write_removed(out: Storage, set_id: str, removed: list[tuple[str, str]]) -> 
                                            + "\n").encode("utf-8"))
 
 
-def read_manifest(out: Storage) -> Manifest | None:
+MANIFEST_HEAD = '{"pipeline_version": %s, "pages": [\n'
+
+
+def read_manifest(out: Storage, version: str) -> PreviousEntries | None:
+    """The entries of the last run's manifest, if it was written by this pipeline version.
+
+    Read line by line (one entry a line, as `write_manifest` writes them): nothing but the rows
+    is held. A manifest in another layout is parsed whole.
+    """
     data = out.read_if_exists(MANIFEST)
     if data is None:
         return None
+    head, _, body = data.partition(b"\n")
+    if head.decode("utf-8", "replace") != MANIFEST_HEAD.rstrip("\n") % json.dumps(version):
+        return _read_whole_manifest(data, version)
+    rows: dict[str, bytes] = {}
     try:
-        return Manifest.model_validate_json(data)
+        for line in body.splitlines():
+            row = line.rstrip(b",")
+            if row.startswith(b"{"):
+                rows[ManifestEntry.model_validate_json(row).path] = row
+    except ValueError:
+        return None  # damaged: treated as no previous run
+    return PreviousEntries(rows)
+
+
+def _read_whole_manifest(data: bytes, version: str) -> PreviousEntries | None:
+    try:
+        manifest = Manifest.model_validate_json(data)
     except ValueError:
         return None  # unreadable (an older format): treated as no previous run
+    return PreviousEntries.of(manifest.pages) if manifest.pipeline_version == version else None
 
 
-def write_manifest(out: Storage, manifest: Manifest) -> None:
-    out.write_atomic(MANIFEST, manifest.model_dump_json(indent=1).encode("utf-8") + b"\n", durable=True)
+def write_manifest(out: Storage, version: str, entries: Entries, removed_pages: list[str]) -> None:
+    """Streamed, one entry a line: the manifest of a big crawl never sits in memory whole."""
+    def lines() -> Iterator[str]:
+        yield MANIFEST_HEAD % json.dumps(version)
+        last = len(entries) - 1
+        for i, row in enumerate(entries.rows()):
+            yield row.decode("utf-8") + (",\n" if i < last else "\n")
+        yield '], "removed_pages": ' + json.dumps(removed_pages, ensure_ascii=False) + "}\n"
+
+    out.write_lines_atomic(MANIFEST, lines(), durable=True)
 
 
 def load_set(out: Storage, set_id: str) -> QuestionSet:

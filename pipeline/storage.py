@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     rel: str  # POSIX path below the root
     size: int  # bytes; -1 for a symlink that points outside the root (never followed)
@@ -30,7 +30,7 @@ class Storage(Protocol):
     def read(self, rel: str, limit: int | None = None) -> bytes: ...
     def read_if_exists(self, rel: str) -> bytes | None: ...
     def write_atomic(self, rel: str, data: bytes, durable: bool = False) -> bool: ...
-    def write_lines_atomic(self, rel: str, lines: Iterable[str]) -> None: ...
+    def write_lines_atomic(self, rel: str, lines: Iterable[str], durable: bool = False) -> None: ...
     def delete(self, rel: str) -> None: ...
     def exists(self, rel: str) -> bool: ...
     def is_dir(self) -> bool: ...
@@ -39,6 +39,10 @@ class Storage(Protocol):
 
 def is_url(location: str | os.PathLike[str]) -> bool:
     return "://" in str(location) and not str(location).startswith("file://")
+
+
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
 def open_storage(location: str | os.PathLike[str]) -> Storage:
@@ -51,42 +55,65 @@ class LocalStorage:
     def __init__(self, root: str) -> None:
         self.url = root
         self.root = Path(root)
+        self._root = str(root)  # paths below it are built as strings: pathlib interns every name it parses
 
     def is_dir(self) -> bool:
         return self.root.is_dir()
 
     def list_files(self) -> list[Entry]:
+        """Every file below the root, sorted as paths (by part), hidden parts skipped.
+
+        Walked with os.scandir and plain strings: pathlib would intern every name for the life of
+        the process, which on a big crawl is memory that never comes back.
+        """
         if not self.root.is_dir():
             raise FileNotFoundError(f"raw folder not found: {self.root}")
-        real_root = self.root.resolve()
+        real_root = os.path.realpath(self.root)
         found: list[Entry] = []
-        for path in sorted(self.root.rglob("*")):
-            if any(part.startswith(".") for part in path.relative_to(self.root).parts):
-                continue
-            rel = path.relative_to(self.root).as_posix()
+        pending = [""]
+        while pending:
+            folder = pending.pop()
             try:
-                if path.is_symlink() and not path.resolve().is_relative_to(real_root):
-                    found.append(Entry(rel, -1))
-                    continue
-                if path.is_dir():
-                    continue
-                found.append(Entry(rel, path.stat().st_size))
+                with os.scandir(os.path.join(self.root, folder)) as listing:
+                    for item in listing:  # one DirEntry at a time: a big folder is never held as objects
+                        self._add(item, folder, real_root, found, pending)
             except OSError:
-                continue  # vanished while listing: it is simply not part of this run
+                continue  # vanished or unreadable while listing: not part of this run
+        # Part by part, as pathlib sorts: "/" read as the smallest character ("a/b" before "a-b").
+        found.sort(key=lambda e: e.rel.replace("/", "\0"))
         return found
 
+    @staticmethod
+    def _add(item: os.DirEntry[str], folder: str, real_root: str, found: list[Entry], pending: list[str]) -> None:
+        if item.name.startswith("."):
+            return
+        rel = f"{folder}/{item.name}" if folder else item.name
+        try:
+            if item.is_symlink() and not _inside(os.path.realpath(item.path), real_root):
+                found.append(Entry(rel, -1))
+            elif item.is_dir(follow_symlinks=False):
+                pending.append(rel)
+            elif item.is_file():  # a symlink inside the root to a file is read like one
+                found.append(Entry(rel, item.stat().st_size))
+        except OSError:
+            return  # vanished while listing
+
+    def _path(self, rel: str) -> str:
+        return os.path.join(self._root, rel)
+
     def read(self, rel: str, limit: int | None = None) -> bytes:
-        with open(self.root / rel, "rb") as handle:
+        with open(self._path(rel), "rb") as handle:
             return handle.read(-1 if limit is None else limit)
 
     def read_if_exists(self, rel: str) -> bytes | None:
         try:
-            return (self.root / rel).read_bytes()
+            with open(self._path(rel), "rb") as handle:
+                return handle.read()
         except (FileNotFoundError, NotADirectoryError):
             return None
 
     def exists(self, rel: str) -> bool:
-        return (self.root / rel).exists()
+        return os.path.exists(self._path(rel))
 
     def write_atomic(self, rel: str, data: bytes, durable: bool = False) -> bool:
         """Temp file in the same folder, then rename: readers see the old file or the new one, never half.
@@ -94,17 +121,18 @@ class LocalStorage:
         `durable` also fsyncs before the rename (for the manifest, the run's commit point), so the
         new bytes survive a power cut too; a killed process never needs it.
         """
-        path = self.root / rel
+        path = self._path(rel)
         try:
-            if path.stat().st_size == len(data) and path.read_bytes() == data:
+            if os.stat(path).st_size == len(data) and self.read(rel) == data:
                 return False
         except FileNotFoundError:
             pass
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        folder, name = os.path.split(path)
+        tmp = os.path.join(folder, f".{name}.{os.getpid()}.{threading.get_ident()}.tmp")
         try:
             handle = open(tmp, "wb")  # noqa: SIM115 - closed below, before the rename
         except FileNotFoundError:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            os.makedirs(folder, exist_ok=True)
             handle = open(tmp, "wb")  # noqa: SIM115
         try:
             with handle:
@@ -114,14 +142,15 @@ class LocalStorage:
                     os.fsync(handle.fileno())
             os.replace(tmp, path)
         except BaseException:
-            tmp.unlink(missing_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
             raise
         return True
 
-    def write_lines_atomic(self, rel: str, lines: Iterable[str]) -> None:
+    def write_lines_atomic(self, rel: str, lines: Iterable[str], durable: bool = False) -> None:
         """Stream lines to a temp file, then rename: big outputs never sit in memory whole.
 
-        Rewritten only when the bytes differ, like `write_atomic`.
+        Rewritten only when the bytes differ, like `write_atomic` (`durable` as there).
         """
         path = self.root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -129,6 +158,9 @@ class LocalStorage:
         try:
             with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
                 handle.writelines(lines)
+                if durable:
+                    handle.flush()
+                    os.fsync(handle.fileno())
             if path.exists() and filecmp.cmp(tmp, path, shallow=False):
                 tmp.unlink()
                 return
@@ -138,13 +170,15 @@ class LocalStorage:
             raise
 
     def delete(self, rel: str) -> None:
-        (self.root / rel).unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self._path(rel))
 
     def list_dir(self, rel: str) -> list[str]:
-        folder = self.root / rel
-        if not folder.is_dir():
+        try:
+            with os.scandir(self._path(rel)) as listing:
+                return sorted(e.name for e in listing if e.is_file())  # plain names: no Path per file
+        except (FileNotFoundError, NotADirectoryError):
             return []
-        return sorted(p.name for p in folder.iterdir() if p.is_file())
 
 
 class FsspecStorage:
@@ -190,7 +224,7 @@ class FsspecStorage:
         self.fs.pipe_file(self._path(rel), data)  # one whole-object put: never seen half-written
         return True
 
-    def write_lines_atomic(self, rel: str, lines: Iterable[str]) -> None:
+    def write_lines_atomic(self, rel: str, lines: Iterable[str], durable: bool = False) -> None:
         self.write_atomic(rel, "".join(lines).encode("utf-8"))
 
     def delete(self, rel: str) -> None:

@@ -51,6 +51,31 @@ def test_manifest_entries(seed_run):
         assert (out / entry["output"]).is_file()
 
 
+def test_manifest_is_one_entry_a_line_and_reads_back(tmp_path):
+    from pipeline import PIPELINE_VERSION
+    from pipeline.entries import Entries
+    from pipeline.models import Manifest, ManifestEntry
+    from pipeline.publish import read_manifest, write_manifest
+    from pipeline.storage import LocalStorage
+
+    store = LocalStorage(str(tmp_path))
+    rows = [ManifestEntry(path=f"题/{i}.txt", sha256="0" * 64, status="published", set_id=f"s{i}", output=f"json/s{i}.json",
+                          questions=i) for i in range(3)]
+    rows.append(ManifestEntry(path="bad.txt", sha256=None, status="rejected", reason="empty: nothing"))
+    write_manifest(store, PIPELINE_VERSION, Entries(rows), ["gone.txt"])
+    text = (tmp_path / "manifest.json").read_text(encoding="utf-8")
+    assert len(text.splitlines()) == 2 + len(rows)  # head, a line per page, tail: greppable
+    manifest = Manifest.model_validate_json(text)  # and still one JSON document
+    assert manifest.pages == rows and manifest.removed_pages == ["gone.txt"]
+    previous = read_manifest(store, PIPELINE_VERSION)
+    assert previous is not None and [previous[r.path] for r in rows] == rows and len(previous) == 4
+    assert read_manifest(store, "another-version") is None  # other code: every page is new
+    (tmp_path / "manifest.json").write_text(manifest.model_dump_json(indent=2), encoding="utf-8")
+    assert [read_manifest(store, PIPELINE_VERSION)[r.path] for r in rows] == rows  # other layouts: parsed whole
+    (tmp_path / "manifest.json").write_text(text[: len(text) // 2], encoding="utf-8")
+    assert not read_manifest(store, PIPELINE_VERSION)  # cut short: no previous run, never a crash
+
+
 def test_rerun_is_idempotent_and_incremental(tmp_path):
     raw = tmp_path / "raw"
     shutil.copytree(RAW, raw)
