@@ -8,6 +8,7 @@ and read back one at a time, so peak memory stays nearly flat from 1,000 to 10,0
 from __future__ import annotations
 
 import json
+import tempfile
 from array import array
 from collections.abc import Iterable, Iterator
 
@@ -17,23 +18,35 @@ from .models import ManifestEntry
 class Entries:
     """An append-only list of manifest entries, stored as JSON rows; iterating yields models.
 
-    The rows sit end to end in one buffer (with their end offsets): no object per page, and
-    nothing for the allocator to fragment.
+    The rows sit end to end in one spooled buffer (with their end offsets): no object per page,
+    nothing for the allocator to fragment, and past `SPOOL_BYTES` the buffer moves to an anonymous
+    temp file, so a run's memory does not grow with the corpus at all.
     """
 
     __slots__ = ("_buffer", "_ends")
+    SPOOL_BYTES = 1 << 20
 
     def __init__(self, entries: Iterable[ManifestEntry] = ()) -> None:
-        self._buffer = bytearray()
+        self._buffer = tempfile.SpooledTemporaryFile(max_size=self.SPOOL_BYTES)  # noqa: SIM115 - lives with self
         self._ends = array("Q")
         self.extend(entries)
+
+    def __getstate__(self) -> tuple[bytes, array]:
+        return b"".join(self.rows()), self._ends  # batches travel to and from Dask workers whole
+
+    def __setstate__(self, state: tuple[bytes, array]) -> None:
+        data, self._ends = state
+        self._buffer = tempfile.SpooledTemporaryFile(max_size=self.SPOOL_BYTES)  # noqa: SIM115
+        self._buffer.write(data)
 
     def append(self, entry: ManifestEntry) -> None:
         self._append_row(entry.model_dump_json().encode("utf-8"))
 
     def _append_row(self, row: bytes) -> None:
-        self._buffer += row
-        self._ends.append(len(self._buffer))
+        end = self._ends[-1] if self._ends else 0
+        self._buffer.seek(end)
+        self._buffer.write(row)
+        self._ends.append(end + len(row))
 
     def extend(self, entries: Iterable[ManifestEntry]) -> None:
         if isinstance(entries, Entries):
@@ -53,7 +66,8 @@ class Entries:
         """The JSON of each entry, as the manifest writes it."""
         start = 0
         for end in self._ends:
-            yield bytes(self._buffer[start:end])
+            self._buffer.seek(start)
+            yield self._buffer.read(end - start)
             start = end
 
     def sorted_by_path(self) -> Entries:

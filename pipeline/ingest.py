@@ -161,21 +161,26 @@ def process_batch(files: list[RawFile], out: str, templates: Templates | None, o
 def resolve_duplicates(entries: Iterable[ManifestEntry]) -> Entries:
     """Two pages with the same content: the first (by path) owns the set, the other is rejected."""
     ordered = (entries if isinstance(entries, Entries) else Entries(entries)).sorted_by_path()
-    owner: dict[str, str] = {}
-    duplicates: dict[str, str] = {}  # path → the path owning its set
+    owners: set[str] = set()
+    duplicates: dict[str, str] = {}  # path → its set id, for a page whose set an earlier page owns
     for e in ordered:
         if e.set_id and e.status != "rejected":
-            if e.set_id in owner:
-                duplicates[e.path] = owner[e.set_id]
+            if e.set_id in owners:
+                duplicates[e.path] = e.set_id
             else:
-                owner[e.set_id] = e.path
+                owners.add(e.set_id)
     if not duplicates:
         return ordered  # the usual case: no copy of the entries
+    duplicated = set(duplicates.values())
+    owner = {}  # set id → the first path that has it, for the duplicated sets only
+    for e in ordered:
+        if e.set_id in duplicated and e.set_id not in owner and e.status != "rejected":
+            owner[e.set_id] = e.path
     resolved = Entries()
     for e in ordered:
         if e.path in duplicates:
             e = e.model_copy(update={"status": "rejected", "set_id": None, "output": None,
-                                     "reason": f"duplicate: same content as {duplicates[e.path]}"})
+                                     "reason": f"duplicate: same content as {owner[duplicates[e.path]]}"})
         resolved.append(e)
     return resolved
 
@@ -199,8 +204,9 @@ def finish(out: str, entries: Iterable[ManifestEntry], old: Previous, started: f
             code = e.reason.split(":", 1)[0]
             reasons[code] = reasons.get(code, 0) + 1
     gone = sorted(p for p in old if p not in seen)
-    for set_id in publish.published_ids(store) - live:  # changed or removed pages, older versions
-        publish.remove_outputs(store, set_id)
+    for set_id in publish.published_ids(store):
+        if set_id not in live:  # changed or removed pages, older versions
+            publish.remove_outputs(store, set_id)
     for folder, suffix in (("removed", ".json"), ("docx", ".answers.docx"), ("docx", ".docx")):
         for name in store.list_dir(folder):
             if name.endswith(suffix) and name[: -len(suffix)] not in live and "." not in name[: -len(suffix)]:

@@ -146,8 +146,9 @@ def remove_outputs(out: Storage, set_id: str) -> None:
         out.delete(rel)
 
 
-def published_ids(out: Storage) -> set[str]:
-    return {name[:-5] for name in out.list_dir("json") if name.endswith(".json") and not name.startswith(".")}
+def published_ids(out: Storage) -> list[str]:
+    """Ids of the sets in json/, sorted."""
+    return [name[:-5] for name in out.list_dir("json") if name.endswith(".json") and not name.startswith(".")]
 
 
 def sweep_temp_files(out: Storage) -> int:
