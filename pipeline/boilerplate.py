@@ -63,7 +63,8 @@ LIST_MARKER_FIRST = frozenset("-*•·0123456789")
 def _core(text: str) -> str:
     if not text or text[0] not in LIST_MARKER_FIRST:
         return text  # the common line: no marker can start here
-    return LIST_MARKER.sub("", text, count=1)
+    m = LIST_MARKER.match(text)
+    return text[m.end():] if m else text
 
 
 def _keyword_hits(text: str, keywords: tuple[str, ...]) -> int:
