@@ -218,11 +218,10 @@ def finish(out: str, entries: Iterable[ManifestEntry], old: Previous, started: f
         from .bank import update_bank  # jieba and datasketch load only when the bank is built
 
         result = update_bank(store, publish.iter_sets(store, live))
-        questions = publish.write_questions_jsonl(store, publish.iter_sets(store, live), result.cluster_of,
-                                                  result.keywords_of)
+        questions = publish.write_questions_jsonl(store, live, result.cluster_of, result.keywords_of)
         clusters = result.clusters
     else:
-        questions = publish.write_questions_jsonl(store, publish.iter_sets(store, live))
+        questions = publish.write_questions_jsonl(store, live)
     report = RunReport(started_at, round(time.perf_counter() - started, 3), len(entries), count["published"],
                        count["unchanged"], count["rejected"], questions, reasons, gone, stats.as_dict(), clusters)
     run_name = started_at.replace(":", "").replace("-", "")

@@ -107,21 +107,27 @@ def iter_sets(out: Storage, set_ids: Iterable[str]) -> Iterator[QuestionSet]:
         yield load_set(out, set_id)
 
 
-def write_questions_jsonl(out: Storage, sets: Iterable[QuestionSet], cluster_of: dict[str, str] | None = None,
+def write_questions_jsonl(out: Storage, set_ids: Iterable[str], cluster_of: dict[str, str] | None = None,
                           keywords_of: dict[str, list[str]] | None = None) -> int:
-    """One question a line, with its set id, section heading, bank cluster and keywords."""
+    """One question a line, with its set id, section heading, bank cluster and keywords.
+
+    The sets are read back as plain JSON, not models: they were validated when this run (or the
+    one that published them) wrote them, and re-validating every set made this serial step the
+    flow's longest.
+    """
     count = 0
 
     def lines() -> Iterator[str]:
         nonlocal count
-        for qset in sets:
-            for section in qset.sections:
-                for q in section.questions:
-                    row = {"set_id": qset.id, "section": section.heading, **q.model_dump(mode="json")}
+        for set_id in sorted(set(set_ids)):
+            qset = json.loads(out.read(set_rel(set_id)))
+            for section in qset["sections"]:
+                for q in section["questions"]:
+                    row = {"set_id": qset["id"], "section": section["heading"], **q}
                     if cluster_of is not None:
-                        row["cluster_id"] = cluster_of.get(q.id)
+                        row["cluster_id"] = cluster_of.get(q["id"])
                     if keywords_of is not None:
-                        row["keywords"] = keywords_of.get(q.id, [])
+                        row["keywords"] = keywords_of.get(q["id"], [])
                     count += 1
                     yield json.dumps(row, ensure_ascii=False) + "\n"
 
