@@ -162,3 +162,31 @@ def test_clean_folder_is_up_to_date(tmp_path):
         return data
 
     assert statusless(out / "manifest.json") == statusless(ROOT / "clean" / "manifest.json")
+
+
+def test_entries_spill_to_disk_and_survive_pickling(monkeypatch):
+    import pickle
+
+    from pipeline.entries import Entries
+    from pipeline.models import ManifestEntry
+
+    monkeypatch.setattr(Entries, "SPOOL_BYTES", 1000)  # a few rows, then the buffer moves to a temp file
+    rows = [ManifestEntry(path=f"{name}.txt", sha256=None, status="rejected", reason="empty: 空") for name in
+            ["b", "a", "题", "c"] * 10]
+    entries = Entries(rows)
+    assert entries._buffer._rolled  # on disk now
+    assert list(entries) == rows and len(entries) == 40
+    assert [e.path for e in entries.sorted_by_path()] == sorted(e.path for e in rows)
+    assert list(pickle.loads(pickle.dumps(entries))) == rows  # batches go to and from Dask workers
+    more = Entries(rows[:2])
+    more.extend(entries)
+    assert list(more) == rows[:2] + rows
+
+
+def test_discovery_sorts_like_paths_and_skips_hidden(tmp_path):
+    from pipeline.ingest import discover
+
+    for rel in ["a-b/x.txt", "a/b/y.txt", "a/z.txt", ".hidden/h.txt", "a/.h.txt", "题/q.txt", "0.txt"]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x", encoding="utf-8")
+    assert [f.rel for f in discover(str(tmp_path))] == ["0.txt", "a/b/y.txt", "a/z.txt", "a-b/x.txt", "题/q.txt"]
