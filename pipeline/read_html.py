@@ -79,15 +79,15 @@ def _lxml_tree(markup: str) -> etree._Element | None:
 
 
 def _lxml_title(head: etree._Element) -> str | None:
-    for child in head:
-        if child.tag == "meta" and child.get("property") == "og:title" and child.get("content"):
-            return child.get("content", "").strip() or None
-        if child.tag == "meta" and child.get("property") == "og:title":
-            break
-    for child in head:
-        if child.tag == "title":
-            return (child.text or "").strip() or None if len(child) == 0 else None
-    return None
+    """As `html_title`: the first og:title meta among head's children if it has content, else the
+    first <title> child (its text only when that is all it holds)."""
+    og = next((c for c in head if c.tag == "meta" and c.get("property") == "og:title"), None)
+    if og is not None and og.get("content"):
+        return og.get("content").strip() or None
+    title = next((c for c in head if c.tag == "title"), None)
+    if title is None or len(title) or not title.text:
+        return None
+    return title.text.strip() or None
 
 
 MAX_TREE_DEPTH = 250  # libxml2 builds at most 255 levels; deeper pages go to the reference reader
@@ -118,7 +118,7 @@ def _walk(body: etree._Element, parts: list[str]) -> None:
             raise _NotPlain  # BeautifulSoup reads processing instructions as text: the reference decides
         if event == "end":
             depth -= 1
-            if node.tag in BLOCK and node.tag not in DROP:
+            if node.tag in BLOCK:  # never a dropped tag: the two sets are disjoint
                 parts.append("\n")
         if node.tail and node is not body:
             parts.append(node.tail)

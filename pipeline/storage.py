@@ -13,7 +13,6 @@ import os
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Protocol
 
 
@@ -41,6 +40,12 @@ def is_url(location: str | os.PathLike[str]) -> bool:
     return "://" in str(location) and not str(location).startswith("file://")
 
 
+def _temp_path(path: str) -> str:
+    """A hidden temp name beside `path`, unique per process and thread (swept if a run is killed)."""
+    folder, name = os.path.split(path)
+    return os.path.join(folder, f".{name}.{os.getpid()}.{threading.get_ident()}.tmp")
+
+
 def _inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
@@ -54,11 +59,10 @@ def open_storage(location: str | os.PathLike[str]) -> Storage:
 class LocalStorage:
     def __init__(self, root: str) -> None:
         self.url = root
-        self.root = Path(root)
-        self._root = str(root)  # paths below it are built as strings: pathlib interns every name it parses
+        self.root = str(root)  # paths below it are built as strings: pathlib interns every name it parses
 
     def is_dir(self) -> bool:
-        return self.root.is_dir()
+        return os.path.isdir(self.root)
 
     def list_files(self) -> list[Entry]:
         """Every file below the root, sorted as paths (by part), hidden parts skipped.
@@ -66,7 +70,7 @@ class LocalStorage:
         Walked with os.scandir and plain strings: pathlib would intern every name for the life of
         the process, which on a big crawl is memory that never comes back.
         """
-        if not self.root.is_dir():
+        if not self.is_dir():
             raise FileNotFoundError(f"raw folder not found: {self.root}")
         real_root = os.path.realpath(self.root)
         found: list[Entry] = []
@@ -99,7 +103,7 @@ class LocalStorage:
             return  # vanished while listing
 
     def _path(self, rel: str) -> str:
-        return os.path.join(self._root, rel)
+        return os.path.join(self.root, rel)
 
     def read(self, rel: str, limit: int | None = None) -> bytes:
         with open(self._path(rel), "rb") as handle:
@@ -127,12 +131,11 @@ class LocalStorage:
                 return False
         except FileNotFoundError:
             pass
-        folder, name = os.path.split(path)
-        tmp = os.path.join(folder, f".{name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        tmp = _temp_path(path)
         try:
             handle = open(tmp, "wb")  # noqa: SIM115 - closed below, before the rename
         except FileNotFoundError:
-            os.makedirs(folder, exist_ok=True)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
             handle = open(tmp, "wb")  # noqa: SIM115
         try:
             with handle:
@@ -152,21 +155,22 @@ class LocalStorage:
 
         Rewritten only when the bytes differ, like `write_atomic` (`durable` as there).
         """
-        path = self.root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        path = self._path(rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        tmp = _temp_path(path)
         try:
             with open(tmp, "w", encoding="utf-8", newline="\n") as handle:
                 handle.writelines(lines)
                 if durable:
                     handle.flush()
                     os.fsync(handle.fileno())
-            if path.exists() and filecmp.cmp(tmp, path, shallow=False):
-                tmp.unlink()
+            if os.path.exists(path) and filecmp.cmp(tmp, path, shallow=False):
+                os.unlink(tmp)
                 return
             os.replace(tmp, path)
         except BaseException:
-            tmp.unlink(missing_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
             raise
 
     def delete(self, rel: str) -> None:

@@ -20,7 +20,7 @@ def test_outputs_on_the_generated_corpus_are_unchanged(tmp_path):
     assert not diffs, "outputs changed (python -m bench.golden --write if intended):\n" + "\n".join(diffs[:20])
 
 
-def test_the_fingerprint_covers_every_kind_of_output(tmp_path):
+def test_the_fingerprint_covers_every_kind_of_output():
     expected = json.loads(DIGEST.read_text(encoding="utf-8"))
     folders = {name.split("/", 1)[0] for name in expected["files"]}
     assert {"json", "removed", "docx", "bank", "questions.jsonl"} <= folders
