@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from . import labels
+from .fold import matching_form
 from .page import Line, Page
 from .profiles import SiteProfile, load_profiles
 
@@ -144,9 +145,10 @@ def strip_boilerplate(page: Page, templates: Templates | None = None) -> None:
     learned = templates.get(site_key(page)) if templates else set()
     _cut_tail(page, profiles)
     notices = _notice_lines(page.lines, generic.notice_keywords)
+    head = next((i for i, x in enumerate(page.lines) if is_structural(x.text)), len(page.lines))
     kept: list[Line] = []
     for i, line in enumerate(page.lines):
-        rule = _line_rule(page, i, line.text, profiles, learned, notices)
+        rule = _line_rule(page, i, line.text, profiles, learned, notices, i < head)
         if rule:
             page.remove(rule, line.text)
             continue
@@ -167,11 +169,13 @@ def _cut_tail(page: Page, profiles: list[SiteProfile]) -> None:
 
 
 def _line_rule(page: Page, index: int, text: str, profiles: list[SiteProfile], learned: set[str],
-               notices: set[int]) -> str | None:
+               notices: set[int], in_head: bool) -> str | None:
     core = _core(text)
+    form = matching_form(core)
     for prof in profiles:
         combined = prof.line_any
-        if combined is not None and (combined.match(text) or (core != text and combined.match(core))):
+        if combined is not None and (combined.match(text) or (core != text and combined.match(core))
+                                     or (form != core and combined.match(form))):
             return "generic_line" if prof.name == "generic" else "site_line"
     if index in notices:
         return "notice_block"
@@ -185,7 +189,22 @@ def _line_rule(page: Page, index: int, text: str, profiles: list[SiteProfile], l
         return "no_text_line"
     if core in learned:
         return "learned_template"
+    if _chrome_vocabulary(form, profiles[0].notice_keywords, in_head):
+        return "chrome_vocabulary"
     return None
+
+
+def _chrome_vocabulary(form: str, keywords: tuple[str, ...], in_head: bool) -> bool:
+    """A line made of site vocabulary (download, VIP, upload, copyright, share …): three chrome words
+    anywhere, or two on a short line in the page's head (before its first heading or question, where
+    sites put their banners and upload blocks). Never a structural line or one that asks something:
+    an interview answer about a platform's customer service is the author's."""
+    if len(form) > 160:
+        return False
+    hits = _keyword_hits(form, keywords)
+    if hits < 2 or (hits == 2 and (len(form) > 60 or not in_head)):
+        return False
+    return not is_structural(form) and not labels.looks_like_question(form.replace("请", ""))
 
 
 def _strip_inline(page: Page, text: str, profiles: list[SiteProfile]) -> str:

@@ -131,8 +131,14 @@ def _read_declaration(section: SDraft, text: str) -> None:
     section.count_declared = int(count.group(1)) if count else None
     section.score_each = labels.number_value(each.group(1)) if each else None
     section.score_total = labels.number_value(total.group(1)) if total else None
-    if section.score_total is None and section.score_each is not None and section.count_declared:
-        section.score_total = labels.number_value(str(section.score_each * section.count_declared))
+    product = labels.PRODUCT.search(text)  # "5×2=10分": count × each = total, or "2分×5=10分"
+    if product and count is None and each is None:
+        first, second = product.group("first"), product.group("second")
+        count_text, each_text = (second, first) if product.group("unit") else (first, second)
+        section.count_declared = int(float(count_text))
+        section.score_each = labels.number_value(each_text)
+        section.score_total = section.score_total or labels.number_value(product.group("total"))
+    # A total the heading does not print is not declared: validate compares each × count itself.
 
 
 # --- the parser -------------------------------------------------------------------------------

@@ -144,8 +144,11 @@ def section_heading(section: Section, index: int) -> str | None:
         parts.append(f"共{section.count_declared}题")
     if section.score_each is not None:
         parts.append(f"每题{_score_text(section.score_each)}分")
-    if section.score_total is not None:
-        parts.append(f"共{_score_text(section.score_total)}分")
+    total = section.score_total
+    if total is None and section.score_each is not None and section.count_declared:
+        total = section.score_each * section.count_declared  # the printed heading states the sum
+    if total is not None:
+        parts.append(f"共{_score_text(total)}分")
     return f"{ordinal}、{name}" + (f"({','.join(parts)})" if parts else "")
 
 

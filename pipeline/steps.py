@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from . import boilerplate, dedupe, segment, title, validate
 from .assemble import build_set, set_id_for
 from .errors import Rejected
+from .fold import matching_form
 from .normalise import normalise_text
 from .page import Page
 from .parse import parse_lines
@@ -49,7 +50,8 @@ def site_step(page: Page, ctx: Context) -> None:
     page.site = detect_site(page.text[:20_000])
     generic, _ = load_profiles()
     markers = generic.truncation_markers + (page.site.truncation_markers if page.site else ())
-    page.truncated_marker = any(p.search(page.text) for p in markers)
+    form = matching_form(page.text)
+    page.truncated_marker = any(p.search(form) for p in markers)
 
 
 def lines_step(page: Page, ctx: Context) -> None:

@@ -47,9 +47,10 @@ def test_full_width_input_is_folded():
 
 
 def test_section_declarations_in_any_order():
+    """Numbers are read from the heading as printed: a total it does not print is not declared."""
     qset = qs("一、单选题(每题2分,共3题)\n1.甲?\n2.乙?\n3.丙?\n二、简答题(共2题)\n1.丁?\n2.戊?\n三、论述题(满分20分)\n1.己?\n")
     s1, s2, s3 = qset.sections
-    assert (s1.score_each, s1.count_declared, s1.score_total) == (2, 3, 6)
+    assert (s1.score_each, s1.count_declared, s1.score_total) == (2, 3, None)
     assert (s2.score_each, s2.count_declared, s2.score_total) == (None, 2, None)
     assert (s3.score_total, s3.name) == (20, "论述题")
     assert [q.score for q in s1.questions] == [2, 2, 2]
@@ -268,3 +269,11 @@ def test_run_on_page_with_a_numbered_prefix_and_inline_keys():
 def test_bracketed_numbered_labels():
     found = flat("面试题目汇总\n【问题1】请介绍一下你自己。\n【参考答案】我是销售。\n【问题2】你的缺点是什么?\n【参考答案】追求完美。\n")
     assert [(q.number, q.label, q.answer) for q in found] == [("1", "【问题1】", "我是销售。"), ("2", "【问题2】", "追求完美。")]
+
+
+def test_product_declarations_give_count_each_and_total():
+    """'(5×2=10分)' and '(2分×5=10分)': count × each = total, the unit telling which is which."""
+    qset = qs("一、判断题(5×2=10分)\n1.甲。()\n二、简答题(2分×3=6分)\n1.乙?\n")
+    s1, s2 = qset.sections
+    assert (s1.count_declared, s1.score_each, s1.score_total) == (5, 2, 10)
+    assert (s2.count_declared, s2.score_each, s2.score_total) == (3, 2, 6)

@@ -1,0 +1,58 @@
+"""One test per chrome rule of the genre: what doc-site chrome looks like on any site, and the author
+text beside it that the rule must leave alone. Raw page in, published set out."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipeline.steps import process_page
+
+BODY = "一、单选题\n1.下列说法正确的是?\nA.甲\nB.乙\n答案:A\n2.护理程序的第一步是?\nA.评估\nB.诊断\n答案:A\n"
+
+
+def published(text: str) -> str:
+    page = process_page("page.txt", text)
+    assert page.qset is not None
+    return json.dumps(page.qset.model_dump(), ensure_ascii=False)
+
+
+@pytest.mark.parametrize(
+    ("why", "chrome"),
+    [
+        ("book118's stats header: bulleted size, page count, date and place", "• 约2.14千字\n- 约 9页\n- 2026-01-23 发布于广东\n• 0\n- 30.24 KB\n"),
+        ("a preview's reading progress", "已阅读5页,还剩19页未读 继续免费阅读\n"),
+        ("the title repeated once per previewed page", "2026教师资格证考试题及答案_第1页\n2026教师资格证考试题及答案_第2页\n"),
+        ("download buttons and the document-intro tab", "下载本文档\n文档简介\n"),
+        ("the copyright notice every upload site prints", "版权说明:本文档由用户提供并上传,收益归属内容提供方,若内容存在侵权,请进行举报或认领\n"),
+        ("breadcrumbs without 首页", "当前位置:文档库 › 天大管概期末习题\n"),
+        ("a banner made of site vocabulary", "文档库 最新最全的文档下载\n"),
+        ("an upload block made of site vocabulary", "《电工题库.pdf》由会员分享,可在线阅读,更多相关《电工题库.pdf(22页珍藏版)》请在淘文阁 - 分享文档赚钱的网站上搜索。\n"),
+        ("upload metadata with a timestamp", "时间:2019-05-14 07:10:39\n"),
+        ("an aggregator's article marker", "第一篇:《刑法修正案八》试题\n"),
+        ("the same chrome in traditional script with converter garbage", "已閱讀5頁,還剩12頁未讀 繼續(xù)免費閱讀\n版權(quán)說明:本文檔由用戶提供並上傳\n下載本文檔\n"),
+    ],
+)
+def test_chrome_is_removed(why, chrome):
+    text = published(chrome + BODY)
+    for line in chrome.strip().splitlines():
+        assert line.strip() not in text, why
+
+
+@pytest.mark.parametrize(
+    ("why", "author"),
+    [
+        ("an interview answer about a platform's customer service", "某次深夜,平台客服系统崩溃,大量客户投诉无法登录。"),
+        ("a question about downloads and copyright", "3.网站提供文档下载时,下列哪项做法侵犯版权?"),
+        ("a date in a stem", "4.2026-01-23发布的通知要求什么?"),
+    ],
+)
+def test_author_text_beside_chrome_words_is_kept(why, author):
+    page = BODY.replace("答案:A\n2.", f"答案:A\n{author}\n2.", 1) if not author[0].isdigit() else BODY + author + "\n"
+    assert author.split(".", 1)[-1][:12] in published(page), why
+
+
+def test_reading_progress_marks_a_cut_preview():
+    page = process_page("page.txt", "已阅读5页,还剩19页未读 继续免费阅读\n" + BODY)
+    assert page.qset is not None and page.qset.truncated
