@@ -28,12 +28,17 @@ def set_id_for(text: str) -> str:
 
 # --- per question ---------------------------------------------------------------------------------
 def finish_question(q: QDraft) -> None:
+    """Options, score, and an answer printed inside the stem."""
     stem = q.stem_text().strip()
     if not q.options:
         run = labels.split_options(stem)
         if run and run[0].strip():
             stem = run[0]
             q.options = [[a, b] for a, b in run[1]]
+        else:
+            lone = labels.LONE_OPTION.search(stem)  # "…?()A.直接告知" at a cut: one option after a blank
+            if lone:
+                stem, q.options = stem[: lone.start(1)].rstrip(), [["A", stem[lone.end():].strip()]]
     if q.score is None:
         tail = list(labels.SCORE_LABEL.finditer(stem))
         if tail and tail[-1].end() >= len(stem.rstrip(" 。.")) - 1:
@@ -42,15 +47,60 @@ def finish_question(q: QDraft) -> None:
     if q.answer is None and q.options:
         letters = {o[0] for o in q.options}
         m = next((m for m in labels.BRACKET_CHOICE.finditer(stem) if set(m.group(1)) <= letters), None)
-        if m:
+        last = q.options[-1]
+        tail = labels.BRACKET_CHOICE.search(last[1])
+        if m:  # the stem keeps its bracket as printed; the student edition blanks it
             q.answer, q.answer_source = [m.group(1)], "stem_bracket"
-            stem = stem[: m.start()] + "( )" + stem[m.end():]
+        elif tail and tail.end() == len(last[1].rstrip(" 。.")) and set(tail.group(1)) <= letters:
+            # "…D.Unpredictable(C)": the key printed after the last option
+            q.answer, q.answer_source = [tail.group(1)], "stem_bracket"
+            last[1] = last[1][: tail.start()].rstrip()
+        else:
+            filled = [m.group(1) for m in labels.FILLED_BLANK.finditer(stem) if set(m.group(1)) <= letters]
+            if filled:
+                q.answer, q.answer_source = ["; ".join(filled)], "stem_blank"
+    if q.answer is None and not q.options:
+        filled = [m.group(1) for m in labels.FILLED_BLANK.finditer(stem)]
+        if filled:
+            q.answer, q.answer_source = ["; ".join(filled)], "stem_blank"  # the stem keeps its filled blanks
     if q.answer is None:
         m = labels.INLINE_JUDGEMENT.search(stem)
         if m:
             q.answer, q.answer_source = [m.group(1)], "inline"
             stem = stem[: m.start()].rstrip()
     q.stem = [stem.lstrip("、,.: ")] if stem else []
+
+
+def filled_brackets(section: SDraft) -> None:
+    """A fill-in part (填空) that prints its answers in the blanks' brackets ('要经过(支部大会)通过'):
+    when most of its questions hold a filled bracket, those are the answers. A lone bracket in one
+    stem of a part whose blanks were lost ('传送1个数位(0或1)需要') is the author's text."""
+    if not (section.name and labels.FILL_IN_PART.search(section.name)):
+        return
+    found = []
+    for q in section.questions:
+        if q.answer is None and not q.options and q.stem:
+            stem = q.stem_text()
+            filled = [m.group(1) for m in labels.FILLED_BRACKET.finditer(stem)
+                      if not labels.SCORE_LABEL.fullmatch(m.group(0))]
+            if filled:
+                found.append((q, filled))
+    if len(found) < max(2, RHYTHM_SHARE * len(section.questions)):
+        return
+    for q, filled in found:
+        q.answer, q.answer_source = ["; ".join(filled)], "stem_blank"
+
+
+def trailing_keys(questions: list[QDraft]) -> None:
+    """Pages that print each statement's key at its end ('…建立“中国共产党”D'): when most questions
+    without options or answers end so, the letters are their answers."""
+    open_ones = [q for q in questions if not q.options and q.answer is None and q.stem]
+    keyed = [(q, m) for q in open_ones if (m := labels.TRAILING_KEY.search(q.stem[-1]))]
+    if len(keyed) < 3 or len(keyed) < RHYTHM_SHARE * len(questions):
+        return
+    for q, m in keyed:
+        q.answer, q.answer_source = [m.group(1)], "inline"
+        q.stem[-1] = q.stem[-1][: m.start()].rstrip()
 
 
 def decide_notes(questions: list[QDraft]) -> None:
@@ -176,9 +226,12 @@ def demote_stray_first(sections: list[SDraft]) -> list[str]:
 
 def build_set(page: Page, result: ParseResult, set_id: str) -> QuestionSet:
     result.content_before.extend(demote_stray_first(result.sections))
+    for s in result.sections:
+        for q in s.questions:
+            finish_question(q)
+        filled_brackets(s)
     questions = [q for s in result.sections for q in s.questions]
-    for q in questions:
-        finish_question(q)
+    trailing_keys(questions)
     styles = {q.label.family for q in questions if q.label}
     content_head = list(result.content_before)
     for s in result.sections:

@@ -24,7 +24,7 @@ NOTICE_ITEM = re.compile(r"^\d{1,2}、")
 FILENAME_TITLE = re.compile(r"^(.{2,120}?)\.(?:docx?|pdf|pptx?|txt|wps|xlsx?|rtf|caj)\s*(?:VIP)?$", re.I)
 NO_TEXT = re.compile(r"^[^\w√×✓✗✔✘]*$")
 LOST_GLYPHS = re.compile(r"^(?:\?\s*){2,}$")
-CHUNK_PREFIX = re.compile(r"^(\d{1,3})、")
+CHUNK_PREFIX = re.compile(r"^(\d{1,3})(?:-\d{1,3})?、")
 MULTISPACE = re.compile(r"\s{2,}")
 
 
@@ -42,20 +42,29 @@ def to_lines(text: str) -> list[Line]:
 
 
 def join_page_chunks(page: Page) -> None:
-    """Run-on dumps (docduoduo and others) cut the text into chunks prefixed '1、', '2、', …
+    """Run-on dumps (docduoduo, 淘文阁 and others) cut the text into chunks prefixed '1、', '2、', …
+    (or '1-1、'), after whatever header lines the site prints first.
 
-    The cuts fall mid-sentence, so the prefixes go and the chunks join without a break.
+    The cuts fall mid-sentence, so the prefixes go and the chunks join without a break. Only a run
+    of long lines numbered 1, 2, 3 … in order counts: a numbered list of short items is the author's.
     """
     lines = page.lines
-    if len(lines) < 2 or sum(len(x.text) for x in lines) / len(lines) < 200:
-        return
     numbers = [CHUNK_PREFIX.match(x.text) for x in lines]
-    if not all(numbers) or [int(m.group(1)) for m in numbers if m] != list(range(1, len(lines) + 1)):
+    start = next((i for i, m in enumerate(numbers) if m and m.group(1) == "1"), None)
+    if start is None:
         return
-    for m in numbers:
+    end = start
+    while end < len(lines) and numbers[end] and int(numbers[end].group(1)) == end - start + 1:  # type: ignore[union-attr]
+        end += 1
+    run = lines[start:end]
+    body = run[:-1] if len(run) > 2 else run
+    if len(run) < 2 or sum(len(x.text) for x in body) / len(body) < 200:
+        return
+    for m in numbers[start:end]:
         if m:
             page.remove("chunk_prefix", m.group(0))
-    page.lines = [Line("".join(x.text[m.end():] for x, m in zip(lines, numbers, strict=True) if m))]
+    joined = "".join(x.text[m.end():] for x, m in zip(run, numbers[start:end], strict=True) if m)
+    page.lines = [*lines[:start], Line(joined, gap=run[0].gap), *lines[end:]]
 
 
 LIST_MARKER_FIRST = frozenset("-*•·0123456789")

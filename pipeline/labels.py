@@ -64,6 +64,10 @@ def cn_to_int(text: str) -> int | None:
     return total + current
 
 
+# "3." as a label: not a decimal ("3.5"), but a stem may start with a number ("3.5年后", "5.1921年7月…").
+NUMBER_DOT = r"\.(?!\d)|\.(?=\d{1,3}[\u4e00-\u9fff])|\.(?=(?:1[5-9]|20)\d{2}\s*年)"
+
+
 @dataclass(frozen=True)
 class Label:
     family: str  # numbering style: arabic, paren, rparen, circled, timu, di, q, star, example
@@ -81,7 +85,8 @@ QUESTION_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("paren", rx(r"^([(（])\s*(\d{1,3})\s*[)）]\s*")),
     ("circled", rx(rf"^([{CIRCLED}])\s*")),
     ("rparen", rx(r"^()(\d{1,3})\s*[)）]\s*")),
-    ("arabic", rx(r"^()(\d{1,3})\s*(?:、|\.(?!\d)|\.(?=\d{1,3}[\u4e00-\u9fff]))\s*")),
+    # "1.", "1、", and the item-bank form "1(La2A3261)." with the item's code before the dot
+    ("arabic", rx(rf"^()(\d{{1,3}})\s*(?:[(（][A-Za-z][A-Za-z0-9-]{{2,15}}[)）])?\s*(?:、|{NUMBER_DOT})\s*")),
 ]
 DI_QUESTION = rx(rf"^第\s*(?:{CN_NUM}+|\d{{1,3}})\s*[题问]")
 # Every label above starts with one of these characters: a cheap first test for the common line.
@@ -117,22 +122,38 @@ def question_label(text: str, allow_weak: bool = False) -> Label | None:
 
 
 # --- section headings ------------------------------------------------------------------------
-HEADING = rx(rf"^(?:第\s*)?({CN_NUM}{{1,3}})\s*(?:[、.]|部分|节)\s*(.+)$")
-PAREN_HEADING = rx(rf"^[(（]({CN_NUM}{{1,3}})[)）]\s*(.+)$")  # "(一)单项选择题": a heading in the same shape
+# Parts of a document by their own name: "第一部分", "第二节", "第一章" head a section whatever follows.
+PART_WORDS = ("部分", "部份", "节", "章")
+HEADING = rx(rf"^(?:第\s*)?({CN_NUM}{{1,3}})\s*([、.]|{'|'.join(PART_WORDS)})\s*(.+)$")
+PAREN_HEADING = rx(rf"^[(（]({CN_NUM}{{1,3}})()[)）]\s*(.+)$")  # "(一)单项选择题": a heading in the same shape
+# English papers: "Part I Vocabulary and Structure (20 points)", "Section A Dialogue Completion".
+ENGLISH_HEADING = re.compile(r"^(?:Part|PART|Section|SECTION)\s+([IVX]{1,4}|[A-H]|\d{1,2})()\b[\s.:]*(.*)$")
+# Words that name a kind of question or a part of a paper.
+HEADING_WORDS = rx(
+    r"题|问答|选择|填空|判断|简答|论述|分析|计算|案例|情景|材料|阅读|写作|作文|听力|综合|实务|知识|面试|技能|技巧|部分|"
+    r"名词解释|解释|辨析|翻译|改错"
+)
+# A cheap pre-check: a heading line holds one of these in its first 40 characters.
+HEADING_HINT = rx(r"[共每满章节]|部分|部份|Part|PART|Section|SECTION|" + HEADING_WORDS.pattern)
 
 
 def heading_match(text: str) -> re.Match[str] | None:
-    """Ordinal, then the rest of a heading line: '一、…', '第一部分…', '第二节…', '(一)…'."""
-    return HEADING.match(text) or PAREN_HEADING.match(text)
-HEADING_WORDS = rx(
-    r"题|问答|选择|填空|判断|简答|论述|分析|计算|案例|情景|材料|阅读|写作|作文|听力|综合|实务|知识|面试|技能|技巧|部分"
-)
+    """Ordinal, separator, then the rest of a heading line: '一、…', '第一部分…', '第二节…', '(一)…',
+    'Part I …'. Groups: 1 ordinal, 2 separator or part word, 3 the rest."""
+    return HEADING.match(text) or PAREN_HEADING.match(text) or ENGLISH_HEADING.match(text)
 DECLARATION = rx(r"[(（][^()（）]*(?:共|每|各|满分|计|\d\s*[×xX*]\s*\d)[^()（）]*[)）]|(?:共|每小?题|各|满分)\s*\d")
-COUNT = rx(r"(?:共|包括|本大题共|计)\s*(\d+)\s*(?:小|道|个)?\s*(?:题|问)")
-EACH = rx(r"(?:每(?:小|道)?题|各(?:小)?题|每问|各)\s*(?:均)?\s*(\d+(?:\.\d+)?)\s*分")
-TOTAL = rx(r"(?:共|满分|总分|合计|计)\s*(\d+(?:\.\d+)?)\s*分")
+COUNT = rx(r"(?:共|包括|本大题共|计)\s*(\d+)\s*(?:小|道|个)?\s*(?:题|问)|(\d+)\s*questions\b", re.I)
+EACH = rx(r"(?:每(?:小|道)?题|各(?:小)?题|每问|各)\s*(?:均)?\s*(\d+(?:\.\d+)?)\s*分"
+          r"|(\d+(?:\.\d+)?)\s*points?\s+each|each[^,;()]{0,12}?(\d+(?:\.\d+)?)\s*points?", re.I)
+TOTAL = rx(r"(?:共|满分|总分|合计|计)\s*(\d+(?:\.\d+)?)\s*分|(\d+(?:\.\d+)?)\s*points?(?!\s+each)", re.I)
+BARE_COUNT = rx(r"[(（]\s*(\d+)\s*(?:小题|道题|道|题)\s*[)）]")  # "一、单选题(10题)", "(80 道)"
 PRODUCT = rx(r"(?P<first>\d+(?:\.\d+)?)\s*(?P<unit>分)?\s*[×xX*]\s*(?P<second>\d+(?:\.\d+)?)\s*分?\s*=\s*"
              r"(?P<total>\d+(?:\.\d+)?)\s*分")
+def first_group(m: re.Match[str] | None) -> str | None:
+    """The number a declaration pattern found, whichever of its alternatives matched."""
+    return next((g for g in m.groups() if g is not None), None) if m else None
+
+
 UNORDERED_HEADING = rx(r"^(.{2,30}?)\s*([(（][^()（）]*(?:共|每|满分)[^()（）]*[)）])\s*$")
 
 
@@ -142,27 +163,59 @@ def number_value(text: str) -> int | float:
 
 
 # --- fields ----------------------------------------------------------------------------------
-FIELD_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("answer", rx(r"^(?:[【\[](?:参考答案|正确答案|标准答案|答案|答)[】\]]"
-                  r"|(?:参考答案|正确答案|标准答案|本题答案|答案|参考回答|示例答案|答案示例|回答示例|参考答|答)\s*[:]"
-                  r"|(?:Answer|Ans)\s*[:])\s*", re.I)),
-    ("analysis", rx(r"^(?:[【\[](?:解析|分析|点评|详解|答案解析|试题解析|知识点|考点)[】\]]"
-                    r"|(?:本题解析|答案解析|试题解析|解析|详解|点评)\s*[:])\s*")),
-    ("scoring", rx(r"^(?:[【\[](?:评分要点|评分标准)[】\]]|(?:评分要点|评分标准|评分细则|得分要点)\s*[:])\s*")),
-    ("requirements", rx(r"^(?:要求|问题|任务)\s*[:]\s*")),
-]
+# One table: each field's words. A field label is a word in brackets (`【答案】`, `[解析]`) or a word
+# and a colon (`答案:`, `正确答案是:`). `inline` words are distinctive enough to start a field in the
+# middle of run-on text (`…D.量力性答案:C解析:…`); the others only at the start of a line.
+FIELD_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "answer": {
+        "inline": ("参考答案", "正确答案", "标准答案", "本题答案", "答案", "参考回答", "示例答案", "答案示例",
+                   "回答示例", "参考答案与解析", "参考答案及解析", "答案与解析", "答案及解析", "参考答案及评分标准"),
+        "line": ("参考答", "答", "Answer", "Ans"),
+    },
+    "analysis": {
+        "inline": ("答案解析", "试题解析", "本题解析", "试题解释", "解析", "详解", "点评", "知识点", "考点"),
+        "line": ("分析", "命题思路"),
+    },
+    "scoring": {"inline": ("评分要点", "评分标准", "评分细则", "得分要点"), "line": ()},
+    "requirements": {"inline": (), "line": ("要求", "问题", "任务")},
+}
+# Words a field may stand as alone, with no colon, at the end of a run-on item: "正确答案是:A试题解释".
+BARE_FIELD_WORDS = ("试题解释",)
+BRACKET_ONLY = {"requirements": False}  # requirements are never bracketed; every other field may be
+
+
+def _alternation(words: tuple[str, ...]) -> str:
+    return "|".join(sorted(words, key=len, reverse=True))  # longest first: 参考答案 before 答案
+
+
+def _field_pattern(name: str) -> re.Pattern[str]:
+    words = FIELD_WORDS[name]["inline"] + FIELD_WORDS[name]["line"]
+    alt = _alternation(words)
+    bracketed = rf"[【\[](?:{alt})[】\]]|" if BRACKET_ONLY.get(name, True) else ""
+    return rx(rf"^(?:{bracketed}(?:{alt})\s*(?:是|为)?\s*:)\s*", re.I)
+
+
+FIELD_PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, _field_pattern(name)) for name in FIELD_WORDS]
+_INLINE_WORDS = _alternation(tuple(w for spec in FIELD_WORDS.values() for w in spec["inline"]))
+INLINE_FIELD = rx(
+    rf"[【\[](?:{_INLINE_WORDS}|分析)[】\]]"  # bracketed labels split anywhere
+    rf"|(?<![请按从见])(?:{_INLINE_WORDS})\s*(?:是|为)?\s*:"
+    rf"|(?:{_alternation(BARE_FIELD_WORDS)})(?=\s*(?:$|\d{{1,3}}\s*[、.]))"
+    r"|(?<=[?。!])\s*答\s*:"  # "…什么叫电力系统 ? 答:…": the short label right after a question
+)
+# Characters that must be in a line for it to hold any field label: a cheap pre-check for splitters.
+FIELD_HINTS = frozenset("【[" + "".join(w[0] for spec in FIELD_WORDS.values() for w in spec["inline"]))
 ANSWER_PART = rx(
     rf"^(?:{CN_NUM}{{1,3}}\s*[、.]\s*|第\s*{CN_NUM}+\s*部分\s*)?[【\[]?"
     r"(参考答案(?:及|与|和)?(?:解析|详解)?|答案(?:及|与|和)?(?:解析|详解)|答案解析|试题答案|标准答案|答案)"
     r"[】\]]?$"
 )
-INLINE_FIELD = rx(
-    r"[【\[](?:答案|参考答案|正确答案|解析|知识点|点评|分析)[】\]]"  # bracketed labels split anywhere
-    r"|(?<=[\s。?!)）])(?:正确答案|参考答案|答案|本题解析|解析)\s*:"
-)
-
+# An answer key glued to the next question's number: "答案:C2.属于…" (split before the "2.").
+ANSWER_THEN_NUMBER = re.compile(r"(?<=[A-H√×])(?=\d{1,3}\s*(?:[、.．](?!\d)|[)）]))")
 
 def field_label(text: str) -> tuple[str, str] | None:
+    if text in BARE_FIELD_WORDS:
+        return "analysis", ""
     for name, pattern in FIELD_PATTERNS:
         m = pattern.match(text)
         if m:
@@ -172,23 +225,37 @@ def field_label(text: str) -> tuple[str, str] | None:
 
 # --- options ---------------------------------------------------------------------------------
 OPTION_LETTERS = "ABCDEFGH"
-STRONG_OPTION = rx(r"(?:^|(?<=[\s。;)）]))[(（]?([A-H])\s*[)）.、:]")
-WEAK_OPTION = rx(r"(?:^|(?<=[\s。;)）]))([A-H])(?=[\u4e00-\u9fff]|\s+\S|[A-Z]|\s*$)")
+# Strong labels: a letter and a delimiter ('A.', 'A、', 'A)', '(A)', 'A:'). On run-on pages they are
+# glued to the text before them ('…的是A.因材施教B.循序渐进', '…to:A.rareB.common'), so anything but a
+# capital may precede one; the run's order (A→B→C) is what makes them options.
+STRONG_OPTION = rx(r"(?<![A-Z])[(（]?([A-H])\s*[)）.、:．]")
+WEAK_OPTION = rx(r"(?:^|(?<=[\s。;)）?]))([A-H])\s*[.、．]?(?=[\u4e00-\u9fff]|\s+\S|[A-Z]|\s*$)")
 # After A and B, a later letter may follow a CJK character straight on: "…钢筋砖过梁C 木过梁".
 LATE_OPTION = rx(r"(?<![A-Za-z0-9])([C-H])(?=\s+[\u4e00-\u9fff]|\s*$)")
+# Lowercase options: 'a.', '(a)' after a non-letter; bare 'a会计账户b会计科目…' between CJK characters.
+STRONG_LOWER = rx(r"(?<![A-Za-z0-9])[(（]?([a-h])\s*[)）.、．]")
+WEAK_LOWER = rx(r"(?:^|(?<=[\u4e00-\u9fff。)）\s]))([a-h])(?=[\u4e00-\u9fff])")
+WEAK_STYLES = (WEAK_OPTION, WEAK_LOWER)
+OPTION_STYLES = (  # (pattern, first letter, options needed)
+    (STRONG_OPTION, "A", 2), (WEAK_OPTION, "A", 3), (STRONG_LOWER, "a", 2), (WEAK_LOWER, "a", 3),
+)
 
 
-def split_options(text: str, start: str = "A") -> tuple[str, list[tuple[str, str]]] | None:
+def split_options(text: str, start: str | None = None) -> tuple[str, list[tuple[str, str]]] | None:
     """Find an A, B, C… option run in `text`: (text before A, [(label, option text)]) or None.
 
-    Letters must come in order. Strong labels ('A.', 'A、', '(A)') need two options; weak ones
-    ('A 水平线', 'A水稻…', run-on pages) need three, each after white space.
+    Letters must come in order and in one style. Strong labels ('A.', 'A、', '(A)') need two
+    options; weak ones ('A 水平线', 'A水稻…', run-on pages) need three. A run may continue from an
+    earlier line (`start` past A), and then one option is enough. `start` None: any style, from A or a.
     """
-    if start not in text or (start == "A" and "B" not in text):
+    if start is not None and start.upper() not in text.upper():
         return None
-    for pattern, minimum in ((STRONG_OPTION, 2), (WEAK_OPTION, 3)):
-        found = _option_run(text, pattern, start)
-        if len(found) >= (1 if start != "A" else minimum):
+    continuing = start is not None and start not in ("A", "a")
+    for pattern, letter_a, minimum in OPTION_STYLES:
+        if start is not None and letter_a.isupper() != start.isupper():
+            continue
+        found = _option_run(text, pattern, start if continuing else letter_a)
+        if len(found) >= (1 if continuing else minimum):
             head = text[: found[0][1]].rstrip()
             opts = []
             for i, (letter, _, end) in enumerate(found):
@@ -199,14 +266,43 @@ def split_options(text: str, start: str = "A") -> tuple[str, list[tuple[str, str
 
 
 def _option_run(text: str, pattern: re.Pattern[str], start: str = "A") -> list[tuple[str, int, int]]:
+    """The longest A→B→C… run of one style; strong labels also of one delimiter ('A.' with 'B.',
+    never 'A:' with 'B.'), so a dialogue's 'A:…B:' turns are not options."""
+    letters = OPTION_LETTERS.lower() if start.islower() else OPTION_LETTERS
+    letters = letters[letters.index(start):]
+    matches = [m for m in pattern.finditer(text) if m.group(1) in letters]
+    if pattern in WEAK_STYLES:
+        return _run(text, matches, letters, pattern)
+    best: list[tuple[str, int, int]] = []
+    for family in {_delimiter(m) for m in matches}:
+        run = _run(text, [m for m in matches if _delimiter(m) == family], letters, pattern)
+        if len(run) > len(best) or (len(run) == len(best) and run and run[0][1] < best[0][1]):
+            best = run
+    return best
+
+
+def _delimiter(m: re.Match[str]) -> str:
+    label = m.group(0)
+    return "(" if label[0] in "(（" else {"．": ".", "）": ")"}.get(label[-1], label[-1])
+
+
+def _run(text: str, matches: list[re.Match[str]], letters: str, pattern: re.Pattern[str]) -> list[tuple[str, int, int]]:
     found: list[tuple[str, int, int]] = []
     pos = 0
-    for letter in OPTION_LETTERS[OPTION_LETTERS.index(start):]:
-        hits = [m for m in pattern.finditer(text, pos) if m.group(1) == letter]
-        # Prefer a label followed by text over one glued to capitals ("ADP", "DNA").
-        m = next((m for m in hits if not text[m.end():m.end() + 1].isupper()), hits[0] if hits else None)
+    for i, letter in enumerate(letters):
+        hits = [m for m in matches if m.group(1) == letter and m.start() >= pos]
+        m = hits[0] if hits else None
+        if pattern in WEAK_STYLES:  # prefer a bare letter followed by text over one glued to capitals ("ADP")
+            m = next((h for h in hits if not text[h.end():h.end() + 1].isupper()), m)
+        if i == 0 and m is not None and len(letters) > 1:
+            # The run starts at the last A before its B: "实现(A)A、各种…B、…" starts at "A、".
+            second = next((h for h in matches if h.group(1) == letters[1] and h.start() >= m.end()), None)
+            if second is not None:
+                m = [h for h in hits if h.end() <= second.start()][-1]
+        if m is not None and found and not _separated(text, found[-1][2], m.start()):
+            m = None  # "A.B两点": an option needs text of its own before the next label
         if m is None and pattern is WEAK_OPTION and len(found) >= 2:
-            m = next((m for m in LATE_OPTION.finditer(text, pos) if m.group(1) == letter), None)
+            m = next((h for h in LATE_OPTION.finditer(text, pos) if h.group(1) == letter), None)
         if m is None:
             break
         found.append((letter, m.start(), m.end()))
@@ -214,9 +310,13 @@ def _option_run(text: str, pattern: re.Pattern[str], start: str = "A") -> list[t
     return found
 
 
+def _separated(text: str, after_label: int, next_label: int) -> bool:
+    return bool(text[after_label:next_label].strip())
+
+
 def leading_option(text: str) -> tuple[str, str] | None:
     """A line that starts with an option label: (letter, rest)."""
-    m = re.match(r"^[(（]?([A-H])\s*[)）.、:]\s*", text)
+    m = re.match(r"^[(（]?([A-Ha-h])\s*[)）.、:．]\s*", text)
     if m:
         return m.group(1), text[m.end():]
     return None
@@ -224,7 +324,14 @@ def leading_option(text: str) -> tuple[str, str] | None:
 
 # --- scores, answers in brackets, question-likeness --------------------------------------------
 SCORE_LABEL = rx(r"[(（]\s*(?:本(?:小)?题)?\s*(?:满分)?\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
-BRACKET_CHOICE = rx(r"[(（]\s*([A-H]{1,5})\s*[)）]")
+BRACKET_CHOICE = rx(r"[(（]\s*([A-H]{1,5}|[a-h]{1,5})\s*[)）]")
+# A blank filled in on the page: "__B__", "_安全、可靠_", "( 支部大会 )" in a fill-in section.
+FILLED_BLANK = rx(r"(?<![A-Za-z0-9])_+\s*([^_\s][^_]{0,15}?)\s*_+(?![A-Za-z0-9])")
+FILLED_BRACKET = rx(r"[(（]\s*([^()（）\s][^()（）]{0,29}?)\s*[)）]")
+LONE_OPTION = rx(r"[(（]\s*[)）]\s*(A)\s*[.、．]")
+FILL_IN_PART = rx(r"填空")
+# An answer key printed at the end of a statement: "…最早提出建立“中国共产党”D".
+TRAILING_KEY = rx(r"(?<=[\u4e00-\u9fff。”》)）\s])([A-H]{1,4}|[√×])\s*$")
 JUDGEMENT = rx(r"^[(（]?\s*([√×✓✗✔✘对错])\s*[)）]?$")
 INLINE_JUDGEMENT = rx(r"[(（]\s*([√×✓✗✔✘])\s*[)）]\s*$")
 BLANK = rx(r"_{2,}|[(（]\s*[)）]")

@@ -33,7 +33,9 @@ class Question(_Record):
     sub_items: list[str] = Field(default_factory=list, description="Requirements (要求) and numbered sub-tasks")
     options: list[Option] = Field(default_factory=list)
     answer: str | None = Field(description="Answer text; null when the page gives none (never invented)")
-    answer_source: Literal["inline", "answer_part", "unlabelled", "stem_bracket"] | None = None
+    answer_source: Literal["inline", "answer_part", "unlabelled", "stem_bracket", "stem_blank"] | None = Field(
+        default=None, description="Where the answer was printed: after a label, in an answer part, as the paragraph "
+        "after the question, in the stem's bracket ('( B )'), or filled into its blanks ('__B__', fill-in brackets)")
     analysis: str | None = None
     scoring_points: list[str] = Field(default_factory=list, description="评分要点 lines")
     score: Score | None = None

@@ -32,6 +32,7 @@ class QDraft:
     score: int | float | None = None
     field: str = "stem"
     nested: int | None = None  # last number of a numbered list running inside this question
+    tail_width: int = 0  # display width of the last physical line of the stem (for wrapped dumps)
 
     @property
     def number(self) -> int | None:
@@ -79,16 +80,39 @@ class ParseResult:
 
 # --- headings ---------------------------------------------------------------------------------
 QA_ANSWER = re.compile(r"^A\d{0,3}\s*:")
-HEADING_FIRST = labels.rx(r"[题部分共每满案例情景材料阅读写作听力综合实务知识面试技能技巧计算判断填空]")
 SENTENCE_MARK = re.compile(r"[,。?!;:、]")
 PART_NAME = labels.rx(r"^[^,。?!]{0,20}?(?:题|部分|题型|题目)\s*(?:[:(（]|$)")
-BARE_COUNT = labels.rx(r"[(（]\s*(\d+)\s*(?:小|道)?题\s*[)）]")  # "一、单选题(10题)"
+
+WRAP_SLACK = 8  # display columns: lines within this of the page's wrap width were wrapped there
+WRAP_SHARE = 0.3  # of the lines that stop mid-sentence, at least this share stops at the wrap width
+
+
+def display_width(text: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def wrap_width(lines: list[Line]) -> int | None:
+    """The width a fixed-width dump wrapped its text at: the widest width that at least four lines
+    stopping mid-sentence reach within a few columns, and a good share of all such lines. None for
+    pages without one (their lines end where the author ended them)."""
+    widths = sorted((display_width(x.text) for x in lines if len(x.text) >= 16 and not labels.ends_sentence(x.text)),
+                    reverse=True)
+    for w in widths[:3]:
+        near = sum(1 for x in widths if w - WRAP_SLACK <= x <= w)
+        if near >= 4 and near >= WRAP_SHARE * len(widths):
+            return w
+    return None
+
 
 def parse_heading(text: str, inside_answer: bool, next_order: int | None) -> SDraft | None:
     m = labels.heading_match(text)
-    ordinal, rest = (m.group(1), m.group(2)) if m else (None, text)
+    ordinal, rest = (m.group(1), m.group(3)) if m else (None, text)
     if m:
-        if rest.rstrip().endswith("?") or not (labels.DECLARATION.search(rest) or _names_a_part(rest)):
+        named_part = m.group(2) in labels.PART_WORDS or m.re is labels.ENGLISH_HEADING
+        if named_part and (len(rest) > 60 or rest.rstrip().endswith("?")):
+            return None
+        if not named_part and (rest.rstrip().endswith("?") or not (labels.DECLARATION.search(rest)
+                                                                     or _names_a_part(rest))):
             return None
         if inside_answer and (labels.cn_to_int(ordinal) != next_order and not labels.DECLARATION.search(rest)):
             return None
@@ -98,7 +122,7 @@ def parse_heading(text: str, inside_answer: bool, next_order: int | None) -> SDr
             return None
     heading, intro = _split_heading(text)
     section = SDraft(heading=heading, ordinal=ordinal, intro=[intro] if intro else [])
-    declaration = heading[m.start(2):] if m else heading
+    declaration = heading[m.start(3):] if m else heading
     section.name = re.split(r"[(（:]", declaration, maxsplit=1)[0].strip() or None
     _read_declaration(section, declaration)
     return section
@@ -125,12 +149,12 @@ def _split_heading(text: str) -> tuple[str, str]:
 
 
 def _read_declaration(section: SDraft, text: str) -> None:
-    count = labels.COUNT.search(text) or BARE_COUNT.search(text)
-    each = labels.EACH.search(text)
-    total = labels.TOTAL.search(text)
-    section.count_declared = int(count.group(1)) if count else None
-    section.score_each = labels.number_value(each.group(1)) if each else None
-    section.score_total = labels.number_value(total.group(1)) if total else None
+    count = labels.first_group(labels.COUNT.search(text) or labels.BARE_COUNT.search(text))
+    each = labels.first_group(labels.EACH.search(text))
+    total = labels.first_group(labels.TOTAL.search(text))
+    section.count_declared = int(count) if count else None
+    section.score_each = labels.number_value(each) if each else None
+    section.score_total = labels.number_value(total) if total else None
     product = labels.PRODUCT.search(text)  # "5×2=10分": count × each = total, or "2分×5=10分"
     if product and count is None and each is None:
         first, second = product.group("first"), product.group("second")
@@ -154,6 +178,8 @@ class Parser:
         self.unmatched: list[str] = []
         self.dropped: list[str] = []
         self.orphans: list[str] = []
+        self.index = 0
+        self.wrap = wrap_width(lines)
 
     @property
     def section(self) -> SDraft:
@@ -164,6 +190,7 @@ class Parser:
 
     def run(self) -> ParseResult:
         for i, line in enumerate(self.lines):
+            self.index = i
             if self.answer_part:
                 self.key_line(line)
             elif self._starts_answer_part(i):
@@ -184,8 +211,15 @@ class Parser:
             self.q = None
             return
         label = labels.question_label(text, allow_weak=line.soft)
+        if label and line.soft and self.q is not None and not self._accept(label, line):
+            split = self._glued_number(label, line)
+            if split:  # "…October55.The idiom": the text ends in 5, question 5 begins
+                head, line = split
+                self._rejoin(head)
+                text, label = line.text, labels.question_label(line.text, allow_weak=True)
         if label and self._accept(label, line):
             self._new_question(label)
+            self.q.tail_width = display_width(text)  # type: ignore[union-attr]
             return
         if label and label.number is not None and self.q is not None:
             self.q.nested = label.number
@@ -197,8 +231,21 @@ class Parser:
             return
         self._question_line(self.q, line)
 
+    def _glued_number(self, label: Label, line: Line) -> tuple[str, Line] | None:
+        """A soft label whose leading digits belong to the text before it ('…October5' + '5.The…'):
+        the reading where its last digits continue the sequence."""
+        digits = re.match(r"\d+", line.text)
+        if label.number is None or digits is None or len(digits.group(0)) < 2:
+            return None
+        for cut in range(1, len(digits.group(0))):
+            rest = Line(line.text[cut:], soft=True)
+            shorter = labels.question_label(rest.text, allow_weak=True)
+            if shorter and shorter.number is not None and shorter.number > 0 and self._accept(shorter, rest):
+                return line.text[:cut], rest
+        return None
+
     def _heading(self, text: str) -> SDraft | None:
-        if not HEADING_FIRST.search(text[:40]):
+        if not labels.HEADING_HINT.search(text[:40]):
             return None
         inside = self.q is not None and self.q.field in {"answer", "analysis", "notes", "scoring", "sub_items"}
         # The next expected ordinal matters only inside an answer: not worked out for every line.
@@ -231,7 +278,9 @@ class Parser:
         if label.number == last + 1:
             if q is not None and q.nested is not None and label.number == q.nested + 1:
                 return False  # the list inside this question goes on
-            return not (in_body and line.soft and q is not None and len("".join(q.answer or q.notes)) > 12)
+            # in a long answer a soft "2、" is a list item, unless what follows it asks something
+            long_body = in_body and line.soft and q is not None and len("".join(q.answer or q.notes)) > 12
+            return not long_body or labels.looks_like_question(label.rest)
         if line.soft or in_body or label.number <= last:
             return False
         if q is not None and q.nested is not None and label.number == q.nested + 1:
@@ -298,8 +347,12 @@ class Parser:
 
     def _plain_line(self, q: QDraft, line: Line) -> None:
         text = line.text
+        if q.field == "notes" and not q.options and q.notes and labels.split_options(text):
+            # options after a figure caption or a stem's second paragraph ("图A-3"): those were the stem's
+            q.stem.extend(q.notes)
+            q.notes, q.field = [], "stem"
         if q.field in {"stem", "options"}:
-            opt = labels.leading_option(text)
+            opt = labels.leading_option(text) or self._weak_option_line(q, text)
             if opt and (q.stem or q.options):
                 self._add_options(q, text, opt[0])
                 return
@@ -318,6 +371,21 @@ class Parser:
         else:
             self._field_list(q, q.field).append(text)
 
+    def _wrapped(self, width: int) -> bool:
+        return self.wrap is not None and width >= self.wrap - WRAP_SLACK
+
+    def _weak_option_line(self, q: QDraft, text: str) -> tuple[str, str] | None:
+        """'A220°' / 'B40°' on lines of their own: an option when its letter is the next one expected
+        and, for A, the next line starts with B."""
+        expected = chr(ord(q.options[-1][0]) + 1) if q.options else "A"
+        if not text.startswith(expected) or len(text) < 2 or (text[1].isascii() and text[1].isalpha()):
+            return None
+        if expected == "A":
+            following = self.lines[self.index + 1].text if self.index + 1 < len(self.lines) else ""
+            if not following.startswith("B") or (following[1:2].isascii() and following[1:2].isalpha()):
+                return None
+        return expected, text[1:].strip()
+
     def _stem_line(self, q: QDraft, line: Line) -> None:
         text = line.text
         if not q.stem:
@@ -328,8 +396,10 @@ class Parser:
         if numbered_sub:
             q.sub_items.append(text)
             q.field = "sub_items"
-        elif not line.gap and not labels.ends_sentence(last):
+        elif (not line.gap or self._wrapped(q.tail_width)) and not labels.ends_sentence(last):
+            # A stem wrapped at the page width goes on after the break, even across a blank line.
             q.stem[-1] = last + ("" if _cjk_edge(last, text) else " ") + text
+            q.tail_width = display_width(text)
         elif not line.gap and text.rstrip().endswith("?") and len(text) < 120:
             q.stem.append(text)
         else:
@@ -338,7 +408,8 @@ class Parser:
 
     def _add_options(self, q: QDraft, text: str, first: str) -> None:
         run = labels.split_options(text, start=first)
-        pairs = run[1] if run else [(first, labels.leading_option(text)[1])]  # type: ignore[index]
+        single = labels.leading_option(text) or self._weak_option_line(q, text)
+        pairs = run[1] if run else [(first, single[1] if single else text[1:].strip())]
         for letter, body in pairs:
             q.options.append([letter, body])
         q.field = "options"
@@ -364,7 +435,7 @@ class Parser:
             return
         heading = labels.heading_match(text)
         if heading and len(text) <= 60 and not labels.question_label(text):
-            self.key_section = self._match_section(heading.group(1), heading.group(2))
+            self.key_section = self._match_section(heading.group(1), heading.group(3))
             self.key_q = None
             self.dropped.append(text)
             return

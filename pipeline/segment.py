@@ -1,8 +1,9 @@
 """Segment step: split run-on lines at inline headings, field labels and question labels.
 
-Crawled text layers often lose line breaks ("…D 平行投影2、平行于正投影面…"). Headings and field
-labels are split hard; question labels are split *soft*: the parser rejoins a soft piece whose
-number does not continue the sequence, so a stray "3、" in a sentence costs nothing.
+Crawled text layers often lose line breaks ("…D 平行投影2、平行于正投影面…", "…D.量力性答案:C解析:…
+2.(单项选择)…"). Headings and field labels are split hard; question labels are split *soft*: the
+parser rejoins a soft piece whose number does not continue the sequence, so a stray "3、" in a
+sentence costs nothing. Options stay on their stem's line: the parser reads an A→B→C run anywhere.
 """
 
 from __future__ import annotations
@@ -14,17 +15,24 @@ from . import labels
 from .page import Line, Page
 
 RUN_ON_MIN = 150  # shorter lines are never split at question labels
-SPLIT_HINTS = frozenset("题題答解【")  # a short line without any of these has no heading or field to split at
-FIELD_HINTS = frozenset("答解【")
+HEADING_HINTS = frozenset("题題共每PS")
+SPLIT_HINTS = labels.FIELD_HINTS | HEADING_HINTS  # a short line without any of these has nothing to split
 # Each pattern starts with the characters it matches (no leading lookahead), so the regex engine
 # can skip ahead to candidates instead of trying every position of a long line.
 INLINE_HEADING = labels.rx(
     r"(?<=[\s。.?!)）:])[一二三四五六七八九十]{1,2}\s*[、.]\s*[^\s,。]{1,12}?题"
-    r"|(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,2}\s*[、.]\s*[\u4e00-\u9fff]{1,10}题\s*[:(（]"
+    r"|(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,2}\s*[、.]\s*[\u4e00-\u9fff]{1,10}题"
+    r"(?=\s*(?:[:(（]|\d{1,3}\s*[、.](?!\d)))"
+    # a part named without 题 but declared: "… 三、名词解释 (每题 6 分,共 30 分):"
+    r"|(?<=[\s。.?!)）:])[一二三四五六七八九十]{1,2}\s*[、.]\s*[\u4e00-\u9fff]{2,10}\s*"
+    r"(?=[(（][^()（）]{0,24}(?:共|每)[^()（）]{0,24}[)）])"
+    # English parts: "…(90 minutes)Part I Dialogue…", "…the square brackets.Section B Dialogue…"
+    r"|(?<=[a-z.)])(?:Part|Section)\s+(?:[IVX]{1,4}|[A-H])\s+(?=[A-Z])"
 )
 INLINE_QUESTION = re.compile(
-    r"(?<![\dA-Za-z.,/:-])\d{1,3}\s*(?:、|\.(?!\d))\s*\S"
+    rf"(?<![\dA-Za-z.,/:-])\d{{1,3}}\s*(?:、|{labels.NUMBER_DOT})\s*\S"
     r"|(?<=[\s。?!)）;])\d{1,3}[\u4e00-\u9fff(（《“]"
+    r"|(?<=[a-z.?!\"”)])\d{1,3}\.(?=[A-Z\"“(])"  # English run-on: "…D.complex2.Which of…"
 )
 
 
@@ -36,6 +44,22 @@ def _cut(text: str, pattern: re.Pattern[str]) -> list[str]:
     return [text[a:b].strip() for a, b in pairwise(bounds) if text[a:b].strip()]
 
 
+def _fields(text: str) -> list[str]:
+    """Hard cuts at field labels; an answer key glued to the next number ('答案:C2.…') is cut there too."""
+    pieces = _cut(text, labels.INLINE_FIELD)
+    out: list[str] = []
+    for piece in pieces:
+        found = labels.field_label(piece)
+        if found and found[0] == "answer" and len(found[1]) > 1:
+            head_len = len(piece) - len(found[1])
+            m = labels.ANSWER_THEN_NUMBER.search(found[1], 1, 6)
+            if m:
+                out += [piece[: head_len + m.start()].strip(), found[1][m.start():].strip()]
+                continue
+        out.append(piece)
+    return out
+
+
 def split_line(line: Line) -> list[Line]:
     """Hard splits at inline headings and field labels; then, on run-on text (a long line, or one
     that already held a heading or a field), soft splits at question labels."""
@@ -43,9 +67,9 @@ def split_line(line: Line) -> list[Line]:
     long = len(text) >= RUN_ON_MIN
     if not long and SPLIT_HINTS.isdisjoint(text):
         return [line]  # nothing to split on: the common case, kept cheap
-    headings = _cut(text, INLINE_HEADING) if ("题" in text or "題" in text) else [text]
-    fields_possible = not FIELD_HINTS.isdisjoint(text)
-    pieces = [p for h in headings for p in (_cut(h, labels.INLINE_FIELD) if fields_possible else [h])]
+    headings = _cut(text, INLINE_HEADING) if not HEADING_HINTS.isdisjoint(text) else [text]
+    fields_possible = not labels.FIELD_HINTS.isdisjoint(text)
+    pieces = [p for h in headings for p in (_fields(h) if fields_possible else [h])]
     if len(pieces) == 1 and not long:
         return [line]
     run_on = long or len(pieces) > 1
