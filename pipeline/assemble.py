@@ -32,7 +32,8 @@ def finish_question(q: QDraft) -> None:
     stem = q.stem_text().strip()
     if not q.options:
         run = labels.split_options(stem)
-        if run and run[0].strip():
+        # a numbered item may be options alone (listening items: "20. (A) … (B) …")
+        if run and (run[0].strip() or q.number is not None):
             stem = run[0]
             q.options = [[a, b] for a, b in run[1]]
         else:
@@ -56,7 +57,9 @@ def finish_question(q: QDraft) -> None:
             q.answer, q.answer_source = [tail.group(1)], "stem_bracket"
             last[1] = last[1][: tail.start()].rstrip()
         else:
-            filled = [m.group(1) for m in labels.FILLED_BLANK.finditer(stem) if set(m.group(1)) <= letters]
+            # a blank holding option letters is the key, even of options the preview cut off
+            filled = [m.group(1) for m in labels.FILLED_BLANK.finditer(stem)
+                      if set(m.group(1)) <= set(labels.OPTION_LETTERS) | letters]
             if filled:
                 q.answer, q.answer_source = ["; ".join(filled)], "stem_blank"
     if q.answer is None and not q.options:

@@ -211,7 +211,7 @@ ANSWER_PART = rx(
     r"[】\]]?$"
 )
 # An answer key glued to the next question's number: "答案:C2.属于…" (split before the "2.").
-ANSWER_THEN_NUMBER = re.compile(r"(?<=[A-H√×])(?=\d{1,3}\s*(?:[、.．](?!\d)|[)）]))")
+ANSWER_THEN_NUMBER = re.compile(rf"(?<=[A-H√×])(?=\d{{1,3}}\s*(?:、|．|{NUMBER_DOT}|[)）]))")
 
 def field_label(text: str) -> tuple[str, str] | None:
     if text in BARE_FIELD_WORDS:
@@ -327,13 +327,13 @@ SCORE_LABEL = rx(r"[(（]\s*(?:本(?:小)?题)?\s*(?:满分)?\s*(\d+(?:\.\d+)?)\
 BRACKET_CHOICE = rx(r"[(（]\s*([A-H]{1,5}|[a-h]{1,5})\s*[)）]")
 # A blank filled in on the page: "__B__", "_安全、可靠_", "( 支部大会 )" in a fill-in section.
 FILLED_BLANK = rx(r"(?<![A-Za-z0-9])_+\s*([^_\s][^_]{0,15}?)\s*_+(?![A-Za-z0-9])")
-FILLED_BRACKET = rx(r"[(（]\s*([^()（）\s][^()（）]{0,29}?)\s*[)）]")
+FILLED_BRACKET = rx(r"[(（]\s*([^()（）\s][^()（）]{0,59}?)\s*[)）]")
 LONE_OPTION = rx(r"[(（]\s*[)）]\s*(A)\s*[.、．]")
 FILL_IN_PART = rx(r"填空")
 # An answer key printed at the end of a statement: "…最早提出建立“中国共产党”D".
 TRAILING_KEY = rx(r"(?<=[\u4e00-\u9fff。”》)）\s])([A-H]{1,4}|[√×])\s*$")
 JUDGEMENT = rx(r"^[(（]?\s*([√×✓✗✔✘对错])\s*[)）]?$")
-INLINE_JUDGEMENT = rx(r"[(（]\s*([√×✓✗✔✘])\s*[)）]\s*$")
+INLINE_JUDGEMENT = rx(r"[(（]\s*([√×✓✗✔✘])\s*[)）][\s\-—=_]*$")  # "…way.(√)---": a separator may follow
 BLANK = rx(r"_{2,}|[(（]\s*[)）]")
 QUESTION_WORDS = rx(
     r"[?]|吗|呢|什么|如何|怎么|怎样|为什么|为何|哪|是否|能否|请|谈谈|谈一谈|说说|描述|说明|解释|分析|简述|论述|阐述|"

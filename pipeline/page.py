@@ -14,6 +14,7 @@ class Line:
     text: str
     gap: bool = False  # a blank line came before it: a paragraph break
     soft: bool = False  # split out of a longer line at an inline label; rejoin if the label is rejected
+    glued: bool = False  # soft, at a bare number between CJK characters ("…d會計主體2下列…"): weakest of all
 
 
 @dataclass

@@ -254,6 +254,10 @@ class Parser:
 
     def _accept(self, label: Label, line: Line) -> bool:
         q, sec = self.q, self.section
+        if line.glued:  # "…d會計主體2下列…": only right after a question whose options ran A→D
+            last = sec.last_number()
+            return (q is not None and label.number is not None and last is not None and label.number == last + 1
+                    and bool(q.options or labels.split_options(q.stem_text())))
         in_body = q is not None and q.field in {"answer", "analysis", "scoring", "notes"}
         if label.number is None:
             if label.family == "star":
@@ -273,7 +277,9 @@ class Parser:
             if label.number == 1 or (previous and label.number == previous[-1] + 1):
                 return True
             strong = label.family in {"timu", "di"} or labels.looks_like_question(label.rest)
-            return not line.soft and not self.all_questions() and strong
+            # a page that starts mid-paper: "20. (A) Its publication… (B) …" is an item all the same
+            listening = not self.all_questions() and _only_options(label.rest)
+            return listening or (not line.soft and not self.all_questions() and strong)
         assert last is not None
         if label.number == last + 1:
             if q is not None and q.nested is not None and label.number == q.nested + 1:
@@ -407,6 +413,12 @@ class Parser:
             q.notes.append(text)
 
     def _add_options(self, q: QDraft, text: str, first: str) -> None:
+        if not q.options and first not in "Aa":
+            # "…A. Having suffered B. Suffering C. To suffer" / "D. Suffered": the run began in the stem
+            earlier = labels.split_options(q.stem_text())
+            if earlier and earlier[0].strip() and ord(earlier[1][-1][0]) + 1 == ord(first):
+                q.stem = [earlier[0]]
+                q.options = [[a, b] for a, b in earlier[1]]
         run = labels.split_options(text, start=first)
         single = labels.leading_option(text) or self._weak_option_line(q, text)
         pairs = run[1] if run else [(first, single[1] if single else text[1:].strip())]
@@ -508,6 +520,11 @@ class Parser:
             if best is not None and _similarity(stem, best.stem_text()) >= 0.6:
                 return best
         return hits[0] if hits else None
+
+
+def _only_options(text: str) -> bool:
+    run = labels.split_options(text)
+    return bool(run) and not run[0].strip()
 
 
 def _cjk_edge(left: str, right: str) -> bool:

@@ -24,6 +24,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
+from . import labels
 from .models import Question, QuestionSet, Section
 
 BODY_FONT, HEADING_FONT, LATIN_FONT = "宋体", "黑体", "Times New Roman"
@@ -190,11 +191,29 @@ def _key_paragraph(doc: DocumentType, tag: str, text: str) -> None:
     body.font.color.rgb = ANSWER_COLOR
 
 
+def student_stem(q: Question) -> str:
+    """The stem as a student sees it: an answer the page printed inside it ('(B )', '__B__',
+    '(支部大会)') is blanked; the published stem keeps the page's text."""
+    if not q.answer or q.answer_source not in {"stem_bracket", "stem_blank"}:
+        return q.stem
+    keys = {part.strip() for part in q.answer.split(";")}
+
+    def blank(m: re.Match[str]) -> str:
+        if m.group(1).strip() not in keys:
+            return m.group(0)
+        return "____" if m.group(0).startswith("_") else "(    )"
+
+    stem = q.stem
+    for pattern in (labels.BRACKET_CHOICE, labels.FILLED_BLANK, labels.FILLED_BRACKET):
+        stem = pattern.sub(blank, stem)
+    return stem
+
+
 def add_question(doc: DocumentType, q: Question, position: int, answers: bool) -> None:
     p = doc.add_paragraph()
     p.paragraph_format.space_before = Pt(6)
     p.add_run(question_label(q, position)).bold = True
-    p.add_run(clean_xml_text(q.stem))
+    p.add_run(clean_xml_text(q.stem if answers else student_stem(q)))
     if q.score is not None:
         p.add_run(f"({_score_text(q.score)}分)")
     for item in q.sub_items:

@@ -34,6 +34,8 @@ INLINE_QUESTION = re.compile(
     r"|(?<=[\s。?!)）;])\d{1,3}[\u4e00-\u9fff(（《“]"
     r"|(?<=[a-z.?!\"”)])\d{1,3}\.(?=[A-Z\"“(])"  # English run-on: "…D.complex2.Which of…"
 )
+# A bare number between CJK characters: "…d會計主體2下列經濟業務…". Only ever a glued (weakest) split.
+GLUED_QUESTION = re.compile(r"(?<=[\u4e00-\u9fff])\d{1,3}(?=[\u4e00-\u9fff])")
 
 
 def _cut(text: str, pattern: re.Pattern[str]) -> list[str]:
@@ -42,6 +44,17 @@ def _cut(text: str, pattern: re.Pattern[str]) -> list[str]:
         return [text]
     bounds = [0, *starts, len(text)]
     return [text[a:b].strip() for a, b in pairwise(bounds) if text[a:b].strip()]
+
+
+def _glued(text: str) -> list[str]:
+    """Cuts at bare numbers that follow an A→D option run straight on ("…d會計主體2下列…")."""
+    pieces, start = [], 0
+    for m in GLUED_QUESTION.finditer(text):
+        run = labels.split_options(text[start:m.start()])
+        if run and run[1] and run[1][-1][1]:
+            pieces.append(text[start:m.start()].strip())
+            start = m.start()
+    return [*pieces, text[start:].strip()] if pieces else [text]
 
 
 def _fields(text: str) -> list[str]:
@@ -65,14 +78,15 @@ def split_line(line: Line) -> list[Line]:
     that already held a heading or a field), soft splits at question labels."""
     text = line.text
     long = len(text) >= RUN_ON_MIN
-    if not long and SPLIT_HINTS.isdisjoint(text):
+    if not long and SPLIT_HINTS.isdisjoint(text) and not labels.leading_option(text):
         return [line]  # nothing to split on: the common case, kept cheap
     headings = _cut(text, INLINE_HEADING) if not HEADING_HINTS.isdisjoint(text) else [text]
     fields_possible = not labels.FIELD_HINTS.isdisjoint(text)
     pieces = [p for h in headings for p in (_fields(h) if fields_possible else [h])]
-    if len(pieces) == 1 and not long:
+    option_line = labels.leading_option(text) is not None  # "D. harmony 7. It is easy to …"
+    if len(pieces) == 1 and not long and not option_line:
         return [line]
-    run_on = long or len(pieces) > 1
+    run_on = long or len(pieces) > 1 or option_line
     out: list[Line] = []
     for i, piece in enumerate(pieces):
         base = Line(piece, gap=line.gap if i == 0 else False)
@@ -81,7 +95,10 @@ def split_line(line: Line) -> list[Line]:
             continue
         for k, q_piece in enumerate(_cut(piece, INLINE_QUESTION)):
             whole = k == 0 and q_piece == piece
-            out.append(base if whole else Line(q_piece, gap=base.gap and k == 0, soft=k > 0))
+            first = base if whole else Line(q_piece, gap=base.gap and k == 0, soft=k > 0)
+            glued = _glued(q_piece) if long else [q_piece]
+            out.append(first if len(glued) == 1 else Line(glued[0], gap=first.gap, soft=first.soft))
+            out += [Line(g, soft=True, glued=True) for g in glued[1:]]
     return out
 
 

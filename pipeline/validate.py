@@ -8,6 +8,8 @@ from . import labels
 from .models import QuestionSet
 from .page import Page
 
+OPTION_COMPLETE_MAX = 30  # an option longer than this that ends without punctuation was cut
+
 
 def _label(heading: str | None) -> str:
     return heading[:24] if heading else "(no heading)"
@@ -53,12 +55,26 @@ def is_truncated(page: Page, qset: QuestionSet) -> bool:
     if last and not labels.ends_sentence(last) and not _complete_tail(last, qset):
         return True
     final = qset.sections[-1] if qset.sections else None
-    return bool(final and final.count_declared and len(final.questions) < final.count_declared)
+    return bool(final and final.questions and len(final.questions) < (_expected_count(final) or 0))
+
+
+def _expected_count(section) -> int | None:
+    """Declared, or implied by the declared total and the score of each ('每题2分,共20分': 10)."""
+    if section.count_declared:
+        return section.count_declared
+    if section.score_each and section.score_total:
+        implied = section.score_total / section.score_each
+        return int(implied) if float(implied).is_integer() else None
+    return None
 
 
 def _complete_tail(last: str, qset: QuestionSet) -> bool:
-    """A last line without a full stop is still complete when it is an option, a key or a code line."""
-    if labels.leading_option(last) or labels.JUDGEMENT.match(last):
+    """A last line without a full stop is still complete when it is an option, a key or a code line.
+    An option cut mid-text is not: an empty one ('C.'), or a long one that stops mid-sentence."""
+    option = labels.leading_option(last)
+    if option and (not option[1].strip() or len(option[1]) > OPTION_COMPLETE_MAX):
+        return False
+    if option or labels.JUDGEMENT.match(last):
         questions = qset.questions()
         return bool(questions) and all(s.count_declared in (None, len(s.questions)) for s in qset.sections)
     found = labels.field_label(last)

@@ -118,10 +118,14 @@ def test_scoring_points_kept():
     assert q.scoring_points == ["要点一", "要点二"]
 
 
-def test_answer_in_stem_brackets_is_moved_to_the_answer():
+def test_answer_in_stem_brackets_is_the_answer_and_the_stem_keeps_the_page_text():
+    """The key printed in the stem's bracket is the answer; the stem stays as printed (the student
+    edition blanks it)."""
     (q,) = flat("1.下列对应用程序员不透明的是(B )。A.甲 B.乙 C.丙 D.丁\n")
     assert q.answer == "B" and q.answer_source == "stem_bracket"
-    assert "( )" in q.stem and "B" not in q.stem
+    assert q.stem == "下列对应用程序员不透明的是(B )。"
+    from pipeline.render_docx import student_stem
+    assert student_stem(q) == "下列对应用程序员不透明的是(    )。"
 
 
 def test_true_false_and_fill_blank():
