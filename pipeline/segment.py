@@ -46,6 +46,14 @@ def _cut(text: str, pattern: re.Pattern[str]) -> list[str]:
     return [text[a:b].strip() for a, b in pairwise(bounds) if text[a:b].strip()]
 
 
+# A heading's declaration glued to its first question: "一、单选题(每小题1分)1是对…"
+HEADING_THEN_FIRST = re.compile(r"(?<=[)）])\s*(?=1\s*(?:[、.．:]|[\u4e00-\u9fff(（“]))")
+
+
+def _heading_then_first(text: str) -> bool:
+    return bool(labels.heading_match(text) and HEADING_THEN_FIRST.search(text))
+
+
 def _glued(text: str) -> list[str]:
     """Cuts at bare numbers that follow an A→D option run straight on ("…d會計主體2下列…")."""
     pieces, start = [], 0
@@ -65,8 +73,8 @@ def _fields(text: str) -> list[str]:
         found = labels.field_label(piece)
         if found and found[0] == "answer" and len(found[1]) > 1:
             head_len = len(piece) - len(found[1])
-            m = labels.ANSWER_THEN_NUMBER.search(found[1], 1, 6)
-            if m:
+            m = labels.ANSWER_THEN_NUMBER.search(found[1], 1)
+            if m and m.start() <= 5:  # a key of up to five letters
                 out += [piece[: head_len + m.start()].strip(), found[1][m.start():].strip()]
                 continue
         out.append(piece)
@@ -83,7 +91,8 @@ def split_line(line: Line) -> list[Line]:
     headings = _cut(text, INLINE_HEADING) if not HEADING_HINTS.isdisjoint(text) else [text]
     fields_possible = not labels.FIELD_HINTS.isdisjoint(text)
     pieces = [p for h in headings for p in (_fields(h) if fields_possible else [h])]
-    option_line = labels.leading_option(text) is not None  # "D. harmony 7. It is easy to …"
+    # "D. harmony 7. It is easy to …", "一、单选题(每小题1分)1是对…": labels inside short lines too
+    option_line = labels.leading_option(text) is not None or _heading_then_first(text)
     if len(pieces) == 1 and not long and not option_line:
         return [line]
     run_on = long or len(pieces) > 1 or option_line

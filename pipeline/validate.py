@@ -52,7 +52,7 @@ def is_truncated(page: Page, qset: QuestionSet) -> bool:
     if page.truncated_marker:
         return True
     last = page.lines[-1].text if page.lines else ""
-    if last and not labels.ends_sentence(last) and not _complete_tail(last, qset):
+    if last and (not labels.ends_sentence(last) or _empty_option(last)) and not _complete_tail(last, qset):
         return True
     final = qset.sections[-1] if qset.sections else None
     return bool(final and final.questions and len(final.questions) < (_expected_count(final) or 0))
@@ -66,6 +66,11 @@ def _expected_count(section) -> int | None:
         implied = section.score_total / section.score_each
         return int(implied) if float(implied).is_integer() else None
     return None
+
+
+def _empty_option(line: str) -> bool:
+    option = labels.leading_option(line)
+    return option is not None and not option[1].strip()
 
 
 def _complete_tail(last: str, qset: QuestionSet) -> bool:

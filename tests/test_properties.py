@@ -29,8 +29,7 @@ LABELS = ["1.", "2、", "3.", "第一题", "第二题", "题目1(8分)", "(1)", 
           "(√)", "(×)", "____", "( )", "1-5 ABCDA", "1.A 2.B 3.C"]
 FRAGMENTS = ["<p>", "</div>", "<script>x=1</script>", "&nbsp;", "\x00", "\x07", "\u200b", "\ufeff", "\r", "\t", "１２３",
              "？", "（１）"]
-FIELD_WORDS = {"答案", "参考答案", "正确答案", "标准答案", "本题答案", "参考回答", "示例答案", "解析", "本题解析", "评分要点",
-               "Answer", "Ans"}
+FIELD_WORDS = {w for spec in labels.FIELD_WORDS.values() for group in spec.values() for w in group}
 
 line = st.one_of(st.sampled_from(REAL_LINES), st.sampled_from(LABELS), st.text(max_size=40),
                  st.builds(lambda a, b: a + b, st.sampled_from(LABELS), st.sampled_from(REAL_LINES)))
@@ -120,3 +119,56 @@ def test_fast_html_reader_equals_the_beautifulsoup_reference(markup):
     from pipeline.read_html import html_text, html_text_bs4
 
     assert html_text(markup) == html_text_bs4(markup)
+
+
+# --- line breaks carry no meaning the parser needs ------------------------------------------------
+STEM_CHARS = "下列关于教学原则的说法正确是哪项学生教师课堂评价方法内容目标能力培养管理组织"
+OPTION_CHARS = "因材施教循序渐进启发性量力巩固直观理论联系实际"
+stem_text = st.text(alphabet=STEM_CHARS, min_size=6, max_size=24)
+option_text = st.text(alphabet=OPTION_CHARS, min_size=2, max_size=8)
+
+
+@st.composite
+def choice_questions(draw):
+    """A numbered choice question: stem, options A…, key and (sometimes) an analysis."""
+    n_options = draw(st.integers(min_value=2, max_value=5))
+    return {
+        "prefix": draw(st.sampled_from(["", "(单项选择)", "【单选】"])),
+        "stem": draw(stem_text) + draw(st.sampled_from(["是", "的是( )", "?", "是哪一项?", "为2025年"])),
+        "options": [draw(option_text) for _ in range(n_options)],
+        "delimiter": draw(st.sampled_from([".", "、", "．"])),
+        "key": draw(st.sampled_from("ABCDE"[:n_options])),
+        "key_label": draw(st.sampled_from(["答案:", "正确答案:", "【答案】", "参考答案:", "正确答案是:"])),
+        "analysis": draw(st.one_of(st.none(), stem_text.map(lambda t: t + "。"))),
+        "analysis_label": draw(st.sampled_from(["解析:", "【解析】", "答案解析:"])),
+    }
+
+
+def page_lines(title: str, heading: str, items: list[dict]) -> list[str]:
+    lines = [title, heading]
+    for i, q in enumerate(items, 1):
+        lines.append(f"{i}.{q['prefix']}{q['stem']}")
+        lines += [f"{chr(65 + k)}{q['delimiter']}{text}" for k, text in enumerate(q["options"])]
+        lines.append(f"{q['key_label']}{q['key']}")
+        if q["analysis"]:
+            lines.append(f"{q['analysis_label']}{q['analysis']}")
+    return lines
+
+
+def records(text: str) -> list[tuple]:
+    page = run("page.txt", text)
+    assert page is not None and page.qset is not None
+    return [(q.number, squash(q.stem), [(o.label, squash(o.text)) for o in q.options], q.answer,
+             squash(q.analysis or "")) for q in page.qset.questions()]
+
+
+@SETTINGS
+@given(st.lists(choice_questions(), min_size=1, max_size=6), st.sampled_from(["\n", "", " ", "\n\n"]))
+def test_run_on_page_gives_the_same_records_as_the_page_with_line_breaks(items, joiner):
+    """Crawled text layers lose line breaks: '…是A.因材施教B.循序渐进答案:B解析:…2.…' must parse as
+    the page with one line per label does, and both as the questions that were written."""
+    lines = page_lines("2026教师资格证考试题及答案", "一、单项选择题(每题2分)", items)
+    expected = [(str(i), squash(q["prefix"] + q["stem"]), [(chr(65 + k), squash(t)) for k, t in enumerate(q["options"])],
+                 q["key"], squash(q["analysis"] or "")) for i, q in enumerate(items, 1)]
+    assert records("\n".join(lines)) == expected
+    assert records(lines[0] + "\n" + joiner.join(lines[1:])) == expected

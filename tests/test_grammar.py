@@ -1,0 +1,183 @@
+"""One test per rule of the question grammar, each saying why it exists: raw page text in, the
+published records out, asserted field by field. Rules of the genre, written so a page from a site
+no rule names comes out right."""
+
+from __future__ import annotations
+
+from pipeline.steps import process_page
+
+
+def qset(text: str):
+    page = process_page("page.txt", text)
+    assert page.qset is not None
+    return page.qset
+
+
+def questions(text: str):
+    return qset(text).questions()
+
+
+def test_run_on_choice_questions_split_at_options_answers_and_analyses():
+    """Crawled text layers glue everything: options, key and analysis must come out of the stem."""
+    (a, b) = questions("1.(单项选择)“不愤不启”体现的教学原则是A.因材施教B.循序渐进C.启发性D.量力性答案:C"
+                       "解析:孔子强调点拨。2.(单项选择)教师最恰当的反馈是A.罚抄B.口述笔顺答案:B解析:动作言语协同。\n")
+    assert a.stem == "(单项选择)“不愤不启”体现的教学原则是"
+    assert [(o.label, o.text) for o in a.options] == [("A", "因材施教"), ("B", "循序渐进"), ("C", "启发性"), ("D", "量力性")]
+    assert (a.answer, a.analysis) == ("C", "孔子强调点拨。")
+    assert (b.number, b.answer, b.analysis) == ("2", "B", "动作言语协同。")
+
+
+def test_key_glued_to_the_next_number_and_a_year():
+    """'答案:C2.…' and '答案:B3.2025年…': the key ends where the next question's number begins."""
+    a, b, c = questions("1.甲是什么()A.一B.二C.三答案:C2.乙是什么()A.一B.二答案:B3.2025年新版的规定是()A.一B.二答案:A\n")
+    assert [q.answer for q in (a, b, c)] == ["C", "B", "A"]
+    assert c.stem.startswith("2025年新版")
+
+
+def test_answer_label_with_shi_and_a_bare_analysis_word():
+    """'正确答案是:A试题解释': a site's own spelling of the key label, and its empty analysis label."""
+    (q,) = questions("1、打开位置灯开关,(如图所示)亮起。A.正确B.错误正确答案是:A试题解释\n")
+    assert (q.answer, q.analysis, [o.label for o in q.options]) == ("A", None, ["A", "B"])
+
+
+def test_combined_answer_and_analysis_header_is_one_label():
+    """'参考答案与解析:' heads both fields; it must not be cut into '参考答案与' and '解析:'."""
+    (q,) = questions("1.你认为幼儿教师最重要的职业素养是什么?\n参考答案与解析:\n答案:爱心和耐心。\n解析:对象是低龄儿童。\n")
+    assert (q.answer, q.analysis) == ("爱心和耐心。", "对象是低龄儿童。")
+
+
+def test_short_answer_label_right_after_a_question():
+    """'…什么叫电力系统 ? 答:…' on one line: 答 splits only straight after a question."""
+    (q,) = questions("三、名词解释 (每题 6 分,共 30 分): 1、 什么叫电力系统 ? 答:由发电厂、电力网和用户组成的整体。\n")
+    assert (q.stem, q.answer) == ("什么叫电力系统 ?", "由发电厂、电力网和用户组成的整体。")
+
+
+def test_options_of_one_delimiter_only():
+    """A dialogue's 'A:…B:' turns are not options; the 'A. B. C. D.' run after them is."""
+    (q,) = questions("1.A:Could you tell me the way?B: A. Sorry,I couldnt help.B. Yes,what can I do?C. No idea.D. Its far.\n")
+    assert q.stem == "A:Could you tell me the way?B:"
+    assert [o.label for o in q.options] == ["A", "B", "C", "D"]
+
+
+def test_options_glued_in_english_and_lowercase_options_between_cjk():
+    """English run-on ('to:A.rareB.common') and bare lowercase options ('a會計賬戶b會計科目')."""
+    (q,) = questions("1.The word is most similar to:A.rareB.commonC.ancientD.complex\n")
+    assert [(o.label, o.text) for o in q.options][:2] == [("A", "rare"), ("B", "common")]
+    (r,) = questions("一、單項選擇題(每小題1分)1是對會計對象進行的基本分類(c )。a會計賬戶b會計科目c會計要素d會計主體\n")
+    assert ([o.label for o in r.options], r.answer) == (["a", "b", "c", "d"], "c")
+
+
+def test_an_option_run_split_by_a_line_break():
+    """'A. … B. … C. …' at the end of the stem line and 'D. …' on the next are one run."""
+    (q,) = questions("3. _____ such heavy pollution, it may be too late. A. Having suffered B. Suffering C. To suffer\nD. Suffered\n")
+    assert [o.label for o in q.options] == ["A", "B", "C", "D"]
+    assert q.stem == "_____ such heavy pollution, it may be too late."
+
+
+def test_bare_letter_option_lines():
+    """'A220°' / 'B40°' on lines of their own, in order, after a stem with its blank."""
+    (q,) = questions("1.已知线段AB方位角为220°,则线段BA的方位角为()。\nA220°\nB40°\nC50°\nD130°\n")
+    assert [(o.label, o.text) for o in q.options] == [("A", "220°"), ("B", "40°"), ("C", "50°"), ("D", "130°")]
+    assert q.answer is None
+
+
+def test_options_after_a_figure_caption():
+    """A caption line between the stem and its options ('图A-3') belongs to the stem."""
+    (q,) = questions("1(La2A3261).如图A-3所示电路,消耗功率为( )。\n\n图A-3\n\n(A)4W;(B)1W;(C)3W;(D)2W。\n\n答案:B\n")
+    assert [o.label for o in q.options] == ["A", "B", "C", "D"] and q.answer == "B" and q.analysis is None
+    assert q.number == "1" and q.stem.startswith("如图A-3")
+
+
+def test_keys_printed_in_the_stem():
+    """The page prints the key in the stem: '( B )', '__B__', after the last option '(C)'."""
+    a, b, c = questions("1.下列对应用程序员不透明的是(B )A.甲 B.乙 C.丙\n2.中国共产党是__B__的先锋队。\nA.甲\nB.乙\n"
+                        "3.Which is a synonym?A.LazyB.CarelessC.HardworkingD.Unpredictable(C)\n")
+    assert [(q.answer, q.answer_source) for q in (a, b, c)] == [("B", "stem_bracket"), ("B", "stem_blank"), ("C", "stem_bracket")]
+    assert c.options[-1].text == "Unpredictable"
+
+
+def test_filled_blanks_and_fill_in_brackets():
+    """Fill-in pages print answers in their blanks: '_安全、可靠_' anywhere; '(支部大会)' in a 填空 part
+    whose questions mostly have one, never a lone explanatory bracket elsewhere."""
+    (a,) = questions("1、工厂供电的基本要求是 _安全、可靠_ 。\n")
+    assert (a.answer, a.answer_source) == ("安全、可靠", "stem_blank")
+    fill = questions("一、填空题\n1.申请入党要经过(支部大会)通过。\n2.中共一大在(上海)召开。\n3.三大在(广州)召开。\n")
+    assert [q.answer for q in fill] == ["支部大会", "上海", "广州"]
+    lone = questions("一、填空题\n1.传送1个数位(0或1)需要个时钟信号?\n2.波特率是多少?\n3.什么是串行通讯?\n")
+    assert [q.answer for q in lone] == [None, None, None]
+
+
+def test_keys_at_the_end_of_statements():
+    """'…建立“中国共产党”D': when most statements end in a letter, those letters are their keys."""
+    items = questions("1、蔡和森最早提出建立“中国共产党”D\n2、党的二大通过第一个章程。B\n3、毛泽东创建了井冈山根据地。A\n")
+    assert [q.answer for q in items] == ["D", "B", "A"]
+    assert items[0].stem == "蔡和森最早提出建立“中国共产党”"
+
+
+def test_stems_wrapped_at_a_fixed_width_go_on_across_blank_lines():
+    """Fixed-width dumps wrap mid-sentence and put blank lines between rows."""
+    rows = ["1、据王稼祥的夫人朱仲丽在《文汇报》1994年1月16日“笔会”上刊登的《我与王稼", "祥》一文透露,第一次提出的是王稼祥。A",
+            "2、1920年初,李大钊和陈独秀等人开始酝酿建党的问题。在法国留学的蔡和森则明确", "提出应该建立“中国共产党”。A",
+            "3、第一次比较系统地在中国介绍马克思主义的作品是李大钊在新文化运动中写的:《我的马", "克思主义观》D",
+            "4、1920年春节陈望道在家乡义乌分水塘翻译《共产党宣言》,这是首译的中文全译本,成", "为中国共产党的创建的理论基础。D"]
+    items = questions("\n\n".join(rows) + "\n")
+    assert items[0].stem == "据王稼祥的夫人朱仲丽在《文汇报》1994年1月16日“笔会”上刊登的《我与王稼祥》一文透露,第一次提出的是王稼祥。"
+    assert [q.answer for q in items] == ["A", "A", "D", "D"]
+
+
+def test_questions_without_punctuation_are_not_wrapped():
+    """An interview list whose questions end without '?' keeps its answers apart."""
+    items = questions("1.Activity和Fragment的生命周期\n\n生命周期回调各不相同\n\n2.FragmentTranscation的commit和commitAllowingStateLoss的区别\n\n"
+                      "Fragment事务提交的方式\n\n3.如何处理多个旧版本的数据库升级\n\n逐版本升级\n")
+    assert items[1].stem == "FragmentTranscation的commit和commitAllowingStateLoss的区别"
+    assert items[1].answer == "Fragment事务提交的方式"
+
+
+def test_numbers_glued_after_an_option_run():
+    """'…d會計主體2下列…': a bare number right after a full option run starts the next question;
+    a number inside a stem never does."""
+    items = questions("一、單項選擇題(每小題1分)1是對會計對象進行的基本分類(c )。a會計賬戶b會計科目c會計要素d會計主體2下列項目屬于流動資產的是(c )。"
+                      "a機器設備b土地使用權c包裝物d其他應交款3請列出3個原因并說明原因是什么?" + "很長的說明" * 20 + "\n")
+    assert [q.number for q in items] == ["1", "2", "3"]
+    assert "3個原因" in items[2].stem
+
+
+def test_glued_number_read_by_its_sequence():
+    """'…D.2023October55.The idiom…': option text ends in 5 and question 5 begins."""
+    text = ("1.Which is right?A.oneB.twoC.threeD.four2.Which is right?A.oneB.twoC.threeD.four"
+            "3.Which is right?A.oneB.twoC.threeD.four4.Write the date:A.5th October 2023B.October5C.5 OctoberD.2023October5"
+            "5.The idiom means:A.to avoidB.to faceC.to eatD.to run6.Which is right?A.oneB.twoC.threeD.four" + " pad" * 20 + "\n")
+    items = questions(text)
+    assert [q.number for q in items] == ["1", "2", "3", "4", "5", "6"]
+    assert items[3].options[-1].text == "2023October5"
+
+
+def test_item_bank_code_after_the_number():
+    """'1(La2A3261).…': an item bank's code between the number and the dot."""
+    (q,) = questions("1(La2A3261).依照对称分量法可把三相不对称的正弦量分解为( )对称分量。\n(A)正序;(B)负序;(C)零序;(D)三组。\n答案:D\n")
+    assert (q.number, q.answer) == ("1", "D") and q.stem.startswith("依照对称分量法")
+
+
+def test_listening_items_are_numbered_options_alone():
+    """A page cut mid-paper starting at '20. (A) … (B) …': items without stems are still items."""
+    items = questions("20. (A) Its publication was banned. (B) It was the first weekly. (C) It caused a revolt. (D) It was first.\n"
+                      "21. (A) It had more pages. (B) It was free. (C) It dealt with issues. (D) It was available.\n")
+    assert [(q.number, q.stem, len(q.options)) for q in items] == [("20", "", 4), ("21", "", 4)]
+
+
+def test_headings_by_part_word_english_parts_and_declarations():
+    """'第一章绪论', 'Part I … (20 points)', '三、名词解释 (每题 6 分,共 30 分)' inline, '(80 道)'."""
+    sections = qset("第一章绪论\n1.什么是测量学?\nPart I Vocabulary and Structure (20 points; 25 minutes)\n1. It is ____ easy.\n"
+                    "一、填空题(80 道)\n1.申请入党的人要经过哪一步?\n").sections
+    assert [(s.heading, s.count_declared, s.score_total) for s in sections] == [
+        ("第一章绪论", None, None), ("Part I Vocabulary and Structure (20 points; 25 minutes)", None, 20),
+        ("一、填空题(80 道)", 80, None)]
+
+
+def test_a_cut_preview_is_told_by_what_it_declares_and_where_it_stops():
+    """A last part short of what its total implies (每题2分,共20分: 10), an empty last option ('C.'),
+    a long option that stops mid-sentence: the page was cut."""
+    assert qset("一、单选题(每题2分,共20分)\n1.甲是?\nA.一\nB.二\n答案:A\n").truncated
+    assert qset("1.甲是?\nA.一\nB.二\nC.\n").truncated
+    assert qset("1.甲是?\nA.一\nB.没收财产以前犯罪分子所负的正当债务,需要以没收的财产偿还的,经\n").truncated
+    assert not qset("一、单选题(每题2分,共4分)\n1.甲是?\nA.一\nB.二\n答案:A\n2.乙是?\nA.一\nB.二\n答案:B\n").truncated
