@@ -8,6 +8,7 @@ is really a list of points (article text) rather than questions.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 from . import labels
 from .models import ContentBlock, Option, Question, QuestionSet, Section, Source
@@ -269,3 +270,20 @@ def build_set(page: Page, result: ParseResult, set_id: str) -> QuestionSet:
         warnings=list(page.warnings),
     )
 
+
+
+def restore_set(qset: QuestionSet, restore: Callable[[str | None], str | None]) -> None:
+    """Every published string back in the page's own characters (its Chinese punctuation), in place."""
+    qset.title = restore(qset.title)
+    for section in qset.sections:
+        section.heading, section.name = restore(section.heading), restore(section.name)
+        section.intro = [restore(x) or x for x in section.intro]
+        for q in section.questions:
+            q.stem = restore(q.stem) or q.stem
+            q.sub_items = [restore(x) or x for x in q.sub_items]
+            for option in q.options:
+                option.text = restore(option.text) or option.text
+            q.answer, q.analysis = restore(q.answer), restore(q.analysis)
+            q.scoring_points = [restore(x) or x for x in q.scoring_points]
+    for block in qset.content:
+        block.text = restore(block.text) or block.text

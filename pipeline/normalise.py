@@ -1,21 +1,89 @@
-"""Normalise step: NFKC width folding, control and zero-width characters out, tidy line ends."""
+"""Normalise step: the page's own text, and the matching text every later step reads.
+
+The *own text* is the page cleaned of what carries no text (controls, zero-width and private-use
+glyphs, CRLF) with compatibility forms folded (NFKC: `Ａ１` → `A1`, `⑴` → `(1)`), except Chinese
+punctuation, which stays as printed (`，：；？！（）`). The *matching text* folds that punctuation
+to ASCII too, one character for one, so the grammar matches one spelling. Published text is the
+page's own: `Restorer` maps strings of the matching text back to the own text they came from.
+"""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 
 # C0/C1 controls except tab and newline, zero-width characters, BOM, bidi marks, soft hyphen.
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _TRAILING = re.compile(r"[ \t]+\n")
 # Private-use glyphs come from icon fonts in scraped pages; they carry no text.
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+# Chinese punctuation the page keeps, and the ASCII it matches as.
+CHINESE_PUNCTUATION = "，：；？！（）"
+MATCHING_PUNCTUATION = ",:;?!()"
+_TO_MATCHING = str.maketrans(CHINESE_PUNCTUATION, MATCHING_PUNCTUATION)
+# The ellipsis stays one character too ("……" is not "......"): it is a sentence end either way.
+_NOT_KEPT = re.compile(f"[^{CHINESE_PUNCTUATION}…]+")
 
 
-def normalise_text(text: str) -> str:
+def own_text(text: str) -> str:
+    """The page's text as it should be published: clean, width-folded, its punctuation kept."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE.sub("", text)
     text = _PRIVATE_USE.sub("", text)
-    text = unicodedata.normalize("NFKC", text)
+    text = _NOT_KEPT.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
     text = text.replace("\t", " ")
     return _TRAILING.sub("\n", text).strip("\n ") + "\n" if text.strip() else ""
+
+
+def matching_text(own: str) -> str:
+    """The own text with its Chinese punctuation as ASCII: same length, character for character."""
+    return own.translate(_TO_MATCHING)
+
+
+def normalise_text(text: str) -> str:
+    """The matching text of a raw page (what the grammar reads)."""
+    return matching_text(own_text(text))
+
+
+class Restorer:
+    """Maps strings cut from the matching text back to the page's own characters.
+
+    A string found in the matching text takes the own text's punctuation at that place; a string the
+    parser joined from several lines is restored line by line; what is not found at all takes the
+    spelling the page uses most for each mark.
+    """
+
+    def __init__(self, own: str, matching: str) -> None:
+        self.own, self.matching = own, matching
+        self.active = own != matching
+        self._majority: dict[int, str] | None = None
+
+    def __call__(self, text: str | None) -> str | None:
+        if text is None or not self.active or not _has_marks(text):
+            return text
+        pos = self.matching.find(text)
+        if pos >= 0:
+            return self._copy(text, pos)
+        return "\n".join(self._line(part) for part in text.split("\n"))
+
+    def _line(self, text: str) -> str:
+        if not _has_marks(text):
+            return text
+        pos = self.matching.find(text)
+        return self._copy(text, pos) if pos >= 0 else text.translate(self.majority())
+
+    def _copy(self, text: str, pos: int) -> str:
+        own = self.own[pos: pos + len(text)]
+        return "".join(o if c in MATCHING_PUNCTUATION else c for c, o in zip(text, own, strict=True))
+
+    def majority(self) -> dict[int, str]:
+        if self._majority is None:
+            full = Counter(m for o, m in zip(self.own, self.matching, strict=True) if o != m)
+            self._majority = {ord(a): c for a, c in zip(MATCHING_PUNCTUATION, CHINESE_PUNCTUATION, strict=True)
+                              if full[a] * 2 > self.matching.count(a)}
+        return self._majority
+
+
+def _has_marks(text: str) -> bool:
+    return any(c in MATCHING_PUNCTUATION for c in text)

@@ -24,7 +24,8 @@ class Page:
     sha256: str
     format: str = "txt"
     encoding: str | None = None
-    text: str = ""
+    text: str = ""  # the matching text every step reads (normalise.matching_text)
+    own_text: str = ""  # the page's own characters, same length: what published strings are restored from
     site: SiteProfile | None = None
     lines: list[Line] = field(default_factory=list)
     title: str | None = None

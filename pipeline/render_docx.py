@@ -150,7 +150,7 @@ def section_heading(section: Section, index: int) -> str | None:
         total = section.score_each * section.count_declared  # the printed heading states the sum
     if total is not None:
         parts.append(f"共{_score_text(total)}分")
-    return f"{ordinal}、{name}" + (f"({','.join(parts)})" if parts else "")
+    return f"{ordinal}、{name}" + (f"（{'，'.join(parts)}）" if parts else "")  # printed in Chinese punctuation
 
 
 def question_label(q: Question, position: int) -> str:
@@ -201,7 +201,7 @@ def student_stem(q: Question) -> str:
     def blank(m: re.Match[str]) -> str:
         if m.group(1).strip() not in keys:
             return m.group(0)
-        return "____" if m.group(0).startswith("_") else "(    )"
+        return "____" if m.group(0).startswith("_") else "（    ）"
 
     stem = q.stem
     for pattern in (labels.BRACKET_CHOICE, labels.FILLED_BLANK, labels.FILLED_BRACKET):
@@ -215,7 +215,7 @@ def add_question(doc: DocumentType, q: Question, position: int, answers: bool) -
     p.add_run(question_label(q, position)).bold = True
     p.add_run(clean_xml_text(q.stem if answers else student_stem(q)))
     if q.score is not None:
-        p.add_run(f"({_score_text(q.score)}分)")
+        p.add_run(f"（{_score_text(q.score)}分）")
     for item in q.sub_items:
         sub = doc.add_paragraph(clean_xml_text(item))
         sub.paragraph_format.left_indent = Cm(0.74)
@@ -309,10 +309,10 @@ def _base() -> _Base:
 def render(exam: Exam, answers: bool = False, header_block: bool = True) -> bytes:
     base = _base()
     doc = base.fresh()
-    title = doc.add_paragraph(clean_xml_text(exam.title) + (" (答案卷)" if answers else ""), style="Title")
+    title = doc.add_paragraph(clean_xml_text(exam.title) + ("（答案卷）" if answers else ""), style="Title")
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     if header_block and not answers:
-        info = doc.add_paragraph("姓名:__________\u3000班级:__________\u3000得分:__________")
+        info = doc.add_paragraph("姓名：__________\u3000班级：__________\u3000得分：__________")
         info.alignment = WD_ALIGN_PARAGRAPH.CENTER
     position = 0
     for index, section in enumerate(exam.sections):
@@ -320,7 +320,7 @@ def render(exam: Exam, answers: bool = False, header_block: bool = True) -> byte
         if heading:
             doc.add_paragraph(clean_xml_text(heading), style="Heading 1")
         if not section.questions:
-            doc.add_paragraph("(本部分没有题目)")
+            doc.add_paragraph("（本部分没有题目）")
         for q in section.questions:
             position += 1
             add_question(doc, q, position, answers)

@@ -17,10 +17,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from . import boilerplate, dedupe, segment, title, validate
-from .assemble import build_set, set_id_for
+from .assemble import build_set, restore_set, set_id_for
 from .errors import Rejected
 from .fold import matching_form
-from .normalise import normalise_text
+from .normalise import Restorer, matching_text, own_text
 from .page import Page
 from .parse import parse_lines
 from .profiles import detect_site, load_profiles
@@ -41,7 +41,8 @@ def read_step(page: Page, ctx: Context) -> None:
 
 
 def normalise_step(page: Page, ctx: Context) -> None:
-    page.text = normalise_text(page.text)
+    page.own_text = own_text(page.text)
+    page.text = matching_text(page.own_text)
     if not page.text.strip():
         raise Rejected("no_text", "nothing is left after removing control characters")
 
@@ -82,6 +83,9 @@ def parse_step(page: Page, ctx: Context) -> None:
     qset = build_set(page, result, set_id_for(page.text))
     if not qset.questions():
         raise Rejected("no_questions", "no questions found on the page")
+    restore = Restorer(page.own_text, page.text)
+    restore_set(qset, restore)
+    page.removed = [(rule, restore(text) or text) for rule, text in page.removed]
     for text in result.dropped:
         page.remove("answer_part_structure", text)
     for q in result.unmatched_answers:

@@ -67,9 +67,9 @@ def test_student_and_answer_key_editions(seed_run):
     student, key = render_set(qset)
     student_text = "\n".join(p.text for p in Document(io.BytesIO(student)).paragraphs)
     key_text = "\n".join(p.text for p in Document(io.BytesIO(key)).paragraphs)
-    assert "姓名:" in student_text and "【答案】" not in student_text
-    assert "一、行为面试题(共4题,每题10分,共40分)" in student_text
-    assert "1.请分享一次你作为客服经理处理客户极端投诉的经历" in student_text and "(10分)" in student_text
+    assert "姓名：" in student_text and "【答案】" not in student_text
+    assert "一、行为面试题（共4题，每题10分，共40分）" in student_text
+    assert "1.请分享一次你作为客服经理处理客户极端投诉的经历" in student_text and "（10分）" in student_text
     assert "【答案】一次,某客户因订单长时间未到" in key_text and "【解析】" in key_text
     assert key_text.count("※ 原文未提供答案") == 4  # marked, never invented
 
@@ -87,7 +87,7 @@ def test_bad_data_never_breaks_a_document():
                        sections=[Section(heading="一、空的部分"), Section(heading="二、单选题", questions=[q])])
     student, key = render_set(qset)
     text = "\n".join(p.text for p in Document(io.BytesIO(student)).paragraphs)
-    assert "(本部分没有题目)" in text and "控制字符" in text
+    assert "（本部分没有题目）" in text and "控制字符" in text
     assert Document(io.BytesIO(key))
 
 

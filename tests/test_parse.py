@@ -40,10 +40,18 @@ def test_label_styles(text, labels, numbers):
     assert found[0].stem.startswith(("请说明A", "What is A"))
 
 
-def test_full_width_input_is_folded():
+def test_full_width_letters_and_digits_fold_and_chinese_punctuation_stays():
+    """Matching folds width; the published stem keeps the page's own punctuation (，：？（）)."""
     (q,) = flat("１．请说明ＡＢＣ的作用？（１０分）\n")
-    assert q.stem == "请说明ABC的作用?"
+    assert q.stem == "请说明ABC的作用？"
     assert q.score == 10
+    (r,) = flat("题目1（8分）情景：您是某公司（总部位于硅谷，主要…）的经理，怎么办？\n答案：先倾听，再处理。\n")
+    assert (r.stem, r.answer, r.score) == ("情景：您是某公司（总部位于硅谷，主要…）的经理，怎么办？", "先倾听，再处理。", 8)
+
+
+def test_a_page_in_ascii_punctuation_is_published_as_it_is():
+    (q,) = flat("1.如何应对愤怒的客户?(5分)\n答案:保持冷静,倾听。\n")
+    assert (q.stem, q.answer) == ("如何应对愤怒的客户?", "保持冷静,倾听。")
 
 
 def test_section_declarations_in_any_order():
@@ -125,7 +133,7 @@ def test_answer_in_stem_brackets_is_the_answer_and_the_stem_keeps_the_page_text(
     assert q.answer == "B" and q.answer_source == "stem_bracket"
     assert q.stem == "下列对应用程序员不透明的是(B )。"
     from pipeline.render_docx import student_stem
-    assert student_stem(q) == "下列对应用程序员不透明的是(    )。"
+    assert student_stem(q) == "下列对应用程序员不透明的是（    ）。"
 
 
 def test_true_false_and_fill_blank():

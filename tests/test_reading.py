@@ -29,8 +29,8 @@ def test_gbk_gb18030_and_big5_pages_parse_the_same(tmp_path):
         page = process_page(f"{encoding}.txt", source.encode(encoding))
         assert page.qset is not None
         assert page.encoding in {"gb18030", "big5"}, (encoding, page.encoding)
-        assert [q.answer for q in page.qset.questions()] == (["保持冷静,倾听。", "先道歉。"] if source is PAGE
-                                                             else ["保持冷靜,傾聽。", "先道歉。"])
+        assert [q.answer for q in page.qset.questions()] == (["保持冷静，倾听。", "先道歉。"] if source is PAGE
+                                                             else ["保持冷靜，傾聽。", "先道歉。"])
         assert [q.score for q in page.qset.questions()] == [5, 5]
 
 

@@ -125,13 +125,13 @@ def test_004_second_copy_dropped(seed_run):
     qs = questions(qset)
     assert len(qs) == 5
     assert [q["number"] for q in qs] == ["1", "2", "3", "4", "5"]
-    assert qs[0]["stem"] == "如何应对愤怒的客户?"
+    assert qs[0]["stem"] == "如何应对愤怒的客户？"
     assert all(q["answer"] for q in qs)
     assert qs[0]["answer"].startswith("如果你有过处理愤怒客户的亲身经历")
     assert qs[0]["analysis"].startswith("招聘经理会问这个问题")
     assert any(w.startswith("duplicate_copy:") for w in qset["warnings"])
     content = " ".join(c["text"] for c in qset["content"])
-    for tip in ("客户服务员面试技巧", "研究公司:", "使用STAR方法", "为面试官准备问题"):
+    for tip in ("客户服务员面试技巧", "研究公司：", "使用STAR方法", "为面试官准备问题"):
         assert tip in content
     assert qset["truncated"] is False
 
