@@ -16,6 +16,7 @@ from .page import Page
 from .parse import ParseResult, QDraft, SDraft
 
 RHYTHM_SHARE = 0.5
+JUDGEMENT_MARKS = frozenset("√×✓✗✔✘")
 
 
 def stable_id(*parts: str, length: int = 16) -> str:
@@ -32,47 +33,60 @@ def finish_question(q: QDraft) -> None:
     """Options, score, and an answer printed inside the stem."""
     stem = q.stem_text().strip()
     if not q.options:
-        run = labels.split_options(stem)
-        # a numbered item may be options alone (listening items: "20. (A) … (B) …")
-        if run and (run[0].strip() or q.number is not None):
-            stem = run[0]
-            q.options = [[a, b] for a, b in run[1]]
-        else:
-            lone = labels.LONE_OPTION.search(stem)  # "…?()A.直接告知" at a cut: one option after a blank
-            if lone:
-                stem, q.options = stem[: lone.start(1)].rstrip(), [["A", stem[lone.end():].strip()]]
-    if q.score is None:
-        tail = list(labels.SCORE_LABEL.finditer(stem))
-        if tail and tail[-1].end() >= len(stem.rstrip(" 。.")) - 1:
-            q.score = labels.number_value(tail[-1].group(1))
-            stem = (stem[: tail[-1].start()] + stem[tail[-1].end():]).strip()
-    if q.answer is None and q.options:
+        stem = _options_from_stem(q, stem)
+    if q.score is None and "分" in stem:
+        stem = _score_from_stem(q, stem)
+    if q.answer is None:
+        stem = _key_in_stem(q, stem)
+    q.stem = [stem.lstrip("、,.: ")] if stem else []
+
+
+def _options_from_stem(q: QDraft, stem: str) -> str:
+    run = labels.split_options(stem)
+    # a numbered item may be options alone (listening items: "20. (A) … (B) …")
+    if run and (run[0].strip() or q.number is not None):
+        q.options = [[a, b] for a, b in run[1]]
+        return run[0]
+    lone = labels.LONE_OPTION.search(stem) if "A" in stem else None  # "…?()A.直接告知" at a cut
+    if lone:
+        q.options = [["A", stem[lone.end():].strip()]]
+        return stem[: lone.start(1)].rstrip()
+    return stem
+
+
+def _score_from_stem(q: QDraft, stem: str) -> str:
+    tail = list(labels.SCORE_LABEL.finditer(stem))
+    if tail and tail[-1].end() >= len(stem.rstrip(" 。.")) - 1:
+        q.score = labels.number_value(tail[-1].group(1))
+        return (stem[: tail[-1].start()] + stem[tail[-1].end():]).strip()
+    return stem
+
+
+def _key_in_stem(q: QDraft, stem: str) -> str:
+    """The key printed in the stem's bracket, in its filled blanks, after the last option, or as a
+    √/× at its end. The stem keeps a bracket or blank as printed (the student edition blanks it)."""
+    if q.options:
         letters = {o[0] for o in q.options}
         m = next((m for m in labels.BRACKET_CHOICE.finditer(stem) if set(m.group(1)) <= letters), None)
         last = q.options[-1]
         tail = labels.BRACKET_CHOICE.search(last[1])
-        if m:  # the stem keeps its bracket as printed; the student edition blanks it
+        if m:
             q.answer, q.answer_source = [m.group(1)], "stem_bracket"
         elif tail and tail.end() == len(last[1].rstrip(" 。.")) and set(tail.group(1)) <= letters:
-            # "…D.Unpredictable(C)": the key printed after the last option
-            q.answer, q.answer_source = [tail.group(1)], "stem_bracket"
+            q.answer, q.answer_source = [tail.group(1)], "stem_bracket"  # "…D.Unpredictable(C)"
             last[1] = last[1][: tail.start()].rstrip()
-        else:
-            # a blank holding option letters is the key, even of options the preview cut off
-            filled = [m.group(1) for m in labels.FILLED_BLANK.finditer(stem)
-                      if set(m.group(1)) <= set(labels.OPTION_LETTERS) | letters]
-            if filled:
-                q.answer, q.answer_source = ["; ".join(filled)], "stem_blank"
-    if q.answer is None and not q.options:
-        filled = [m.group(1) for m in labels.FILLED_BLANK.finditer(stem)]
+    if q.answer is None and "_" in stem:
+        # in a choice question a blank holds option letters, even of options a preview cut off
+        allowed = set(labels.OPTION_LETTERS) | {o[0] for o in q.options}
+        filled = [m.group(1) for m in labels.FILLED_BLANK.finditer(stem) if not q.options or set(m.group(1)) <= allowed]
         if filled:
-            q.answer, q.answer_source = ["; ".join(filled)], "stem_blank"  # the stem keeps its filled blanks
-    if q.answer is None:
+            q.answer, q.answer_source = ["; ".join(filled)], "stem_blank"
+    if q.answer is None and not JUDGEMENT_MARKS.isdisjoint(stem):
         m = labels.INLINE_JUDGEMENT.search(stem)
         if m:
             q.answer, q.answer_source = [m.group(1)], "inline"
-            stem = stem[: m.start()].rstrip()
-    q.stem = [stem.lstrip("、,.: ")] if stem else []
+            return stem[: m.start()].rstrip()
+    return stem
 
 
 def filled_brackets(section: SDraft) -> None:

@@ -23,12 +23,23 @@ def _converter():
     return opencc.OpenCC("t2s")
 
 
+TONE_MARKS = frozenset("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ")
+
+
 def strip_pinyin_garbage(text: str) -> str:
-    return PINYIN_GARBAGE.sub("", text) if "(" in text or "（" in text else text
+    return text if TONE_MARKS.isdisjoint(text) else PINYIN_GARBAGE.sub("", text)
+
+
+# Characters only traditional script writes (the commonest): a page with none of them, and no tone
+# marks, is simplified already and skips the converter.
+TRADITIONAL_ONLY = frozenset(
+    "這個們說時來對會國過學實點題問單選擇簡論計識滿參試詳評習麼為請談釋較舉項確標讀寫綜務術員業關錯別處應該"
+    "閱頁還續載檔權與發變讓從當給經區務網絡級書長開門見視語認記設證義議論資貨買賣費貴車軌輸轉辦農運進遠選"
+)
 
 
 def matching_form(text: str) -> str:
     """Simplified script, converter garbage removed. Same text when there is nothing to fold."""
-    if text.isascii():
+    if text.isascii() or (TRADITIONAL_ONLY.isdisjoint(text) and TONE_MARKS.isdisjoint(text)):
         return text
     return _converter().convert(strip_pinyin_garbage(text))

@@ -129,12 +129,14 @@ PAREN_HEADING = rx(rf"^[(（]({CN_NUM}{{1,3}})()[)）]\s*(.+)$")  # "(一)单项
 # English papers: "Part I Vocabulary and Structure (20 points)", "Section A Dialogue Completion".
 ENGLISH_HEADING = re.compile(r"^(?:Part|PART|Section|SECTION)\s+([IVX]{1,4}|[A-H]|\d{1,2})()\b[\s.:]*(.*)$")
 # Words that name a kind of question or a part of a paper.
-HEADING_WORDS = rx(
-    r"题|问答|选择|填空|判断|简答|论述|分析|计算|案例|情景|材料|阅读|写作|作文|听力|综合|实务|知识|面试|技能|技巧|部分|"
-    r"名词解释|解释|辨析|翻译|改错"
-)
-# A cheap pre-check: a heading line holds one of these in its first 40 characters.
-HEADING_HINT = rx(r"[共每满章节]|部分|部份|Part|PART|Section|SECTION|" + HEADING_WORDS.pattern)
+HEADING_WORD_LIST = ("题", "问答", "选择", "填空", "判断", "简答", "论述", "分析", "计算", "案例", "情景", "材料",
+                     "阅读", "写作", "作文", "听力", "综合", "实务", "知识", "面试", "技能", "技巧", "部分", "名词解释",
+                     "解释", "辨析", "翻译", "改错")
+HEADING_WORDS = rx("|".join(HEADING_WORD_LIST))
+# A cheap pre-check: a heading line holds one of these characters in its first 40 (a part word,
+# a declaration, an English part, or the first character of a heading word, in either script).
+_HINT_CHARS = "共每满章节部PS" + "".join(w[0] for w in HEADING_WORD_LIST)
+HEADING_HINT = frozenset(_HINT_CHARS + "".join(TRADITIONAL.get(c, "") for c in _HINT_CHARS))
 
 
 def heading_match(text: str) -> re.Match[str] | None:
@@ -197,14 +199,49 @@ def _field_pattern(name: str) -> re.Pattern[str]:
 
 FIELD_PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, _field_pattern(name)) for name in FIELD_WORDS]
 _INLINE_WORDS = _alternation(tuple(w for spec in FIELD_WORDS.values() for w in spec["inline"]))
+# Every alternative starts with the characters it matches (no leading lookaround), so the regex
+# engine can skip to candidates; splitters drop a cut that `inline_field_at` says is not a label.
 INLINE_FIELD = rx(
     rf"[【\[](?:{_INLINE_WORDS}|分析)[】\]]"  # bracketed labels split anywhere
-    rf"|(?<![请按从见])(?:{_INLINE_WORDS})\s*(?:是|为)?\s*:"
+    rf"|(?:{_INLINE_WORDS})\s*(?:是|为)?\s*:"
     rf"|(?:{_alternation(BARE_FIELD_WORDS)})(?=\s*(?:$|\d{{1,3}}\s*[、.]))"
-    r"|(?<=[?。!])\s*答\s*:"  # "…什么叫电力系统 ? 答:…": the short label right after a question
+    r"|[?。!]\s*答\s*:"  # "…什么叫电力系统 ? 答:…": the short label right after a question
 )
+NOT_A_FIELD_BEFORE = frozenset("请按从见")  # "请按答案:…" is an instruction, not a label
+
+
+def inline_fields(text: str) -> list[int]:
+    """Where field labels start inside `text`. A cheap scan for their first characters finds the
+    candidates (an alternation of words is slow to try at every position), INLINE_FIELD decides."""
+    found: list[int] = []
+    end = 0
+    for candidate in _FIELD_START.finditer(text):
+        m = INLINE_FIELD.match(text, candidate.start()) if candidate.start() >= end else None
+        if m is None:
+            continue
+        end = m.end()
+        start = m.start()
+        if text[start] in "?。!":
+            found.append(start + 1)
+        elif not (start and text[start - 1] in NOT_A_FIELD_BEFORE):
+            found.append(start)
+    return found
+
+
+def _hitting_chars(words: list[str]) -> str:
+    """A few characters such that every word holds one of them (greedy: the most shared first)."""
+    chosen, left = "", list(words)
+    while left:
+        best = max(sorted({c for w in left for c in w}), key=lambda c: sum(c in w for w in left))
+        chosen += best
+        left = [w for w in left if best not in w]
+    return chosen
+
+
+_INLINE_WORD_LIST = [w for spec in FIELD_WORDS.values() for w in spec["inline"]] + list(BARE_FIELD_WORDS)
 # Characters that must be in a line for it to hold any field label: a cheap pre-check for splitters.
-FIELD_HINTS = frozenset("【[" + "".join(w[0] for spec in FIELD_WORDS.values() for w in spec["inline"]))
+FIELD_HINTS = frozenset("【[" + "".join(c + TRADITIONAL.get(c, "") for c in _hitting_chars(_INLINE_WORD_LIST)))
+_FIELD_START = rx("[" + "".join(sorted({w[0] for w in _INLINE_WORD_LIST})) + "【\\[?。!]")
 ANSWER_PART = rx(
     rf"^(?:{CN_NUM}{{1,3}}\s*[、.]\s*|第\s*{CN_NUM}+\s*部分\s*)?[【\[]?"
     r"(参考答案(?:及|与|和)?(?:解析|详解)?|答案(?:及|与|和)?(?:解析|详解)|答案解析|试题答案|标准答案|答案)"
@@ -248,6 +285,8 @@ def split_options(text: str, start: str | None = None) -> tuple[str, list[tuple[
     options; weak ones ('A 水平线', 'A水稻…', run-on pages) need three. A run may continue from an
     earlier line (`start` past A), and then one option is enough. `start` None: any style, from A or a.
     """
+    if start is None and "A" not in text and "a" not in text:
+        return None  # the common stem: no option can start here
     if start is not None and start.upper() not in text.upper():
         return None
     continuing = start is not None and start not in ("A", "a")
@@ -289,14 +328,17 @@ def _delimiter(m: re.Match[str]) -> str:
 def _run(text: str, matches: list[re.Match[str]], letters: str, pattern: re.Pattern[str]) -> list[tuple[str, int, int]]:
     found: list[tuple[str, int, int]] = []
     pos = 0
+    by_letter: dict[str, list[re.Match[str]]] = {}
+    for m in matches:
+        by_letter.setdefault(m.group(1), []).append(m)
     for i, letter in enumerate(letters):
-        hits = [m for m in matches if m.group(1) == letter and m.start() >= pos]
+        hits = [m for m in by_letter.get(letter, ()) if m.start() >= pos]
         m = hits[0] if hits else None
         if pattern in WEAK_STYLES:  # prefer a bare letter followed by text over one glued to capitals ("ADP")
             m = next((h for h in hits if not text[h.end():h.end() + 1].isupper()), m)
         if i == 0 and m is not None and len(letters) > 1:
             # The run starts at the last A before its B: "实现(A)A、各种…B、…" starts at "A、".
-            second = next((h for h in matches if h.group(1) == letters[1] and h.start() >= m.end()), None)
+            second = next((h for h in by_letter.get(letters[1], ()) if h.start() >= m.end()), None)
             if second is not None:
                 m = [h for h in hits if h.end() <= second.start()][-1]
         if m is not None and found and not _separated(text, found[-1][2], m.start()):
@@ -314,9 +356,12 @@ def _separated(text: str, after_label: int, next_label: int) -> bool:
     return bool(text[after_label:next_label].strip())
 
 
+LEADING_OPTION = re.compile(r"^[(（]?([A-Ha-h])\s*[)）.、:．]\s*")
+
+
 def leading_option(text: str) -> tuple[str, str] | None:
     """A line that starts with an option label: (letter, rest)."""
-    m = re.match(r"^[(（]?([A-Ha-h])\s*[)）.、:．]\s*", text)
+    m = LEADING_OPTION.match(text)
     if m:
         return m.group(1), text[m.end():]
     return None

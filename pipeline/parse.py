@@ -87,8 +87,12 @@ WRAP_SLACK = 8  # display columns: lines within this of the page's wrap width we
 WRAP_SHARE = 0.3  # of the lines that stop mid-sentence, at least this share stops at the wrap width
 
 
+_NARROW = re.compile(r"[\x00-\u2e7f]+")
+
+
 def display_width(text: str) -> int:
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    """Columns on a fixed-width page: CJK characters take two."""
+    return 2 * len(text) - len("".join(_NARROW.findall(text)))
 
 
 def wrap_width(lines: list[Line]) -> int | None:
@@ -245,7 +249,7 @@ class Parser:
         return None
 
     def _heading(self, text: str) -> SDraft | None:
-        if not labels.HEADING_HINT.search(text[:40]):
+        if labels.HEADING_HINT.isdisjoint(text[:40]):
             return None
         inside = self.q is not None and self.q.field in {"answer", "analysis", "notes", "scoring", "sub_items"}
         # The next expected ordinal matters only inside an answer: not worked out for every line.

@@ -34,12 +34,20 @@ INLINE_QUESTION = re.compile(
     r"|(?<=[\s。?!)）;])\d{1,3}[\u4e00-\u9fff(（《“]"
     r"|(?<=[a-z.?!\"”)])\d{1,3}\.(?=[A-Z\"“(])"  # English run-on: "…D.complex2.Which of…"
 )
+HEADING_STARTS = re.compile(r"[一二三四五六七八九十PS]")
+DIGIT_STARTS = re.compile(r"\d+")
 # A bare number between CJK characters: "…d會計主體2下列經濟業務…". Only ever a glued (weakest) split.
 GLUED_QUESTION = re.compile(r"(?<=[\u4e00-\u9fff])\d{1,3}(?=[\u4e00-\u9fff])")
 
 
-def _cut(text: str, pattern: re.Pattern[str]) -> list[str]:
-    starts = sorted({m.start() for m in pattern.finditer(text) if m.start() > 0})
+def _cut(text: str, pattern: re.Pattern[str], starts: re.Pattern[str]) -> list[str]:
+    """Cut before every match of `pattern`, tried only where `starts` finds its first character:
+    patterns that open with a lookbehind are otherwise tried at every position of a long line."""
+    return _cut_at(text, {c.start() for c in starts.finditer(text) if pattern.match(text, c.start())})
+
+
+def _cut_at(text: str, positions: set[int] | list[int]) -> list[str]:
+    starts = sorted({p for p in positions if p > 0})
     if not starts:
         return [text]
     bounds = [0, *starts, len(text)]
@@ -67,7 +75,7 @@ def _glued(text: str) -> list[str]:
 
 def _fields(text: str) -> list[str]:
     """Hard cuts at field labels; an answer key glued to the next number ('答案:C2.…') is cut there too."""
-    pieces = _cut(text, labels.INLINE_FIELD)
+    pieces = _cut_at(text, labels.inline_fields(text))
     out: list[str] = []
     for piece in pieces:
         found = labels.field_label(piece)
@@ -88,7 +96,7 @@ def split_line(line: Line) -> list[Line]:
     long = len(text) >= RUN_ON_MIN
     if not long and SPLIT_HINTS.isdisjoint(text) and not labels.leading_option(text):
         return [line]  # nothing to split on: the common case, kept cheap
-    headings = _cut(text, INLINE_HEADING) if not HEADING_HINTS.isdisjoint(text) else [text]
+    headings = _cut(text, INLINE_HEADING, HEADING_STARTS) if not HEADING_HINTS.isdisjoint(text) else [text]
     fields_possible = not labels.FIELD_HINTS.isdisjoint(text)
     pieces = [p for h in headings for p in (_fields(h) if fields_possible else [h])]
     # "D. harmony 7. It is easy to …", "一、单选题(每小题1分)1是对…": labels inside short lines too
@@ -102,7 +110,7 @@ def split_line(line: Line) -> list[Line]:
         if not run_on:
             out.append(base)
             continue
-        for k, q_piece in enumerate(_cut(piece, INLINE_QUESTION)):
+        for k, q_piece in enumerate(_cut(piece, INLINE_QUESTION, DIGIT_STARTS)):
             whole = k == 0 and q_piece == piece
             first = base if whole else Line(q_piece, gap=base.gap and k == 0, soft=k > 0)
             glued = _glued(q_piece) if long else [q_piece]

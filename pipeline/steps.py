@@ -51,8 +51,10 @@ def site_step(page: Page, ctx: Context) -> None:
     page.site = detect_site(page.text[:20_000])
     generic, _ = load_profiles()
     markers = generic.truncation_markers + (page.site.truncation_markers if page.site else ())
-    form = matching_form(page.text)
-    page.truncated_marker = any(p.search(form) for p in markers)
+    page.truncated_marker = any(p.search(page.text) for p in markers)
+    if not page.truncated_marker and matching_form(page.text[:3000]) != page.text[:3000]:
+        form = matching_form(page.text)  # a traditional-script page: its markers in simplified form
+        page.truncated_marker = any(p.search(form) for p in markers)
 
 
 def lines_step(page: Page, ctx: Context) -> None:
