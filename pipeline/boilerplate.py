@@ -13,7 +13,6 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
 
 from . import labels
 from .fold import matching_form
@@ -78,14 +77,9 @@ def _core(text: str) -> str:
     return text[m.end():] if m else text
 
 
-def _keyword_hits(text: str, keywords: tuple[str, ...]) -> int:
+def _keyword_hits(text: str, keywords: re.Pattern[str] | None) -> int:
     """How many distinct chrome words the line holds (one C-speed scan for all of them)."""
-    return len(set(_keyword_pattern(keywords).findall(text)))
-
-
-@cache
-def _keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(k) for k in sorted(keywords, key=len, reverse=True)))
+    return len(set(keywords.findall(text))) if keywords is not None else 0
 
 
 def _asks(item: str) -> bool:
@@ -93,7 +87,7 @@ def _asks(item: str) -> bool:
     return labels.looks_like_question(item.split("、", 1)[1][:40].replace("请", ""))
 
 
-def _notice_lines(lines: list[Line], keywords: tuple[str, ...]) -> set[int]:
+def _notice_lines(lines: list[Line], keywords: re.Pattern[str] | None) -> set[int]:
     """Indexes of numbered notice blocks: runs of 'N、' lines, most of them full of chrome words."""
     found: set[int] = set()
     i = 0
@@ -160,7 +154,7 @@ def strip_boilerplate(page: Page, templates: Templates | None = None) -> None:
     profiles = [generic] + ([page.site] if page.site else [])
     learned = templates.get(site_key(page)) if templates else set()
     _cut_tail(page, profiles)
-    notices = _notice_lines(page.lines, generic.notice_keywords)
+    notices = _notice_lines(page.lines, generic.keyword_any)
     head = next((i for i, x in enumerate(page.lines) if is_structural(x.text)), len(page.lines))
     forms = _matching_forms([_core(x.text) for x in page.lines])
     kept: list[Line] = []
@@ -211,12 +205,12 @@ def _line_rule(page: Page, index: int, text: str, profiles: list[SiteProfile], l
         return "no_text_line"
     if core in learned:
         return "learned_template"
-    if _chrome_vocabulary(form, profiles[0].notice_keywords, in_head):
+    if _chrome_vocabulary(form, profiles[0].keyword_any, in_head):
         return "chrome_vocabulary"
     return None
 
 
-def _chrome_vocabulary(form: str, keywords: tuple[str, ...], in_head: bool) -> bool:
+def _chrome_vocabulary(form: str, keywords: re.Pattern[str] | None, in_head: bool) -> bool:
     """A line made of site vocabulary (download, VIP, upload, copyright, share …): three chrome words
     anywhere, or two on a short line in the page's head (before its first heading or question, where
     sites put their banners and upload blocks). Never a structural line or one that asks something:

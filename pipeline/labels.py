@@ -205,7 +205,7 @@ INLINE_FIELD = rx(
     rf"[【\[](?:{_INLINE_WORDS}|分析)[】\]]"  # bracketed labels split anywhere
     rf"|(?:{_INLINE_WORDS})\s*(?:是|为)?\s*:"
     rf"|(?:{_alternation(BARE_FIELD_WORDS)})(?=\s*(?:$|\d{{1,3}}\s*[、.]))"
-    r"|[?。!]\s*答\s*:"  # "…什么叫电力系统 ? 答:…": the short label right after a question
+    r"|(?P<short>答)\s*:"  # "…什么叫电力系统 ? 答:…": the short label, only right after a question
 )
 NOT_A_FIELD_BEFORE = frozenset("请按从见")  # "请按答案:…" is an instruction, not a label
 
@@ -221,8 +221,9 @@ def inline_fields(text: str) -> list[int]:
             continue
         end = m.end()
         start = m.start()
-        if text[start] in "?。!":
-            found.append(start + 1)
+        if m.group("short"):
+            if text[:start].rstrip().endswith(("?", "。", "!")):
+                found.append(start)
         elif not (start and text[start - 1] in NOT_A_FIELD_BEFORE):
             found.append(start)
     return found
@@ -241,7 +242,15 @@ def _hitting_chars(words: list[str]) -> str:
 _INLINE_WORD_LIST = [w for spec in FIELD_WORDS.values() for w in spec["inline"]] + list(BARE_FIELD_WORDS)
 # Characters that must be in a line for it to hold any field label: a cheap pre-check for splitters.
 FIELD_HINTS = frozenset("【[" + "".join(c + TRADITIONAL.get(c, "") for c in _hitting_chars(_INLINE_WORD_LIST)))
-_FIELD_START = rx("[" + "".join(sorted({w[0] for w in _INLINE_WORD_LIST})) + "【\\[?。!]")
+def _prefixes(words: list[str]) -> list[str]:
+    """Two-character openings of the words in both scripts, as plain literals: an alternation of
+    literals lets the regex engine skip straight to candidates."""
+    heads = {w[:2] for w in words} | {"答"}
+    heads |= {"".join(TRADITIONAL.get(c, c) for c in h) for h in heads}
+    return sorted(heads, key=len, reverse=True)
+
+
+_FIELD_START = re.compile("|".join([*_prefixes(_INLINE_WORD_LIST), "【", "\\["]))
 ANSWER_PART = rx(
     rf"^(?:{CN_NUM}{{1,3}}\s*[、.]\s*|第\s*{CN_NUM}+\s*部分\s*)?[【\[]?"
     r"(参考答案(?:及|与|和)?(?:解析|详解)?|答案(?:及|与|和)?(?:解析|详解)|答案解析|试题答案|标准答案|答案)"
@@ -273,6 +282,8 @@ LATE_OPTION = rx(r"(?<![A-Za-z0-9])([C-H])(?=\s+[\u4e00-\u9fff]|\s*$)")
 STRONG_LOWER = rx(r"(?<![A-Za-z0-9])[(（]?([a-h])\s*[)）.、．]")
 WEAK_LOWER = rx(r"(?:^|(?<=[\u4e00-\u9fff。)）\s]))([a-h])(?=[\u4e00-\u9fff])")
 WEAK_STYLES = (WEAK_OPTION, WEAK_LOWER)
+# A cheap pre-check: an option A of any style somewhere in the text.
+_MAY_HOLD_OPTIONS = re.compile(r"A(?:\s*[.、:．)）]|[\u4e00-\u9fff]|\s+\S|[A-Z])|a(?:\s*[.、．)）]|[\u4e00-\u9fff])")
 OPTION_STYLES = (  # (pattern, first letter, options needed)
     (STRONG_OPTION, "A", 2), (WEAK_OPTION, "A", 3), (STRONG_LOWER, "a", 2), (WEAK_LOWER, "a", 3),
 )
@@ -285,8 +296,8 @@ def split_options(text: str, start: str | None = None) -> tuple[str, list[tuple[
     options; weak ones ('A 水平线', 'A水稻…', run-on pages) need three. A run may continue from an
     earlier line (`start` past A), and then one option is enough. `start` None: any style, from A or a.
     """
-    if start is None and "A" not in text and "a" not in text:
-        return None  # the common stem: no option can start here
+    if start is None and not _MAY_HOLD_OPTIONS.search(text):
+        return None  # the common stem: no option A can start here
     if start is not None and start.upper() not in text.upper():
         return None
     continuing = start is not None and start not in ("A", "a")

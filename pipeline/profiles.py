@@ -23,6 +23,7 @@ class SiteProfile:
     tail: tuple[re.Pattern[str], ...] = ()
     truncation_markers: tuple[re.Pattern[str], ...] = ()
     notice_keywords: tuple[str, ...] = field(default=())
+    keyword_any: re.Pattern[str] | None = None  # the chrome words as one alternation, longest first
     # All line (inline) patterns as one alternation: one match call per line instead of one per rule.
     line_any: re.Pattern[str] | None = None
     inline_any: re.Pattern[str] | None = None
@@ -32,6 +33,10 @@ def _alternation(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | Non
     if not patterns:
         return None
     return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+
+
+def _words(words: list[str]) -> re.Pattern[str] | None:
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))) if words else None
 
 
 def _compile(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
@@ -51,6 +56,7 @@ def _profile(data: dict) -> SiteProfile:
         tail=_compile(data.get("tail", [])),
         truncation_markers=_compile(data.get("truncation_markers", [])),
         notice_keywords=tuple(data.get("notice_keywords", ())),
+        keyword_any=_words(data.get("notice_keywords", ())),
     )
 
 
