@@ -280,10 +280,10 @@ WEAK_OPTION = rx(r"(?:^|(?<=[\s。;)）?]))([A-H])\s*[.、．]?(?=[\u4e00-\u9fff
 LATE_OPTION = rx(r"(?<![A-Za-z0-9])([C-H])(?=\s+[\u4e00-\u9fff]|\s*$)")
 # Lowercase options: 'a.', '(a)' after a non-letter; bare 'a会计账户b会计科目…' between CJK characters.
 STRONG_LOWER = rx(r"(?<![A-Za-z0-9])[(（]?([a-h])\s*[)）.、．]")
-WEAK_LOWER = rx(r"(?:^|(?<=[\u4e00-\u9fff。)）\s]))([a-h])(?=[\u4e00-\u9fff])")
+WEAK_LOWER = rx(r"(?:^|(?<=[\u4e00-\u9fff。)）\s]))([a-h])(?=[\u4e00-\u9fff]|\d)")
 WEAK_STYLES = (WEAK_OPTION, WEAK_LOWER)
 # A cheap pre-check: an option A of any style somewhere in the text.
-_MAY_HOLD_OPTIONS = re.compile(r"A(?:\s*[.、:．)）]|[\u4e00-\u9fff]|\s+\S|[A-Z])|a(?:\s*[.、．)）]|[\u4e00-\u9fff])")
+_MAY_HOLD_OPTIONS = re.compile(r"A(?:\s*[.、:．)）]|[\u4e00-\u9fff]|\s+\S|[A-Z])|a(?:\s*[.、．)）]|[\u4e00-\u9fff\d])")
 OPTION_STYLES = (  # (pattern, first letter, options needed)
     (STRONG_OPTION, "A", 2), (WEAK_OPTION, "A", 3), (STRONG_LOWER, "a", 2), (WEAK_LOWER, "a", 3),
 )

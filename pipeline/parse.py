@@ -201,6 +201,10 @@ class Parser:
                 self.answer_part = True
                 self.q = None
                 self.dropped.append(line.text)
+            elif self._questions_repeated(line):
+                self.answer_part = True  # the questions again, each with its answer: a key part
+                self.q = None
+                self.key_line(line)
             else:
                 self.body_line(line)
         sections = [s for s in self.sections if s.questions or s.heading or s.intro]
@@ -215,8 +219,8 @@ class Parser:
             self.q = None
             return
         label = labels.question_label(text, allow_weak=line.soft)
-        if label and line.soft and self.q is not None and not self._accept(label, line):
-            split = self._glued_number(label, line)
+        if line.soft and self.q is not None and text[:2].isdigit() and not (label and self._accept(label, line)):
+            split = self._glued_number(line)
             if split:  # "…October55.The idiom": the text ends in 5, question 5 begins
                 head, line = split
                 self._rejoin(head)
@@ -235,11 +239,11 @@ class Parser:
             return
         self._question_line(self.q, line)
 
-    def _glued_number(self, label: Label, line: Line) -> tuple[str, Line] | None:
-        """A soft label whose leading digits belong to the text before it ('…October5' + '5.The…'):
-        the reading where its last digits continue the sequence."""
+    def _glued_number(self, line: Line) -> tuple[str, Line] | None:
+        """A soft label whose leading digits belong to the text before it ('…October5' + '5.The…',
+        '…$1,132,056' + '3. 鍾勻…'): the reading where its last digits continue the sequence."""
         digits = re.match(r"\d+", line.text)
-        if label.number is None or digits is None or len(digits.group(0)) < 2:
+        if digits is None or len(digits.group(0)) < 2:
             return None
         for cut in range(1, len(digits.group(0))):
             rest = Line(line.text[cut:], soft=True)
@@ -357,7 +361,7 @@ class Parser:
 
     def _plain_line(self, q: QDraft, line: Line) -> None:
         text = line.text
-        if q.field == "notes" and not q.options and q.notes and labels.split_options(text):
+        if q.field == "notes" and not q.options and q.notes and self._options_start(text):
             # options after a figure caption or a stem's second paragraph ("图A-3"): those were the stem's
             q.stem.extend(q.notes)
             q.notes, q.field = [], "stem"
@@ -380,6 +384,20 @@ class Parser:
                 q.options[-1][1] = (q.options[-1][1] + " " + text).strip()
         else:
             self._field_list(q, q.field).append(text)
+
+    def _options_start(self, text: str) -> bool:
+        """An option run starts on this line: A and B here, or A here and B on the next line."""
+        if labels.split_options(text):
+            return True
+        opt = labels.leading_option(text)
+        following = self.lines[self.index + 1].text if self.index + 1 < len(self.lines) else ""
+        after = labels.leading_option(following)
+        return bool(opt and after and opt[0] in "Aa" and after[0] == chr(ord(opt[0]) + 1))
+
+    def _goes_on(self, q: QDraft, line: Line) -> bool:
+        """The stem continues on this line: no blank line before it, or the stem was wrapped at the
+        page's width, or this line ends the stem with its options."""
+        return not line.gap or self._wrapped(q.tail_width) or _ends_with_options(line.text)
 
     def _wrapped(self, width: int) -> bool:
         return self.wrap is not None and width >= self.wrap - WRAP_SLACK
@@ -406,7 +424,7 @@ class Parser:
         if numbered_sub:
             q.sub_items.append(text)
             q.field = "sub_items"
-        elif (not line.gap or self._wrapped(q.tail_width)) and not labels.ends_sentence(last):
+        elif self._goes_on(q, line) and not labels.ends_sentence(last):
             # A stem wrapped at the page width goes on after the break, even across a blank line.
             q.stem[-1] = last + ("" if _cjk_edge(last, text) else " ") + text
             q.tail_width = display_width(text)
@@ -431,6 +449,17 @@ class Parser:
         q.field = "options"
 
     # answer part ------------------------------------------------------------------------------
+    def _questions_repeated(self, line: Line) -> bool:
+        """Numbering that starts again at 1 with question 1's own stem: the page lists its questions
+        a second time with their answers ('…4.… 1.为了建设节约型社会… 正确答案: …')."""
+        if not line.text[:1].isdigit():
+            return False
+        label = labels.question_label(line.text, allow_weak=line.soft)
+        questions = self.all_questions()
+        if label is None or label.number != 1 or len(questions) < 2 or questions[0].number != 1:
+            return False
+        return family(questions[0]) == label.family and _similarity(label.rest, questions[0].stem_text()) >= 0.8
+
     def _starts_answer_part(self, index: int) -> bool:
         if not labels.ANSWER_PART.match(self.lines[index].text) or not self.all_questions():
             return False
@@ -524,6 +553,12 @@ class Parser:
             if best is not None and _similarity(stem, best.stem_text()) >= 0.6:
                 return best
         return hits[0] if hits else None
+
+
+def _ends_with_options(text: str) -> bool:
+    """'in the evenings? A. fact B. tendency C. notion': the stem's end and its options."""
+    run = labels.split_options(text)
+    return bool(run and run[0].strip())
 
 
 def _only_options(text: str) -> bool:

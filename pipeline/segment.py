@@ -15,7 +15,7 @@ from . import labels
 from .page import Line, Page
 
 RUN_ON_MIN = 150  # shorter lines are never split at question labels
-HEADING_HINTS = frozenset("题題共每PS")
+HEADING_HINTS = frozenset("题題共每PS第")
 SPLIT_HINTS = labels.FIELD_HINTS | HEADING_HINTS  # a short line without any of these has nothing to split
 # Each pattern starts with the characters it matches (no leading lookahead), so the regex engine
 # can skip ahead to candidates instead of trying every position of a long line.
@@ -26,15 +26,17 @@ INLINE_HEADING = labels.rx(
     # a part named without 题 but declared: "… 三、名词解释 (每题 6 分,共 30 分):"
     r"|(?<=[\s。.?!)）:])[一二三四五六七八九十]{1,2}\s*[、.]\s*[\u4e00-\u9fff]{2,10}\s*"
     r"(?=[(（][^()（）]{0,24}(?:共|每)[^()（）]{0,24}[)）])"
+    # a part by its own name: "…商管專二 試題 第一部份:會計學(…)", "…题库 第二部分 …"
+    r"|(?<=[\s。.?!)）:])第[一二三四五六七八九十]{1,2}(?:部分|部份|章|节)"
     # English parts: "…(90 minutes)Part I Dialogue…", "…the square brackets.Section B Dialogue…"
     r"|(?<=[a-z.)])(?:Part|Section)\s+(?:[IVX]{1,4}|[A-H])\s+(?=[A-Z])"
 )
 INLINE_QUESTION = re.compile(
-    rf"(?<![\dA-Za-z.,/:-])\d{{1,3}}\s*(?:、|{labels.NUMBER_DOT})\s*\S"
+    rf"(?<![\dA-Za-z./:-])\d{{1,4}}\s*(?:、|{labels.NUMBER_DOT})\s*\S"  # "…$1,132,0563. 鍾勻…": read by sequence
     r"|(?<=[\s。?!)）;])\d{1,3}[\u4e00-\u9fff(（《“]"
     r"|(?<=[a-z.?!\"”)])\d{1,3}\.(?=[A-Z\"“(])"  # English run-on: "…D.complex2.Which of…"
 )
-HEADING_STARTS = re.compile(r"[一二三四五六七八九十PS]")
+HEADING_STARTS = re.compile(r"[一二三四五六七八九十PS第]")
 DIGIT_STARTS = re.compile(r"\d+")
 # A bare number between CJK characters: "…d會計主體2下列經濟業務…". Only ever a glued (weakest) split.
 GLUED_QUESTION = re.compile(r"(?<=[\u4e00-\u9fff])\d{1,3}(?=[\u4e00-\u9fff])")

@@ -181,3 +181,40 @@ def test_a_cut_preview_is_told_by_what_it_declares_and_where_it_stops():
     assert qset("1.甲是?\nA.一\nB.二\nC.\n").truncated
     assert qset("1.甲是?\nA.一\nB.没收财产以前犯罪分子所负的正当债务,需要以没收的财产偿还的,经\n").truncated
     assert not qset("一、单选题(每题2分,共4分)\n1.甲是?\nA.一\nB.二\n答案:A\n2.乙是?\nA.一\nB.二\n答案:B\n").truncated
+
+
+def test_questions_listed_again_with_their_answers_are_a_key_part():
+    """'…4.… 1.为了建设… 正确答案: …': numbering that starts again at 1 with question 1's stem is the
+    page's answer part, matched back to its questions; never the fourth question's answer."""
+    items = questions("1.您对取消限制小排气量汽车有什么看法?(分数: -1.00) _ 2.如何解决大学生奢侈浪费?(分数: -1.00) _ "
+                      "3.怎样组织节约主题活动?(分数: -1.00) _ 1.您对取消限制小排气量汽车有什么看法?(分数: -1.00) _ "
+                      "正确答案: (首先,决策非常好。) 解析: 2.如何解决大学生奢侈浪费?(分数: -1.00) _ 正确答案: (加强教育。) 解析:"
+                      + " 说明" * 30 + "\n")
+    assert [q.number for q in items] == ["1", "2", "3"]
+    assert [q.answer for q in items] == ["(首先,决策非常好。)", "(加强教育。)", None]
+
+
+def test_a_stem_that_goes_on_with_its_options_after_a_blank_line():
+    """'…to socialize' / blank / 'in the evenings? A. fact B. tendency C. notion' / 'D. style'."""
+    (q,) = questions("8. Have you noticed that there is a _______ among the students to socialize\n\n"
+                     "in the evenings? A. fact B. tendency C. notion\n\nD. style\n")
+    assert [o.label for o in q.options] == ["A", "B", "C", "D"]
+    assert q.stem.endswith("in the evenings?")
+
+
+def test_options_after_a_second_stem_paragraph():
+    """A stem's second paragraph, then 'A.+0.001m' / 'B.-0.001m' lines: the options of that stem."""
+    (q,) = questions("1.已知AB两点高程为11.166m,11.157m。\n今自A点开始实施水准测量观测至B点,求高差。\nA.+0.001m\nB.-0.001m\nC.+0.002m\n")
+    assert [o.label for o in q.options] == ["A", "B", "C"]
+    assert "今自A点" in q.stem
+
+
+def test_next_number_glued_to_digits_and_parts_named_inline():
+    """'…(D)$1,132,0563. 鍾勻…': the option ends in 056, question 3 begins; '第一部份:…' inline heads a part."""
+    text = ("育達系列 試題 第一部份:會計學(每題 2 分) 1. 兩個準則制定機構為何? (A)1 2 (B)2 3 (C)1 4 (D)2 42. 正確餘額應為多少? "
+            "(A)$572,056 (B)$732,056 (C)$972,056 (D)$1,132,0563. 鍾勻事務所期初權益餘額為多少? (A)1 (B)2 (C)3 (D)4" + " 說明" * 20 + "\n")
+    sections = qset(text).sections
+    assert sections[-1].heading.startswith("第一部份:會計學") and sections[-1].score_each == 2
+    items = [q for s in sections for q in s.questions]
+    assert [q.number for q in items] == ["1", "2", "3"]
+    assert items[1].options[-1].text == "$1,132,056"
