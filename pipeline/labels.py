@@ -68,6 +68,10 @@ def cn_to_int(text: str) -> int | None:
 NUMBER_DOT = r"\.(?!\d)|\.(?=\d{1,3}[\u4e00-\u9fff])|\.(?=(?:1[5-9]|20)\d{2}\s*年)"
 
 
+# Label families that are words ('题目1', '第一题'): printed as the page printed them.
+WORD_FAMILIES = frozenset({"timu", "di"})
+
+
 @dataclass(frozen=True)
 class Label:
     family: str  # numbering style: arabic, paren, rparen, circled, timu, di, q, star, example
@@ -181,6 +185,9 @@ FIELD_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "scoring": {"inline": ("评分要点", "评分标准", "评分细则", "得分要点"), "line": ()},
     "requirements": {"inline": (), "line": ("要求", "问题", "任务")},
 }
+# The word each field is printed with in our own editions (as 【答案】…): one of its words, so that an
+# edition read back as a page parses to the same fields.
+FIELD_TITLES = {"answer": "答案", "analysis": "解析", "scoring": "评分要点"}
 # Words a field may stand as alone, with no colon, at the end of a run-on item: "正确答案是:A试题解释".
 BARE_FIELD_WORDS = ("试题解释",)
 BRACKET_ONLY = {"requirements": False}  # requirements are never bracketed; every other field may be

@@ -155,7 +155,8 @@ def section_heading(section: Section, index: int) -> str | None:
 
 def question_label(q: Question, position: int) -> str:
     """The source's own label where it is a word label (题目1, 第一题), so numbering stays as printed."""
-    if q.number and q.label and q.label[0] in "题第":
+    parsed = labels.question_label(q.label) if q.number and q.label else None
+    if parsed is not None and parsed.family in labels.WORD_FAMILIES:
         return f"{q.label} "
     if q.number:
         return f"{q.number}."
@@ -223,15 +224,15 @@ def add_question(doc: DocumentType, q: Question, position: int, answers: bool) -
         _options(doc, q)
     if answers:
         if q.answer:
-            _key_paragraph(doc, "答案", q.answer)
+            _key_paragraph(doc, labels.FIELD_TITLES["answer"], q.answer)
         else:
             marker = doc.add_paragraph()
             marker.paragraph_format.left_indent = Cm(0.74)
             marker.add_run(NO_ANSWER).italic = True  # marked as missing, never invented
         if q.analysis:
-            _key_paragraph(doc, "解析", q.analysis)
+            _key_paragraph(doc, labels.FIELD_TITLES["analysis"], q.analysis)
         if q.scoring_points:
-            _key_paragraph(doc, "评分要点", "")
+            _key_paragraph(doc, labels.FIELD_TITLES["scoring"], "")
             for point in q.scoring_points:
                 doc.add_paragraph(clean_xml_text(point)).paragraph_format.left_indent = Cm(1.48)
     else:

@@ -32,6 +32,9 @@ def published(text: str) -> str:
         ("upload metadata with a timestamp", "时间:2019-05-14 07:10:39\n"),
         ("an aggregator's article marker", "第一篇:《刑法修正案八》试题\n"),
         ("the same chrome in traditional script with converter garbage", "已閱讀5頁,還剩12頁未讀 繼續(xù)免費閱讀\n版權(quán)說明:本文檔由用戶提供並上傳\n下載本文檔\n"),
+        ("a numbered notice block made of site vocabulary", "1、本站所有文档均由用户上传,仅供在线阅读预览\n2、下载文档需要消耗积分,VIP会员免费下载\n"
+         "3、如文档侵犯您的版权,请联系客服举报\n"),
+        ("the file name the site prints as a title line", "2026年电工证考试题库附答案.docxVIP\n"),
     ],
 )
 def test_chrome_is_removed(why, chrome):
@@ -46,6 +49,7 @@ def test_chrome_is_removed(why, chrome):
         ("an interview answer about a platform's customer service", "某次深夜,平台客服系统崩溃,大量客户投诉无法登录。"),
         ("a question about downloads and copyright", "3.网站提供文档下载时,下列哪项做法侵犯版权?"),
         ("a date in a stem", "4.2026-01-23发布的通知要求什么?"),
+        ("a numbered list of questions about uploads", "5、网站用户上传文档前需要审核哪些内容?"),
     ],
 )
 def test_author_text_beside_chrome_words_is_kept(why, author):

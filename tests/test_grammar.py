@@ -218,3 +218,12 @@ def test_next_number_glued_to_digits_and_parts_named_inline():
     items = [q for s in sections for q in s.questions]
     assert [q.number for q in items] == ["1", "2", "3"]
     assert items[1].options[-1].text == "$1,132,056"
+
+
+def test_the_editions_print_fields_with_words_the_grammar_reads():
+    """One vocabulary: the DOCX renderer prints 【答案】/【解析】/【评分要点】 from the grammar's own table,
+    so an edition read back as a page gives the same fields."""
+    from pipeline import labels
+
+    for name, title in labels.FIELD_TITLES.items():
+        assert labels.field_label(f"【{title}】x") == (name, "x")
