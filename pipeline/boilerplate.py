@@ -159,6 +159,12 @@ def strip_boilerplate(page: Page, templates: Templates | None = None) -> None:
     forms = _matching_forms([_core(x.text) for x in page.lines])
     kept: list[Line] = []
     for i, line in enumerate(page.lines):
+        if i in notices and len(line.text) > NOTICE_LINE_MAX:
+            line = _cut_notice_head(page, line, generic.keyword_any)  # a notice glued to the document
+            if line is None:
+                continue
+            kept.append(line)
+            continue
         rule = _line_rule(page, i, line.text, profiles, learned, notices, i < head, forms[i])
         if rule:
             page.remove(rule, line.text)
@@ -167,6 +173,24 @@ def strip_boilerplate(page: Page, templates: Templates | None = None) -> None:
         if text:
             kept.append(Line(text, gap=line.gap))
     page.lines = kept
+
+
+NOTICE_LINE_MAX = 200  # a notice item longer than this has the document glued to it (run-on text)
+SENTENCE_OR_ITEM = re.compile(r"(?<=[。!?])|(?=\d{1,2}、)")
+
+
+def _cut_notice_head(page: Page, line: Line, keywords: re.Pattern[str] | None) -> Line | None:
+    """Run-on text glues the site's notice to the document ('…2、本站不保证…完整性。一、单选题…'):
+    only the leading sentences made of chrome words go, the author's text after them stays."""
+    parts = [p for p in SENTENCE_OR_ITEM.split(line.text) if p]
+    cut = 0
+    while cut < len(parts) and (NO_TEXT.match(parts[cut]) or (_keyword_hits(parts[cut], keywords) >= 2
+                                                               and not _asks(f"1、{parts[cut]}"))):
+        cut += 1
+    if cut:
+        page.remove("notice_block", "".join(parts[:cut]))
+    rest = "".join(parts[cut:]).strip()
+    return Line(rest, gap=line.gap) if rest else None
 
 
 def _matching_forms(cores: list[str]) -> list[str]:

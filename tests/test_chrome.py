@@ -60,3 +60,16 @@ def test_author_text_beside_chrome_words_is_kept(why, author):
 def test_reading_progress_marks_a_cut_preview():
     page = process_page("page.txt", "已阅读5页,还剩19页未读 继续免费阅读\n" + BODY)
     assert page.qset is not None and page.qset.truncated
+
+
+def test_a_notice_glued_to_the_document_loses_only_its_own_sentences():
+    """Run-on text glues the site's numbered notice to the paper ('…2、本站不保证…完整性。一、单选题…'):
+    the notice's sentences go, the paper after them stays."""
+    notice = ("- 1、下载文档前请自行甄别文档内容的完整性,平台不提供额外的编辑、内容补充等附加服务。"
+              "- 2、\"仅部分预览\"的文档,不可在线预览部分如存在完整性等问题,可反馈申请退款。")
+    page = process_page("page.txt", notice + "一、单选题1.下列说法正确的是?A.甲B.乙答案:A2.护理程序的第一步是?A.评估B.诊断答案:A"
+                        + "解析:" + "说明" * 60 + "\n")
+    assert page.qset is not None
+    assert [q.answer for q in page.qset.questions()] == ["A", "A"]
+    text = json.dumps(page.qset.model_dump(), ensure_ascii=False)
+    assert "甄别" not in text and "申请退款" not in text
