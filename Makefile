@@ -21,7 +21,10 @@ lint: $(STAMP)
 schema: $(STAMP)
 	$(PY) -m pipeline schema
 
-.PHONY: bench fuzz
+.PHONY: devset bench fuzz
+devset: $(STAMP)
+	$(PY) -m bench.devset --verbose
+
 bench: $(STAMP)
 	$(PY) -m pip install -q -e ".[bench]"
 	$(PY) -m bench.run
