@@ -261,44 +261,61 @@ class Parser:
         return parse_heading(text, inside, order + 1)
 
     def _accept(self, label: Label, line: Line) -> bool:
+        """Is this label a new question here? The consistent reading: numbers continue their
+        section's sequence; lists inside questions and answers stay where they are."""
         q, sec = self.q, self.section
-        if line.glued:  # "…d會計主體2下列…": only right after a question whose options ran A→D
-            last = sec.last_number()
-            return (q is not None and label.number is not None and last is not None and label.number == last + 1
-                    and bool(q.options or labels.split_options(q.stem_text())))
         in_body = q is not None and q.field in {"answer", "analysis", "scoring", "notes"}
+        if line.glued:
+            return self._accept_glued(label)
         if label.number is None:
-            if label.family == "star":
-                if in_body and q is not None and q.number is not None:
-                    return False  # a bullet inside the answer of a numbered question
-                return "star" in (sec.family, family(q)) or labels.looks_like_question(label.rest)
-            return not (in_body and label.family == "q" and family(q) not in (None, "q"))
-        last = sec.last_number()
+            return self._accept_unnumbered(label, in_body)
         if sec.family is not None and label.family != sec.family:
             return False
         if sec.family is None:
-            if q is not None and q.label is not None and q.label.family != label.family and q.label.number is not None:
-                return False  # a different numbering inside a question: its sub-items
-            if in_body and q is not None:
-                return False  # a list inside an answer
-            previous = [x.number for x in self.all_questions() if x.number is not None and family(x) == label.family]
-            if label.number == 1 or (previous and label.number == previous[-1] + 1):
-                return True
-            strong = label.family in {"timu", "di"} or labels.looks_like_question(label.rest)
-            # a page that starts mid-paper: "20. (A) Its publication… (B) …" is an item all the same
-            listening = not self.all_questions() and _only_options(label.rest)
-            return listening or (not line.soft and not self.all_questions() and strong)
-        assert last is not None
+            return self._accept_first_of_family(label, line, in_body)
+        return self._accept_in_sequence(label, line, in_body)
+
+    def _accept_glued(self, label: Label) -> bool:
+        """'…d會計主體2下列…': only right after a question whose options ran A→D."""
+        q, last = self.q, self.section.last_number()
+        return (q is not None and label.number is not None and last is not None and label.number == last + 1
+                and bool(q.options or labels.split_options(q.stem_text())))
+
+    def _accept_unnumbered(self, label: Label, in_body: bool) -> bool:
+        q, sec = self.q, self.section
+        if label.family == "star":
+            if in_body and q is not None and q.number is not None:
+                return False  # a bullet inside the answer of a numbered question
+            return "star" in (sec.family, family(q)) or labels.looks_like_question(label.rest)
+        return not (in_body and label.family == "q" and family(q) not in (None, "q"))
+
+    def _accept_first_of_family(self, label: Label, line: Line, in_body: bool) -> bool:
+        q = self.q
+        if q is not None and q.label is not None and q.label.family != label.family and q.label.number is not None:
+            return False  # a different numbering inside a question: its sub-items
+        if in_body and q is not None:
+            return False  # a list inside an answer
+        questions = self.all_questions()
+        previous = [x.number for x in questions if x.number is not None and family(x) == label.family]
+        if label.number == 1 or (previous and label.number == previous[-1] + 1):
+            return True
+        if not questions and _only_options(label.rest):
+            return True  # a page that starts mid-paper: "20. (A) Its publication… (B) …" is an item all the same
+        strong = label.family in {"timu", "di"} or labels.looks_like_question(label.rest)
+        return not line.soft and not questions and strong
+
+    def _accept_in_sequence(self, label: Label, line: Line, in_body: bool) -> bool:
+        q, last = self.q, self.section.last_number()
+        assert last is not None and label.number is not None
+        nested_goes_on = q is not None and q.nested is not None and label.number == q.nested + 1
         if label.number == last + 1:
-            if q is not None and q.nested is not None and label.number == q.nested + 1:
+            if nested_goes_on:
                 return False  # the list inside this question goes on
             # in a long answer a soft "2、" is a list item, unless what follows it asks something
             long_body = in_body and line.soft and q is not None and len("".join(q.answer or q.notes)) > 12
             return not long_body or labels.looks_like_question(label.rest)
-        if line.soft or in_body or label.number <= last:
+        if line.soft or in_body or label.number <= last or nested_goes_on:
             return False
-        if q is not None and q.nested is not None and label.number == q.nested + 1:
-            return False  # the list inside this question goes on
         return label.number <= last + 3 and labels.looks_like_question(label.rest)
 
     def _new_question(self, label: Label) -> None:
