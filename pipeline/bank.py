@@ -39,7 +39,7 @@ THRESHOLD = 0.62  # exact token Jaccard to join two questions; chosen on tests/d
 LSH_THRESHOLD = 0.45  # candidate recall: LSH only proposes, the exact check decides
 NUM_PERM = 128
 KEYWORDS = 8
-INDEX_VERSION = 4
+INDEX_VERSION = 5  # 5: stems in the page's own punctuation: an index of older stems is rebuilt
 INDEX = "bank/index.json"
 SIGNATURES = "bank/signatures.bin"  # uint32 × NUM_PERM per indexed question, in index order
 

@@ -143,6 +143,17 @@ _HINT_CHARS = "共每满章节部PS" + "".join(w[0] for w in HEADING_WORD_LIST)
 HEADING_HINT = frozenset(_HINT_CHARS + "".join(TRADITIONAL.get(c, "") for c in _HINT_CHARS))
 
 
+_HEADING_OPENINGS = frozenset("第(（PS" + CN_NUM[1:-1])
+
+
+def may_be_heading(text: str) -> bool:
+    """A cheap pre-check: a heading opens with an ordinal, 第, a bracket or Part/Section, or ends
+    with its declaration ('单项选择题(每题2分)'); and holds a heading character in its first 40."""
+    if not text or (text[0] not in _HEADING_OPENINGS and not text.rstrip().endswith((")", "）"))):
+        return False
+    return not HEADING_HINT.isdisjoint(text[:40])
+
+
 def heading_match(text: str) -> re.Match[str] | None:
     """Ordinal, separator, then the rest of a heading line: '一、…', '第一部分…', '第二节…', '(一)…',
     'Part I …'. Groups: 1 ordinal, 2 separator or part word, 3 the rest."""

@@ -183,7 +183,7 @@ class Parser:
         self.dropped: list[str] = []
         self.orphans: list[str] = []
         self.index = 0
-        self.wrap = wrap_width(lines)
+        self._wrap: int | bool | None = False  # measured on first use: most pages never ask
 
     @property
     def section(self) -> SDraft:
@@ -253,7 +253,7 @@ class Parser:
         return None
 
     def _heading(self, text: str) -> SDraft | None:
-        if labels.HEADING_HINT.isdisjoint(text[:40]):
+        if not labels.may_be_heading(text):
             return None
         inside = self.q is not None and self.q.field in {"answer", "analysis", "notes", "scoring", "sub_items"}
         # The next expected ordinal matters only inside an answer: not worked out for every line.
@@ -417,7 +417,9 @@ class Parser:
         return not line.gap or self._wrapped(q.tail_width) or _ends_with_options(line.text)
 
     def _wrapped(self, width: int) -> bool:
-        return self.wrap is not None and width >= self.wrap - WRAP_SLACK
+        if self._wrap is False:
+            self._wrap = wrap_width(self.lines)
+        return self._wrap is not None and width >= self._wrap - WRAP_SLACK  # type: ignore[operator]
 
     def _weak_option_line(self, q: QDraft, text: str) -> tuple[str, str] | None:
         """'A220°' / 'B40°' on lines of their own: an option when its letter is the next one expected
@@ -469,7 +471,7 @@ class Parser:
     def _questions_repeated(self, line: Line) -> bool:
         """Numbering that starts again at 1 with question 1's own stem: the page lists its questions
         a second time with their answers ('…4.… 1.为了建设节约型社会… 正确答案: …')."""
-        if not line.text[:1].isdigit():
+        if not line.text.startswith("1") or line.text[1:2].isdigit():
             return False
         label = labels.question_label(line.text, allow_weak=line.soft)
         questions = self.all_questions()
