@@ -171,7 +171,7 @@ def strip_boilerplate(page: Page, templates: Templates | None = None) -> None:
             continue
         text = _strip_inline(page, line.text, profiles)
         if text:
-            kept.append(Line(text, gap=line.gap))
+            kept.append(line if text == line.text else Line(text, gap=line.gap, soft=line.soft, glued=line.glued))
     page.lines = kept
 
 

@@ -37,15 +37,25 @@ INLINE_QUESTION = re.compile(
     r"|(?<=[a-z.?!\"”)])\d{1,3}\.(?=[A-Z\"“(])"  # English run-on: "…D.complex2.Which of…"
 )
 HEADING_STARTS = re.compile(r"[一二三四五六七八九十PS第]")
+# Word labels in run-on text: "…每题8分)题目1(8分)您如何…题目2(8分)…", "…第二题…".
+WORD_QUESTION = labels.rx(r"题目\s*\d{1,3}(?![\d.])|第[一二三四五六七八九十]{1,3}题")
+WORD_STARTS = labels.rx(r"[题第]")
 DIGIT_STARTS = re.compile(r"\d+")
 # A bare number between CJK characters: "…d會計主體2下列經濟業務…". Only ever a glued (weakest) split.
 GLUED_QUESTION = re.compile(r"(?<=[\u4e00-\u9fff])\d{1,3}(?=[\u4e00-\u9fff])")
 
 
 def _cut(text: str, pattern: re.Pattern[str], starts: re.Pattern[str]) -> list[str]:
-    """Cut before every match of `pattern`, tried only where `starts` finds its first character:
-    patterns that open with a lookbehind are otherwise tried at every position of a long line."""
-    return _cut_at(text, {c.start() for c in starts.finditer(text) if pattern.match(text, c.start())})
+    return _cut_at(text, _starts(text, pattern, starts))
+
+
+def _starts(text: str, pattern: re.Pattern[str], starts: re.Pattern[str]) -> set[int]:
+    """Where `pattern` matches, tried only where `starts` finds its first character: patterns that
+    open with a lookbehind are otherwise tried at every position of a long line."""
+    return {c.start() for c in starts.finditer(text) if pattern.match(text, c.start())}
+
+
+BARE_LABEL = re.compile(r"^\d{1,3}\s*[.、．]?$")  # "1." cut off before "1、…": nothing of its own
 
 
 def _cut_at(text: str, positions: set[int] | list[int]) -> list[str]:
@@ -53,11 +63,18 @@ def _cut_at(text: str, positions: set[int] | list[int]) -> list[str]:
     if not starts:
         return [text]
     bounds = [0, *starts, len(text)]
-    return [text[a:b].strip() for a, b in pairwise(bounds) if text[a:b].strip()]
+    pieces = [text[a:b].strip() for a, b in pairwise(bounds) if text[a:b].strip()]
+    out: list[str] = []
+    for piece in pieces:  # a bare label stays with what follows it ("1. 1、本站…" is one item)
+        if out and BARE_LABEL.match(out[-1]):
+            out[-1] = out[-1] + " " + piece
+        else:
+            out.append(piece)
+    return out
 
 
 # A heading's declaration glued to its first question: "一、单选题(每小题1分)1是对…"
-HEADING_THEN_FIRST = re.compile(r"(?<=[)）])\s*(?=1\s*(?:[、.．:]|[\u4e00-\u9fff(（“]))")
+HEADING_THEN_FIRST = labels.rx(r"(?<=[)）])\s*(?=1\s*(?:[、.．:]|[\u4e00-\u9fff(（“])|题目\s*1|第一题)")
 
 
 def _heading_then_first(text: str) -> bool:
@@ -112,7 +129,8 @@ def split_line(line: Line) -> list[Line]:
         if not run_on:
             out.append(base)
             continue
-        for k, q_piece in enumerate(_cut(piece, INLINE_QUESTION, DIGIT_STARTS)):
+        starts = _starts(piece, INLINE_QUESTION, DIGIT_STARTS) | _starts(piece, WORD_QUESTION, WORD_STARTS)
+        for k, q_piece in enumerate(_cut_at(piece, starts)):
             whole = k == 0 and q_piece == piece
             first = base if whole else Line(q_piece, gap=base.gap and k == 0, soft=k > 0)
             glued = _glued(q_piece) if long else [q_piece]
@@ -121,5 +139,16 @@ def split_line(line: Line) -> list[Line]:
     return out
 
 
-def segment(page: Page) -> None:
-    page.lines = [piece for line in page.lines for piece in split_line(line)]
+RUN_ON_PIECES = 3  # a long line cut into this many pieces or more was run-on text
+
+
+def segment(page: Page) -> bool:
+    """Split every line; True when some long line turned out to be run-on text (many pieces)."""
+    out: list[Line] = []
+    run_on = False
+    for line in page.lines:
+        pieces = split_line(line)
+        run_on = run_on or (len(pieces) >= RUN_ON_PIECES and len(line.text) >= RUN_ON_MIN)
+        out += pieces
+    page.lines = out
+    return run_on

@@ -77,7 +77,9 @@ def dedupe_step(page: Page, ctx: Context) -> None:
 
 
 def segment_step(page: Page, ctx: Context) -> None:
-    segment.segment(page)
+    if segment.segment(page):
+        # run-on text: chrome glued into long lines is a line of its own now; the same rules apply
+        boilerplate.strip_boilerplate(page, ctx.templates)
 
 
 def parse_step(page: Page, ctx: Context) -> None:

@@ -73,3 +73,17 @@ def test_a_notice_glued_to_the_document_loses_only_its_own_sentences():
     assert [q.answer for q in page.qset.questions()] == ["A", "A"]
     text = json.dumps(page.qset.model_dump(), ensure_ascii=False)
     assert "甄别" not in text and "申请退款" not in text
+
+
+def test_chrome_inside_run_on_text_is_found_once_the_text_is_split():
+    """A crawled text layer with no line breaks: the site's notice items are lines only after
+    segmenting, and the same chrome rules then remove them (with their '1.' list markers)."""
+    text = ("2026年面试题集.docx本文档由用户AI专业辅助创建,并经网站质量审核通过1. 1、原创力文档(book118)网站文档一经付费"
+            "(服务费),不意味着购买了该文档的版权,仅供个人学习之用,侵权必究。2. 2、本站所有内容均由合作方或网友上传,本站不对"
+            "文档的完整性做任何保证!付费前请自行鉴别。3. 3、该文档为VIP文档,如果想要下载,成为VIP会员后,下载免费。"
+            "一、情景模拟题(共2题,每题8分)题目1(8分)您如何处理客户的投诉?题目2(8分)您如何安排团队的工作?\n")
+    page = process_page("page.txt", text)
+    assert page.qset is not None
+    assert [(q.number, q.stem) for q in page.qset.questions()] == [("1", "您如何处理客户的投诉?"), ("2", "您如何安排团队的工作?")]
+    published = json.dumps(page.qset.model_dump(), ensure_ascii=False)
+    assert "侵权必究" not in published and "VIP会员" not in published
