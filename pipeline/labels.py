@@ -137,6 +137,10 @@ HEADING_WORD_LIST = ("题", "问答", "选择", "填空", "判断", "简答", "�
                      "阅读", "写作", "作文", "听力", "综合", "实务", "知识", "面试", "技能", "技巧", "部分", "名词解释",
                      "解释", "辨析", "翻译", "改错")
 HEADING_WORDS = rx("|".join(HEADING_WORD_LIST))
+# Names of question types: a part named by one and declared ('多项选择题(每题2分,共10题)') is a heading
+# wherever it stands, also glued to the text before it.
+QUESTION_TYPES = ("不定项选择题", "单项选择题", "多项选择题", "单选题", "多选题", "判断题", "填空题", "简答题",
+                  "问答题", "论述题", "计算题", "案例分析题", "名词解释", "是非题")
 # A cheap pre-check: a heading line holds one of these characters in its first 40 (a part word,
 # a declaration, an English part, or the first character of a heading word, in either script).
 _HINT_CHARS = "共每满章节部PS" + "".join(w[0] for w in HEADING_WORD_LIST)
@@ -292,7 +296,7 @@ OPTION_LETTERS = "ABCDEFGH"
 # Strong labels: a letter and a delimiter ('A.', 'A、', 'A)', '(A)', 'A:'). On run-on pages they are
 # glued to the text before them ('…的是A.因材施教B.循序渐进', '…to:A.rareB.common'), so anything but a
 # capital may precede one; the run's order (A→B→C) is what makes them options.
-STRONG_OPTION = rx(r"(?<![A-Z])[(（]?([A-H])\s*[)）.、:．]")
+STRONG_OPTION = rx(r"(?:(?<![A-Z])|(?<=[0-9][A-Z]))[(（]?([A-H])\s*[)）.、:．]")  # "…A.220VB.380V…": a unit
 WEAK_OPTION = rx(r"(?:^|(?<=[\s。;)）?]))([A-H])\s*[.、．]?(?=[\u4e00-\u9fff]|\s+\S|[A-Z]|\s*$)")
 # After A and B, a later letter may follow a CJK character straight on: "…钢筋砖过梁C 木过梁".
 LATE_OPTION = rx(r"(?<![A-Za-z0-9])([C-H])(?=\s+[\u4e00-\u9fff]|\s*$)")

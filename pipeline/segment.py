@@ -15,7 +15,7 @@ from . import labels
 from .page import Line, Page
 
 RUN_ON_MIN = 150  # shorter lines are never split at question labels
-HEADING_HINTS = frozenset("题題共每PS第")
+HEADING_HINTS = frozenset("题題共每PS第释")
 SPLIT_HINTS = labels.FIELD_HINTS | HEADING_HINTS  # a short line without any of these has nothing to split
 # Each pattern starts with the characters it matches (no leading lookahead), so the regex engine
 # can skip ahead to candidates instead of trying every position of a long line.
@@ -35,8 +35,16 @@ INLINE_QUESTION = re.compile(
     rf"(?<![\dA-Za-z./:-])\d{{1,4}}\s*(?:、|{labels.NUMBER_DOT})\s*\S"  # "…$1,132,0563. 鍾勻…": read by sequence
     r"|(?<=[\s。?!)）;])\d{1,3}[\u4e00-\u9fff(（《“]"
     r"|(?<=[a-z.?!\"”)])\d{1,3}\.(?=[A-Z\"“(])"  # English run-on: "…D.complex2.Which of…"
+    r"|(?<=[A-Za-z])\d{1,2}\.(?=[\u4e00-\u9fff])"  # after an option's unit: "…D.110V4.热继电器…", "…30Hz6.电流…"
 )
-HEADING_STARTS = re.compile(r"[一二三四五六七八九十PS第]")
+# In run-on text, a declared part named by its question type, glued to the text before it:
+# "…D.过压保护多项选择题(每题2分,共10题)…" (never after an ordinal, a label or a bracket: "一、单项选择题(…)"
+# is one heading; and only in long run-on lines: "面试问答题(共20题)" on a line of its own is one name).
+TYPE_HEADING = labels.rx(
+    rf"(?<![、.．:)）\s一二三四五六七八九十])(?:{'|'.join(labels.QUESTION_TYPES)})\s*"
+    r"(?=[(（][^()（）]{0,30}(?:共|每)[^()（）]{0,30}[)）])"
+)
+HEADING_STARTS = labels.rx("[一二三四五六七八九十PS第" + "".join(sorted({t[0] for t in labels.QUESTION_TYPES})) + "]")
 # Word labels in run-on text: "…每题8分)题目1(8分)您如何…题目2(8分)…", "…第二题…".
 WORD_QUESTION = labels.rx(r"题目\s*\d{1,3}(?![\d.])|第[一二三四五六七八九十]{1,3}题")
 WORD_STARTS = labels.rx(r"[题第]")
@@ -115,7 +123,13 @@ def split_line(line: Line) -> list[Line]:
     long = len(text) >= RUN_ON_MIN
     if not long and SPLIT_HINTS.isdisjoint(text) and not labels.leading_option(text):
         return [line]  # nothing to split on: the common case, kept cheap
-    headings = _cut(text, INLINE_HEADING, HEADING_STARTS) if not HEADING_HINTS.isdisjoint(text) else [text]
+    if HEADING_HINTS.isdisjoint(text):
+        headings = [text]
+    else:
+        cuts = _starts(text, INLINE_HEADING, HEADING_STARTS)
+        if long:
+            cuts |= _starts(text, TYPE_HEADING, HEADING_STARTS)
+        headings = _cut_at(text, cuts)
     fields_possible = not labels.FIELD_HINTS.isdisjoint(text)
     pieces = [p for h in headings for p in (_fields(h) if fields_possible else [h])]
     # "D. harmony 7. It is easy to …", "一、单选题(每小题1分)1是对…": labels inside short lines too

@@ -227,3 +227,15 @@ def test_the_editions_print_fields_with_words_the_grammar_reads():
 
     for name, title in labels.FIELD_TITLES.items():
         assert labels.field_label(f"【{title}】x") == (name, "x")
+
+
+def test_run_on_parts_named_by_their_type_and_numbers_after_units():
+    """'…D.过压保护多项选择题(每题2分,共10题)1.…' and '…D.110V4.热继电器…': in run-on text a declared
+    type name starts a part wherever it stands, and a number after an option's unit starts a question."""
+    text = ("2026秋招:电工真题及答案单项选择题(每题2分,共3题)1.安全电压一般是指?A.220VB.380VC.36V及以下D.110V2.热继电器"
+            "主要用于?A.短路保护B.过载保护C.欠压保护D.过压保护3.我国电力系统的频率是?A.50HzB.60HzC.40HzD.30Hz"
+            "多项选择题(每题2分,共2题)1.以下属于电工工具的有?A.螺丝刀B.电烙铁C.扳手D.万用表2.接地方式有?A.工作接地B.保护接地\n")
+    sections = qset(text).sections
+    assert [(s.heading, len(s.questions)) for s in sections] == [("单项选择题(每题2分,共3题)", 3), ("多项选择题(每题2分,共2题)", 2)]
+    assert sections[0].questions[0].options[-1].text == "110V"
+    assert sections[0].questions[2].options[-1].text == "30Hz"
