@@ -538,10 +538,12 @@ class Parser:
             self.orphans.append(text)
 
     def _set_key_answer(self, q: QDraft, lines: list[str]) -> None:
-        if q.answer_source == "answer_part" and q.answer:
-            lines = q.answer + lines  # more answer text for the same question: never overwrite
-        q.answer = lines
-        q.answer_source = "answer_part"
+        """The answer part's text for `q`. An answer the question already has (inline, or earlier in
+        the part) is kept and this one follows it: an answer is never overwritten, its text never lost."""
+        if q.answer:
+            q.answer = q.answer + lines
+        else:
+            q.answer, q.answer_source = lines, "answer_part"
         q.field = "answer"
 
     def _assign_key(self, number: int, value: str) -> None:

@@ -289,3 +289,12 @@ def test_product_declarations_give_count_each_and_total():
     s1, s2 = qset.sections
     assert (s1.count_declared, s1.score_each, s1.score_total) == (5, 2, 10)
     assert (s2.count_declared, s2.score_each, s2.score_total) == (3, 2, 6)
+
+
+def test_an_inline_answer_is_kept_when_an_answer_part_keys_the_same_question():
+    """Found by the property test: a key part after inline answers must not overwrite them (their text
+    would be in neither the set nor the removal record)."""
+    qset = qs("1、1.客户在电话中情绪激动,你如何处理?请举例说明。\n答案:\n-事后复盘:推动IT部门优化系统冗余,避免类似事件。\n"
+              "参考答案\n1. 先倾听,再安抚。\n")
+    (q,) = qset.questions()
+    assert "事后复盘" in q.answer and "先倾听" in q.answer
