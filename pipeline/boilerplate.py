@@ -53,17 +53,19 @@ def join_page_chunks(page: Page) -> None:
     start = next((i for i, m in enumerate(numbers) if m and m.group(1) == "1"), None)
     if start is None:
         return
-    end = start
-    while end < len(lines) and numbers[end] and int(numbers[end].group(1)) == end - start + 1:  # type: ignore[union-attr]
-        end += 1
+    prefixes: list[re.Match[str]] = []  # the run numbered 1, 2, 3 … from `start`
+    for m in numbers[start:]:
+        if m is None or int(m.group(1)) != len(prefixes) + 1:
+            break
+        prefixes.append(m)
+    end = start + len(prefixes)
     run = lines[start:end]
     body = run[:-1] if len(run) > 2 else run
     if len(run) < 2 or sum(len(x.text) for x in body) / len(body) < 200:
         return
-    for m in numbers[start:end]:
-        if m:
-            page.remove("chunk_prefix", m.group(0))
-    joined = "".join(x.text[m.end():] for x, m in zip(run, numbers[start:end], strict=True) if m)
+    for m in prefixes:
+        page.remove("chunk_prefix", m.group(0))
+    joined = "".join(x.text[m.end():] for x, m in zip(run, prefixes, strict=True))
     page.lines = [*lines[:start], Line(joined, gap=run[0].gap), *lines[end:]]
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from . import labels
+
+TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 # "(qū)", "(zhuǎn)": pinyin with a tone mark in brackets, straight after a CJK character.
-PINYIN_GARBAGE = re.compile(
-    r"(?<=[\u3400-\u9fff])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-züāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ]*[)）]"
-)
+PINYIN_GARBAGE = re.compile(rf"(?<=[\u3400-\u9fff])[(（][a-zü]*[{TONE_MARKS}][a-zü{TONE_MARKS}]*[)）]")
 
 
 @cache
@@ -23,22 +24,19 @@ def _converter():
     return opencc.OpenCC("t2s")
 
 
-TONE_MARKS = frozenset("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ")
+_TONES = frozenset(TONE_MARKS)
 
 
 def strip_pinyin_garbage(text: str) -> str:
-    return text if TONE_MARKS.isdisjoint(text) else PINYIN_GARBAGE.sub("", text)
+    return text if _TONES.isdisjoint(text) else PINYIN_GARBAGE.sub("", text)
 
 
-# Characters only traditional script writes (the commonest): a page with none of them, and no tone
-# marks, is simplified already and skips the converter.
-TRADITIONAL_ONLY = frozenset(
-    "這個們說時來對會國過學實點題問單選擇簡論計識滿參試詳評習麼為請談釋較舉項確標讀寫綜務術員業關錯別處應該"
-    "閱頁還續載檔權與發變讓從當給經區務網絡級書長開門見視語認記設證義議論資貨買賣費貴車軌輸轉辦農運進遠選"
+# Characters only traditional script writes (the grammar's own variants and other common ones): a
+# page with none of them, and no tone marks, is simplified already and skips the converter.
+TRADITIONAL_ONLY = frozenset(labels.TRADITIONAL.values()) | frozenset(
+    "這個們說時來會國過學閱頁還續載檔權與發變讓從當給經區網絡級書長開門見視語認記設證義議資貨買賣費貴車軌輸轉辦農運進遠"
 )
-
-
-_NEEDS_FOLDING = re.compile("[" + "".join(sorted(TRADITIONAL_ONLY | TONE_MARKS)) + "]")  # one C-speed scan
+_NEEDS_FOLDING = re.compile("[" + "".join(sorted(TRADITIONAL_ONLY | _TONES)) + "]")  # one C-speed scan
 
 
 def matching_form(text: str) -> str:

@@ -162,6 +162,8 @@ def heading_match(text: str) -> re.Match[str] | None:
     """Ordinal, separator, then the rest of a heading line: '一、…', '第一部分…', '第二节…', '(一)…',
     'Part I …'. Groups: 1 ordinal, 2 separator or part word, 3 the rest."""
     return HEADING.match(text) or PAREN_HEADING.match(text) or ENGLISH_HEADING.match(text)
+
+
 DECLARATION = rx(r"[(（][^()（）]*(?:共|每|各|满分|计|\d\s*[×xX*]\s*\d)[^()（）]*[)）]|(?:共|每小?题|各|满分)\s*\d")
 COUNT = rx(r"(?:共|包括|本大题共|计)\s*(\d+)\s*(?:小|道|个)?\s*(?:题|问)|(\d+)\s*questions\b", re.I)
 EACH = rx(r"(?:每(?:小|道)?题|各(?:小)?题|每问|各)\s*(?:均)?\s*(\d+(?:\.\d+)?)\s*分"
@@ -170,6 +172,8 @@ TOTAL = rx(r"(?:共|满分|总分|合计|计)\s*(\d+(?:\.\d+)?)\s*分|(\d+(?:\.\
 BARE_COUNT = rx(r"[(（]\s*(\d+)\s*(?:小题|道题|道|题)\s*[)）]")  # "一、单选题(10题)", "(80 道)"
 PRODUCT = rx(r"(?P<first>\d+(?:\.\d+)?)\s*(?P<unit>分)?\s*[×xX*]\s*(?P<second>\d+(?:\.\d+)?)\s*分?\s*=\s*"
              r"(?P<total>\d+(?:\.\d+)?)\s*分")
+
+
 def first_group(m: re.Match[str] | None) -> str | None:
     """The number a declaration pattern found, whichever of its alternatives matched."""
     return next((g for g in m.groups() if g is not None), None) if m else None
@@ -205,7 +209,7 @@ FIELD_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
 FIELD_TITLES = {"answer": "答案", "analysis": "解析", "scoring": "评分要点"}
 # Words a field may stand as alone, with no colon, at the end of a run-on item: "正确答案是:A试题解释".
 BARE_FIELD_WORDS = ("试题解释",)
-BRACKET_ONLY = {"requirements": False}  # requirements are never bracketed; every other field may be
+UNBRACKETED = frozenset({"requirements"})  # never written in brackets; every other field may be
 
 
 def _alternation(words: tuple[str, ...]) -> str:
@@ -215,14 +219,13 @@ def _alternation(words: tuple[str, ...]) -> str:
 def _field_pattern(name: str) -> re.Pattern[str]:
     words = FIELD_WORDS[name]["inline"] + FIELD_WORDS[name]["line"]
     alt = _alternation(words)
-    bracketed = rf"[【\[](?:{alt})[】\]]|" if BRACKET_ONLY.get(name, True) else ""
+    bracketed = "" if name in UNBRACKETED else rf"[【\[](?:{alt})[】\]]|"
     return rx(rf"^(?:{bracketed}(?:{alt})\s*(?:是|为)?\s*:)\s*", re.I)
 
 
 FIELD_PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, _field_pattern(name)) for name in FIELD_WORDS]
 _INLINE_WORDS = _alternation(tuple(w for spec in FIELD_WORDS.values() for w in spec["inline"]))
-# Every alternative starts with the characters it matches (no leading lookaround), so the regex
-# engine can skip to candidates; splitters drop a cut that `inline_field_at` says is not a label.
+# Tried only at the candidates `inline_fields` scans for; it also drops the cuts that are no label.
 INLINE_FIELD = rx(
     rf"[【\[](?:{_INLINE_WORDS}|分析)[】\]]"  # bracketed labels split anywhere
     rf"|(?:{_INLINE_WORDS})\s*(?:是|为)?\s*:"
@@ -264,6 +267,8 @@ def _hitting_chars(words: list[str]) -> str:
 _INLINE_WORD_LIST = [w for spec in FIELD_WORDS.values() for w in spec["inline"]] + list(BARE_FIELD_WORDS)
 # Characters that must be in a line for it to hold any field label: a cheap pre-check for splitters.
 FIELD_HINTS = frozenset("【[" + "".join(c + TRADITIONAL.get(c, "") for c in _hitting_chars(_INLINE_WORD_LIST)))
+
+
 def _prefixes(words: list[str]) -> list[str]:
     """Two-character openings of the words in both scripts, as plain literals: an alternation of
     literals lets the regex engine skip straight to candidates."""
@@ -280,6 +285,7 @@ ANSWER_PART = rx(
 )
 # An answer key glued to the next question's number: "答案:C2.属于…" (split before the "2.").
 ANSWER_THEN_NUMBER = re.compile(rf"(?<=[A-H√×])(?=\d{{1,3}}\s*(?:、|．|{NUMBER_DOT}|[)）]))")
+
 
 def field_label(text: str) -> tuple[str, str] | None:
     if text in BARE_FIELD_WORDS:

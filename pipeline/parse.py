@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from . import labels
 from .labels import Label
@@ -183,7 +184,6 @@ class Parser:
         self.dropped: list[str] = []
         self.orphans: list[str] = []
         self.index = 0
-        self._wrap: int | bool | None = False  # measured on first use: most pages never ask
 
     @property
     def section(self) -> SDraft:
@@ -226,8 +226,7 @@ class Parser:
                 self._rejoin(head)
                 text, label = line.text, labels.question_label(line.text, allow_weak=True)
         if label and self._accept(label, line):
-            self._new_question(label)
-            self.q.tail_width = display_width(text)  # type: ignore[union-attr]
+            self._new_question(label, text)
             return
         if label and label.number is not None and self.q is not None:
             self.q.nested = label.number
@@ -318,10 +317,10 @@ class Parser:
             return False
         return label.number <= last + 3 and labels.looks_like_question(label.rest)
 
-    def _new_question(self, label: Label) -> None:
+    def _new_question(self, label: Label, text: str) -> None:
         rest = label.rest
         score = labels.SCORE_LABEL.match(rest.lstrip())
-        q = QDraft(label=label)
+        q = QDraft(label=label, tail_width=display_width(text))
         if score:
             q.score = labels.number_value(score.group(1))
             rest = rest.lstrip()[score.end():]
@@ -407,8 +406,7 @@ class Parser:
         if labels.split_options(text):
             return True
         opt = labels.leading_option(text)
-        following = self.lines[self.index + 1].text if self.index + 1 < len(self.lines) else ""
-        after = labels.leading_option(following)
+        after = labels.leading_option(self.following)
         return bool(opt and after and opt[0] in "Aa" and after[0] == chr(ord(opt[0]) + 1))
 
     def _goes_on(self, q: QDraft, line: Line) -> bool:
@@ -416,10 +414,18 @@ class Parser:
         page's width, or this line ends the stem with its options."""
         return not line.gap or self._wrapped(q.tail_width) or _ends_with_options(line.text)
 
+    @cached_property
+    def wrap(self) -> int | None:
+        """The page's wrap width, measured on first use: most pages never ask."""
+        return wrap_width(self.lines)
+
+    @property
+    def following(self) -> str:
+        """The text of the line after the current one ('' at the end)."""
+        return self.lines[self.index + 1].text if self.index + 1 < len(self.lines) else ""
+
     def _wrapped(self, width: int) -> bool:
-        if self._wrap is False:
-            self._wrap = wrap_width(self.lines)
-        return self._wrap is not None and width >= self._wrap - WRAP_SLACK  # type: ignore[operator]
+        return self.wrap is not None and width >= self.wrap - WRAP_SLACK
 
     def _weak_option_line(self, q: QDraft, text: str) -> tuple[str, str] | None:
         """'A220°' / 'B40°' on lines of their own: an option when its letter is the next one expected
@@ -428,7 +434,7 @@ class Parser:
         if not text.startswith(expected) or len(text) < 2 or (text[1].isascii() and text[1].isalpha()):
             return None
         if expected == "A":
-            following = self.lines[self.index + 1].text if self.index + 1 < len(self.lines) else ""
+            following = self.following
             if not following.startswith("B") or (following[1:2].isascii() and following[1:2].isalpha()):
                 return None
         return expected, text[1:].strip()

@@ -17,8 +17,8 @@ from .page import Line, Page
 RUN_ON_MIN = 150  # shorter lines are never split at question labels
 HEADING_HINTS = frozenset("题題共每PS第释")
 SPLIT_HINTS = labels.FIELD_HINTS | HEADING_HINTS  # a short line without any of these has nothing to split
-# Each pattern starts with the characters it matches (no leading lookahead), so the regex engine
-# can skip ahead to candidates instead of trying every position of a long line.
+# The patterns below open with lookbehinds, so they are tried only where a cheap scan for their
+# first characters finds a candidate (`_starts`), never at every position of a long line.
 INLINE_HEADING = labels.rx(
     r"(?<=[\s。.?!)）:])[一二三四五六七八九十]{1,2}\s*[、.]\s*[^\s,。]{1,12}?题"
     r"|(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,2}\s*[、.]\s*[\u4e00-\u9fff]{1,10}题"
@@ -51,10 +51,6 @@ WORD_STARTS = labels.rx(r"[题第]")
 DIGIT_STARTS = re.compile(r"\d+")
 # A bare number between CJK characters: "…d會計主體2下列經濟業務…". Only ever a glued (weakest) split.
 GLUED_QUESTION = re.compile(r"(?<=[\u4e00-\u9fff])\d{1,3}(?=[\u4e00-\u9fff])")
-
-
-def _cut(text: str, pattern: re.Pattern[str], starts: re.Pattern[str]) -> list[str]:
-    return _cut_at(text, _starts(text, pattern, starts))
 
 
 def _starts(text: str, pattern: re.Pattern[str], starts: re.Pattern[str]) -> set[int]:
