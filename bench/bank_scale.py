@@ -20,7 +20,8 @@ import time
 from pathlib import Path
 
 from bench.corpus import ROOT
-from pipeline.bank import update_bank
+from pipeline import publish
+from pipeline.bank import load_index, update_bank
 from pipeline.models import Question, QuestionSet, Section, Source
 from pipeline.steps import process_page
 from pipeline.storage import LocalStorage
@@ -97,17 +98,20 @@ def main(argv: list[str] | None = None) -> int:
     generated = time.perf_counter()
     shutil.rmtree(args.work, ignore_errors=True)
     store = LocalStorage(str(args.work))
-    result = update_bank(store, sets)
+    for qset in sets:
+        publish.write_page(store, qset, [], docx=False)
+    result = update_bank(store, [s.id for s in sets])
     clustered = time.perf_counter()
     more = generate(args.questions // 100, args.seed + 1)
     for i, s in enumerate(more):  # an incremental update: 1% new pages
         more[i] = s.model_copy(update={"id": f"new{i:05d}"})
-    update_bank(store, sets + more)
+        publish.write_page(store, more[i], [], docx=False)
+    update_bank(store, [s.id for s in sets + more])
     updated = time.perf_counter()
     report = {
         "questions": result.questions,
         "clusters": result.clusters,
-        "distinct_token_sets": len(json.loads((args.work / "bank" / "index.json").read_text())["keys"]),
+        "distinct_token_sets": len(load_index(store).keys),
         "jieba_init_seconds": round(INIT_SECONDS.get("jieba", 0.0), 2),
         "generate_seconds": round(generated - start, 1),
         "cluster_seconds": round(clustered - generated, 1),

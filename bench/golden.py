@@ -45,8 +45,9 @@ def add_edge_pages(raw: Path) -> None:
 
 def build(work: Path) -> Path:
     """Generate the corpus below `work`, ingest it, render a DOCX sample; return the output folder."""
-    from pipeline import publish
+    from pipeline import layout, publish
     from pipeline.ingest import ingest
+    from pipeline.render_docx import render_set
     from pipeline.storage import LocalStorage
 
     raw, out = work / "raw", work / "out"
@@ -55,7 +56,9 @@ def build(work: Path) -> Path:
     ingest(raw, out, docx=False, bank=True)
     store = LocalStorage(str(out))
     for set_id in sorted(publish.published_ids(store))[::DOCX_EVERY]:
-        publish.write_docx(store, publish.load_set(store, set_id))
+        editions = render_set(publish.load_set(store, set_id))
+        for rel, data in zip(layout.docx_rels(set_id), editions, strict=True):
+            store.write_atomic(rel, data)
     return out
 
 
@@ -63,7 +66,8 @@ def fingerprint(out: Path) -> dict:
     files = {}
     for path in sorted(out.rglob("*")):
         rel = path.relative_to(out).as_posix()
-        if path.is_file() and rel != "manifest.json" and not rel.startswith(("runs/", ".")):
+        # bank/index.bin is the bank's internal state (it names the bank fingerprint): not an output
+        if path.is_file() and rel not in ("manifest.json", "bank/index.bin") and not rel.startswith(("runs/", ".")):
             files[rel] = hashlib.sha256(path.read_bytes()).hexdigest()
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     pages = {e["path"]: [e["status"], e.get("set_id"), e.get("reason")] for e in manifest["pages"]}

@@ -39,16 +39,18 @@ def profile(fn, *args) -> pstats.Stats:
 
 
 def text(pages: int) -> None:
-    from pipeline.ingest import MAX_BYTES, RawFile, learn, process_batch
+    from pipeline.ingest import PageBatch, RawFile, learn, process_batch
+    from pipeline.options import IngestOptions
 
     files = corpus_files(pages)
     raws = [RawFile(str(files[0].parent), f.name, f.stat().st_size) for f in files]
     out = OUT / "profile_out"
     shutil.rmtree(out, ignore_errors=True)
     templates = learn(raws)
-    stats = profile(process_batch, raws, str(out), templates, {}, MAX_BYTES, None, False)  # JSON only
+    options = IngestOptions(raw=str(files[0].parent), out=str(out), docx=False)  # JSON only
+    stats = profile(process_batch, PageBatch(raws, templates, {}, options, reuse=False))
     total = cumulative(stats, "process_batch")
-    for step in ("boilerplate_step", "segment_step", "parse_step", "write_set", "write_removed"):
+    for step in ("boilerplate_step", "segment_step", "parse_step", "write_page"):
         print(f"{step:18} {100 * cumulative(stats, step) / total:5.1f}% of the batch")
     print(f"build_set (records) {100 * cumulative(stats, 'build_set') / cumulative(stats, 'parse_step'):5.1f}% "
           "of parse_step")
@@ -71,7 +73,7 @@ def bank(pages: int) -> None:
         (raw / f.name).write_bytes(f.read_bytes())
     ingest(raw, out, docx=False, bank=False)
     store = LocalStorage(str(out))
-    sets = publish.load_sets(store, publish.published_ids(store))
+    sets = publish.published_ids(store)
     tokenizer()  # the dictionary load is start-up, not per page
     stats = profile(update_bank, store, sets)
     total = cumulative(stats, "update_bank")

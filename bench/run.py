@@ -90,7 +90,9 @@ def chrome_left_by_trafilatura() -> dict | None:
 
 def core_stages(files: list[Path], out: Path, docx: bool = False) -> dict:
     """Our core over the files: per-step seconds from the frame, plus publishing, in one pass."""
-    from pipeline.ingest import RawFile, finish, learn, now, process_batch
+    from pipeline.entries import PreviousEntries
+    from pipeline.ingest import Finish, PageBatch, RawFile, finish, learn, now, process_batch, versions
+    from pipeline.options import IngestOptions
 
     shutil.rmtree(out, ignore_errors=True)
     os.sync()  # earlier writes and these deletes flushed: each measurement starts from a quiet disk
@@ -99,9 +101,10 @@ def core_stages(files: list[Path], out: Path, docx: bool = False) -> dict:
     start = time.perf_counter()
     templates = learn(raws)
     learned, cpu = time.perf_counter(), time.process_time()
-    entries, stats = process_batch(raws, str(out), templates, {}, docx=docx)
+    options = IngestOptions(raw=raw_root, out=str(out), docx=docx, bank=False)
+    entries, stats = process_batch(PageBatch(raws, templates, {}, options, reuse=False))
     processed, cpu = time.perf_counter(), time.process_time() - cpu
-    finish(str(out), entries, {}, start, stats, now(), bank=False)
+    finish(Finish(options, entries, PreviousEntries(), versions(options), stats, start, now(), []))
     done = time.perf_counter()
     steps = dict(stats.seconds)
     return {"learn": learned - start, "steps": steps, "publish": (processed - learned) - sum(steps.values()),
@@ -116,9 +119,8 @@ def bank_pass(out: Path) -> tuple[float, float]:
     from pipeline.text_tokens import INIT_SECONDS, tokenizer
 
     store = LocalStorage(str(out))
-    sets = publish.load_sets(store, publish.published_ids(store))
     tokenizer()
-    seconds, _ = timed(update_bank, store, sets)
+    seconds, _ = timed(update_bank, store, publish.published_ids(store))
     return seconds, INIT_SECONDS.get("jieba", 0.0)
 
 

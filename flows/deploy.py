@@ -4,7 +4,9 @@
     PREFECT_API_URL=http://127.0.0.1:4200/api \\
         python -m flows.deploy --raw raw --out clean --cron "0 2 * * *"    # terminal 2
 
-Scheduled runs are only created by a real server; Prefect's embedded server refuses schedules.
+Scheduled runs are only created by a real server; Prefect's embedded server refuses schedules, so
+this command refuses to start without one (exit 2, with the command that starts it). The cron,
+the locations and the batch size are checked before anything is registered.
 For separate deployment and execution use `prefect.yaml` with a work pool and `prefect worker start`.
 """
 
@@ -14,14 +16,19 @@ import argparse
 import os
 import sys
 
-from flows.ingest import DEFAULT_BATCH_SIZE, ingest_flow
+from pipeline.errors import EXIT_CANNOT_RUN, CannotRun
+from pipeline.options import IngestOptions, check
 
-DEFAULT_CRON = "0 2 * * *"
+from .settings import DEFAULT_BATCH_SIZE, DEFAULT_CRON
+
+START_SERVER = "start one with `prefect server start` and set PREFECT_API_URL=http://127.0.0.1:4200/api"
 
 
 def build_deployment(raw_dir: str, out: str, cron: str = DEFAULT_CRON, batch_size: int = DEFAULT_BATCH_SIZE,
                      name: str = "nightly-ingest", timezone: str = "UTC"):
     from prefect.client.schemas.schedules import CronSchedule
+
+    from .flow import ingest_flow
 
     return ingest_flow.to_deployment(
         name=name,
@@ -30,6 +37,27 @@ def build_deployment(raw_dir: str, out: str, cron: str = DEFAULT_CRON, batch_siz
         tags=["ingest"],
         description="Incremental ingest of raw question-set pages into clean JSON",
     )
+
+
+def check_cron(cron: str) -> None:
+    """Prefect's own rule for a cron string (five fields, no random or hashed expressions)."""
+    from prefect._internal.schemas.validators import validate_cron_string
+
+    try:
+        validate_cron_string(cron)
+    except ValueError as exc:
+        raise CannotRun(f"--cron {cron!r} is not a cron expression Prefect accepts ({exc})") from None
+
+
+def check_server(url: str | None) -> None:
+    if not url:
+        raise CannotRun(f"PREFECT_API_URL is not set: schedules only fire on a real Prefect server; {START_SERVER}")
+    import httpx
+
+    try:
+        httpx.get(url.rstrip("/") + "/health", timeout=5).raise_for_status()
+    except httpx.HTTPError as exc:
+        raise CannotRun(f"no Prefect server answers at {url} ({type(exc).__name__}); {START_SERVER}") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,12 +69,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
     parser.add_argument("--name", default="nightly-ingest")
     args = parser.parse_args(argv)
-    if not os.environ.get("PREFECT_API_URL"):
-        print("warning: PREFECT_API_URL is not set; the embedded server registers the deployment but never "
-              "fires its schedule. Run `prefect server start` and set PREFECT_API_URL.", file=sys.stderr)
+    try:
+        if args.batch_size < 1:
+            raise CannotRun(f"--batch-size must be at least 1 (got {args.batch_size})")
+        check(IngestOptions(raw=args.raw, out=args.out))
+        check_server(os.environ.get("PREFECT_API_URL"))
+        check_cron(args.cron)
+        deployment = build_deployment(args.raw, args.out, args.cron, args.batch_size, args.name, args.timezone)
+    except CannotRun as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
+    except ValueError as exc:  # a timezone Prefect does not know
+        print(f"error: {str(exc).splitlines()[-1] if str(exc) else exc}", file=sys.stderr)
+        return EXIT_CANNOT_RUN
     from prefect import serve
 
-    serve(build_deployment(args.raw, args.out, args.cron, args.batch_size, args.name, args.timezone))
+    serve(deployment)
     return 0
 
 

@@ -21,33 +21,15 @@ def _progress(enabled: bool) -> Callable[[int], Callable[[], None]] | None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .ingest import ingest, summary_line
-    from .storage import is_url, open_storage
+    from .options import execute, from_args
 
-    if not is_url(args.out):
-        try:
-            Path(args.out).mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            print(f"error: cannot create output folder {args.out}: {exc}", file=sys.stderr)
-            return 2
-    if not open_storage(args.raw_dir).is_dir():
-        print(f"error: raw folder not found: {args.raw_dir}", file=sys.stderr)
-        return 2
-    show = not args.quiet and sys.stderr.isatty()
-    from .lock import LockedError
+    def start():
+        from .ingest import Stages, run
 
-    try:
-        report = ingest(args.raw_dir, args.out, max_bytes=args.max_bytes, progress=_progress(show),
-                        docx=not args.no_docx, bank=not args.no_bank, wait=args.wait,
-                        page_timeout=args.page_timeout)
-    except LockedError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 3
-    except OSError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(summary_line(report))
-    return 0
+        options = from_args(args)
+        return run(options, Stages(_progress(not args.quiet and sys.stderr.isatty())))
+
+    return execute(start)
 
 
 def cmd_docx(args: argparse.Namespace) -> int:
@@ -102,21 +84,12 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .ingest import MAX_BYTES
+    from .options import add_arguments
 
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     ing = sub.add_parser("ingest", help="clean and parse every raw page below RAW_DIR into CLEAN_DIR")
-    ing.add_argument("raw_dir", help="folder or fsspec URL of raw pages")
-    ing.add_argument("--out", required=True, help="output folder or fsspec URL (CLEAN_DIR)")
-    ing.add_argument("--max-bytes", type=int, default=MAX_BYTES, help="reject pages larger than this (default 20 MiB)")
-    ing.add_argument("--quiet", action="store_true", help="no progress bar")
-    ing.add_argument("--no-docx", action="store_true", help="no printable DOCX editions")
-    ing.add_argument("--no-bank", action="store_true", help="no question bank (keywords, near-duplicate clusters)")
-    ing.add_argument("--page-timeout", type=float, default=10.0,
-                     help="reject a page that takes longer than this many seconds to clean and parse (0: no limit)")
-    ing.add_argument("--wait", type=float, default=0.0,
-                     help="seconds to wait for another ingest on the same --out to finish (default: exit at once)")
+    add_arguments(ing)
     ing.set_defaults(func=cmd_ingest)
     dox = sub.add_parser("docx", help="compose a printable exam from one or more clean sets")
     dox.add_argument("sets", nargs="+", type=Path, help="question-set JSON files (CLEAN_DIR/json/<id>.json)")

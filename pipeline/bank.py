@@ -10,12 +10,14 @@
   Clusters are the connected components of verified pairs: transitive and deterministic.
 - Rewordings that fold to the same token set share one LSH key, so a bank of many copies of few
   questions stays fast; LSH and the exact check run between distinct token sets.
-- Incremental: each question's tokens, its MinHash signature and the verified pairs persist in
-  `bank/index.json` + `bank/signatures.bin` (plain data, deterministic bytes, nothing executable
-  is unpickled). A run loads them, refills the LSH buckets from the stored signatures (no
-  re-tokenising, no re-hashing), removes questions of pages that changed or left, inserts new
+- Incremental: each question's tokens, its MinHash signature, the verified pairs and a digest of
+  every indexed set persist in one file, `bank/index.bin` (plain data, deterministic bytes, nothing
+  executable is unpickled; one atomic replace, so a kill or a full disk never leaves half an index).
+  A run loads it, refills the LSH buckets from the stored signatures (no re-tokenising, no
+  re-hashing), removes the questions of sets that changed (by digest) or left, inserts the new
   ones (querying the index first) and rebuilds components from the stored pairs: the same result
-  as a full rebuild, which deleting the two files gives.
+  as a full rebuild. An index of another `bank` fingerprint (tokenizer, dictionaries, parameters:
+  see `fingerprint`) or one that cannot be read is rebuilt from the sets.
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ from functools import cache
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from .models import Question, QuestionSet
+from . import layout
+from .fingerprint import fingerprint
 from .storage import Storage
 from .text_tokens import tokens
 
@@ -39,9 +42,7 @@ THRESHOLD = 0.62  # exact token Jaccard to join two questions; chosen on tests/d
 LSH_THRESHOLD = 0.45  # candidate recall: LSH only proposes, the exact check decides
 NUM_PERM = 128
 KEYWORDS = 8
-INDEX_VERSION = 5  # 5: stems in the page's own punctuation: an index of older stems is rebuilt
-INDEX = "bank/index.json"
-SIGNATURES = "bank/signatures.bin"  # uint32 × NUM_PERM per indexed question, in index order
+INDEX_MAGIC = b"qbank-index 1\n"  # then one line of JSON metadata, then uint32 × NUM_PERM per signed key
 
 
 def similarity(a: Iterable[str], b: Iterable[str]) -> float:
@@ -91,6 +92,7 @@ class Index:
     entries: dict[str, Entry] = field(default_factory=dict)
     keys: dict[str, Key] = field(default_factory=dict)
     edges: set[tuple[str, str]] = field(default_factory=set)  # verified pairs of keys
+    sets: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # set id → (digest of its JSON, title)
     lsh: MinHashLSH = field(default_factory=lambda: MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM))
 
     def remove_sets(self, gone: set[str]) -> None:
@@ -124,58 +126,71 @@ class Index:
                 self.edges.add((min(entry.key, other), max(entry.key, other)))
         self.lsh.insert(entry.key, mh)
 
-    def dump(self) -> tuple[bytes, bytes]:
-        """Sorted plain data: an index built in any order from the same sets dumps to the same bytes."""
+    def dump(self) -> bytes:
+        """Sorted plain data in one blob: an index built in any order from the same sets dumps the same bytes."""
         keys = sorted(self.keys)
         sigs = [self.keys[k].signature for k in keys if self.keys[k].signature is not None]
+        blob = np.stack(sigs).astype("<u4").tobytes() if sigs else b""
         meta = {
-            "version": INDEX_VERSION, "num_perm": NUM_PERM, "threshold": THRESHOLD,
+            "fingerprint": fingerprint("bank"), "num_perm": NUM_PERM, "threshold": THRESHOLD,
+            "signature_bytes": len(blob),
+            "sets": [[s, digest, title] for s, (digest, title) in sorted(self.sets.items())],
             "keys": [[k, self.keys[k].tokens, self.keys[k].signature is not None] for k in keys],
             "entries": [[q, e.set_id, e.stem, e.answer, e.terms, e.key] for q, e in sorted(self.entries.items())],
             "edges": sorted(self.edges),
         }
-        blob = np.stack(sigs).astype("<u4").tobytes() if sigs else b""
-        return json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), blob
+        return INDEX_MAGIC + json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n" + blob
 
 
 def load_index(out: Storage) -> Index:
-    """The stored index with its LSH buckets refilled from the signatures; empty when absent or stale."""
-    raw, blob = out.read_if_exists(INDEX), out.read_if_exists(SIGNATURES)
-    if raw is None or blob is None:
+    """The stored index with its LSH buckets refilled from the signatures; empty (rebuilt from the
+    sets) when absent, of another fingerprint, or unreadable in any way."""
+    data = out.read_if_exists(layout.BANK_INDEX)
+    if data is None or not data.startswith(INDEX_MAGIC):
         return Index()
     try:
-        meta = json.loads(raw)
-        if (meta["version"], meta["num_perm"], meta["threshold"]) != (INDEX_VERSION, NUM_PERM, THRESHOLD):
+        head, _, blob = data[len(INDEX_MAGIC):].partition(b"\n")
+        meta = json.loads(head)
+        if (meta["fingerprint"], meta["num_perm"], meta["threshold"]) != (fingerprint("bank"), NUM_PERM, THRESHOLD):
             return Index()
-        sigs = np.frombuffer(blob, dtype="<u4").reshape(-1, NUM_PERM) if blob else np.empty((0, NUM_PERM))
-        index = Index(edges={(a, b) for a, b in meta["edges"]})
-        row = 0
-        with index.lsh.insertion_session() as session:
-            for key, toks, has_sig in meta["keys"]:
-                signature = sigs[row].astype(np.uint32) if has_sig else None
-                row += bool(has_sig)
-                index.keys[key] = Key(toks, signature)
-                if signature is not None:
-                    session.insert(key, _minhash(hashvalues=signature.astype(np.uint64)))
-        for qid, set_id, stem, answer, terms, key in meta["entries"]:
-            index.entries[qid] = Entry(set_id, stem, answer, terms, key)
-            index.keys[key].members.append(qid)
-        return index
-    except (ValueError, KeyError, TypeError):
-        return Index()  # unreadable: rebuilt from the sets, never fatal
+        if len(blob) != meta["signature_bytes"] or len(blob) % (4 * NUM_PERM):
+            return Index()  # cut short
+        return _index_of(meta, np.frombuffer(blob, dtype="<u4").reshape(-1, NUM_PERM))
+    except (ValueError, KeyError, TypeError, IndexError):
+        return Index()
+
+
+def _index_of(meta: dict, sigs: np.ndarray) -> Index:
+    index = Index(edges={(a, b) for a, b in meta["edges"]},
+                  sets={s: (digest, title) for s, digest, title in meta["sets"]})
+    row = 0
+    with index.lsh.insertion_session() as session:
+        for key, toks, has_sig in meta["keys"]:
+            signature = sigs[row].astype(np.uint32) if has_sig else None
+            row += bool(has_sig)
+            index.keys[key] = Key(toks, signature)
+            if signature is not None:
+                session.insert(key, _minhash(hashvalues=signature.astype(np.uint64)))
+    if row != len(sigs):
+        raise ValueError("signatures do not match the keys")
+    for qid, set_id, stem, answer, terms, key in meta["entries"]:
+        index.entries[qid] = Entry(set_id, stem, answer, terms, key)
+        index.keys[key].members.append(qid)
+    return index
 
 
 def save_index(out: Storage, index: Index) -> None:
-    meta, blob = index.dump()
-    out.write_atomic(SIGNATURES, blob)
-    out.write_atomic(INDEX, meta)
+    out.write_atomic(layout.BANK_INDEX, index.dump())
+    for rel in layout.OLD_BANK_FILES:
+        out.delete(rel)
 
 
-def entry_of(set_id: str, q: Question) -> tuple[Entry, list[str]]:
-    stem_tokens = tokens(q.stem)
-    terms = stem_tokens + (tokens(q.answer[:400]) if q.answer else [])
+def entry_of(set_id: str, q: dict) -> tuple[Entry, list[str]]:
+    stem_tokens = tokens(q["stem"])
+    answer = q.get("answer")
+    terms = stem_tokens + (tokens(answer[:400]) if answer else [])
     unique = sorted(set(stem_tokens))
-    return Entry(set_id, q.stem, q.answer, terms, key_of(unique, q.id)), unique
+    return Entry(set_id, q["stem"], answer, terms, key_of(unique, q["id"])), unique
 
 
 def clusters_of(index: Index) -> dict[str, str]:
@@ -230,21 +245,34 @@ class BankResult:
     keywords_of: dict[str, list[str]]
 
 
-def update_bank(out: Storage, sets: Iterable[QuestionSet]) -> BankResult:
-    """Bring bank/ in line with the live sets (streamed, in id order) and write its files."""
+def update_bank(out: Storage, set_ids: Iterable[str]) -> BankResult:
+    """Bring bank/ in line with the live sets and write its files; the index is written last.
+
+    Each set is read as bytes and hashed; only sets new or changed since the index was saved are
+    parsed (as plain JSON) and tokenised.
+    """
     index = load_index(out)
-    known = set(index.entries)
-    titles: dict[str, str | None] = {}
-    for qset in sets:
-        titles[qset.id] = qset.title
-        for q in qset.questions():
-            if q.id not in known:
-                index.add(q.id, *entry_of(qset.id, q))
-    index.remove_sets({e.set_id for e in index.entries.values()} - set(titles))
+    live = sorted(set(set_ids))
+    changed: list[tuple[str, dict]] = []
+    for set_id in live:
+        data = out.read(layout.set_rel(set_id))
+        digest = hashlib.sha256(data).hexdigest()[:32]
+        if index.sets.get(set_id, ("",))[0] != digest:
+            qset = json.loads(data)
+            changed.append((set_id, qset))
+            index.sets[set_id] = (digest, qset.get("title"))
+    gone = set(index.sets) - set(live)
+    index.remove_sets(gone | {set_id for set_id, _ in changed})
+    for set_id in gone:
+        del index.sets[set_id]
+    for set_id, qset in changed:
+        for section in qset["sections"]:
+            for q in section["questions"]:
+                index.add(q["id"], *entry_of(set_id, q))
     cluster_of = clusters_of(index)
     idf = idf_table(index.entries.values())
     keywords_of = {qid: keywords(e.terms, idf) for qid, e in index.entries.items()}
-    _write_bank(out, index, cluster_of, keywords_of, titles)
+    _write_bank(out, index, cluster_of, keywords_of, {s: title for s, (_, title) in index.sets.items()})
     save_index(out, index)
     return BankResult(len(set(cluster_of.values())), len(index.entries), cluster_of, keywords_of)
 
@@ -272,10 +300,10 @@ def _write_bank(out: Storage, index: Index, cluster_of: dict[str, str], keywords
                          "title": titles.get(index.entries[q].set_id)} for q in qids],
         })
     lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-    out.write_atomic("bank/questions.jsonl", lines.encode("utf-8"))
+    out.write_atomic(layout.BANK_QUESTIONS, lines.encode("utf-8"))
     clusters = {"threshold": THRESHOLD, "num_perm": NUM_PERM,
                 "clusters": [{"cluster_id": cid, "members": qids} for cid, qids in sorted(members.items())]}
-    out.write_atomic("bank/clusters.json", (json.dumps(clusters, ensure_ascii=False, indent=1) + "\n").encode())
+    out.write_atomic(layout.BANK_CLUSTERS, (json.dumps(clusters, ensure_ascii=False, indent=1) + "\n").encode())
 
 
 def search(rows: list[dict], query: str, limit: int = 10) -> list[tuple[float, dict]]:

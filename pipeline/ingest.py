@@ -1,31 +1,38 @@
-"""Ingest: every raw page below a location → question sets, manifest and bulk JSONL in CLEAN_DIR.
+"""Ingest: the one definition of a run over RAW → CLEAN_DIR: discover → learn → batches → finish.
 
-The functions here are the units the Prefect flow batches (`discover`, `learn`, `process_batch`,
-`finish`); `ingest()` chains them for the command line. Locations are local folders or fsspec
-URLs. Incremental: a page whose sha256 and pipeline version match the last manifest, with its
-output still present, is `unchanged`.
+`run(options)` executes it in this process; the Prefect flow runs the same definition with its
+own `Stages` (each stage a task), so both entry points write the same files and share every
+check. Locations are local folders or fsspec URLs; paths below CLEAN_DIR come from `layout`.
+
+Incremental: a page is `unchanged` when its raw bytes, the `pages` fingerprint (and, with DOCX,
+the `docx` one) match the last manifest and its outputs still hash to what that run wrote; the
+bank keeps its own index, rebuilt when its fingerprint changes. After any change, an incremental
+run gives the bytes a full rebuild gives.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
 
-from . import PIPELINE_VERSION, publish
+from . import __version__, layout, publish
 from .boilerplate import Templates, learn_templates, site_key
 from .entries import Entries, PreviousEntries
-from .errors import Rejected
+from .errors import CannotRun, Rejected, stopped_by
+from .fingerprint import fingerprint
+from .limits import MAX_BYTES
 from .lock import output_lock
-from .models import ManifestEntry, Removal
-from .steps import PAGE_TIMEOUT, PRE_STEPS, Context, PageRunner, StepStats, new_page
+from .models import ManifestEntry
+from .options import IngestOptions, check
+from .steps import PRE_STEPS, Context, PageRunner, StepStats, new_page, published_set
 from .storage import Storage, open_storage
 
 SUFFIXES = {".txt", ".html", ".htm", ".docx"}
-MAX_BYTES = 20 * 1024 * 1024  # a page larger than this is rejected before it is read
+LEARN_SAMPLE = 500  # pages read to learn templates: recurring chrome shows in any sample this size
 Previous = PreviousEntries | dict[str, ManifestEntry]  # the last run's entries by path
 
 
@@ -49,6 +56,7 @@ class RunReport:
     removed_pages: list[str]
     stats: dict = field(default_factory=dict)
     clusters: int | None = None  # question-bank clusters, when the bank is built
+    warnings: list[str] = field(default_factory=list)  # findings about the run itself, also printed to stderr
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -57,6 +65,13 @@ class RunReport:
 def now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
+
+def versions(options: IngestOptions) -> dict[str, str | None]:
+    """The fingerprints this run's outputs are made with (see `fingerprint`)."""
+    return {"pages": fingerprint("pages"), "docx": fingerprint("docx") if options.docx else None}
+
+
+# ---- stage 1: discover ---------------------------------------------------------------------------------
 
 def discover(raw: str) -> list[RawFile]:
     """Every file below the raw location, sorted; symlinks are never followed out of it."""
@@ -79,6 +94,8 @@ def read_raw(f: RawFile, max_bytes: int = MAX_BYTES, store: Storage | None = Non
     return raw
 
 
+# ---- stage 2: learn ------------------------------------------------------------------------------------
+
 def page_lines(f: RawFile, max_bytes: int = MAX_BYTES, store: Storage | None = None) -> tuple[str, list[str]] | None:
     """(site, lines) of one page for template learning; None when the page cannot be read."""
     try:
@@ -87,9 +104,6 @@ def page_lines(f: RawFile, max_bytes: int = MAX_BYTES, store: Storage | None = N
     except Rejected:
         return None
     return site_key(page), [line.text for line in page.lines]
-
-
-LEARN_SAMPLE = 500  # pages read to learn templates: recurring chrome shows in any sample this size
 
 
 def learn(files: list[RawFile], max_bytes: int = MAX_BYTES) -> Templates:
@@ -104,58 +118,95 @@ def learn(files: list[RawFile], max_bytes: int = MAX_BYTES) -> Templates:
     return learn_templates(x for x in map(lines_of, files) if x is not None)
 
 
-def previous_entries(out: str) -> PreviousEntries:
-    """The last run's entries, when it ran this pipeline version (else every page is new)."""
-    return publish.read_manifest(open_storage(out), PIPELINE_VERSION) or PreviousEntries()
+# ---- stage 3: batches ----------------------------------------------------------------------------------
+
+class PageBatch:
+    """One unit of work: some pages, the learned templates, those pages' previous entries, the options.
+
+    A plain class on purpose: Prefect walks list, dict, dataclass and model arguments item by item
+    looking for futures (seconds per 10,000 pages in the flow's one thread), but leaves other
+    objects alone, and it travels to a Dask worker whole.
+    """
+
+    __slots__ = ("files", "old", "options", "reuse", "templates")
+
+    def __init__(self, files: list[RawFile], templates: Templates | None, old: Previous, options: IngestOptions,
+                 reuse: bool = True) -> None:
+        self.files, self.templates, self.options, self.reuse = files, templates, options, reuse
+        previous = old if isinstance(old, PreviousEntries) else PreviousEntries.of(old.values())
+        self.old = previous.subset(f.rel for f in files)  # O(batch) to each worker, not O(corpus)
+
+    def __repr__(self) -> str:
+        return f"PageBatch({len(self.files)} pages from {self.files[0].rel if self.files else '-'})"
 
 
-def _unchanged(sha256: str, old: ManifestEntry | None, out: Storage, docx: bool) -> bool:
-    if old is None or old.sha256 != sha256:
+def batches_of(files: list[RawFile], size: int, templates: Templates | None, old: Previous,
+               options: IngestOptions, reuse: bool) -> list[PageBatch]:
+    size = max(1, size)
+    return [PageBatch(files[i:i + size], templates, old, options, reuse) for i in range(0, len(files), size)]
+
+
+def _unchanged(sha256: str, old: ManifestEntry, out: Storage, docx: bool) -> bool:
+    if old.sha256 != sha256:
         return False
-    if old.status == "rejected":
+    if old.status == "rejected" and not old.kept:
         return True
-    if old.set_id is None:
-        return False
-    wanted = [publish.set_rel(old.set_id), *(publish.docx_rels(old.set_id) if docx else ())]
-    return all(out.exists(rel) for rel in wanted)
+    return old.set_id is not None and publish.outputs_intact(out, old.set_id, docx, old.outputs_sha256)
 
 
-def process_file(f: RawFile, out: Storage, runner: PageRunner, old: ManifestEntry | None,
-                 max_bytes: int = MAX_BYTES, raw_store: Storage | None = None, docx: bool = True) -> ManifestEntry:
+def process_file(f: RawFile, out: Storage, runner: PageRunner, old: ManifestEntry | None, options: IngestOptions,
+                 raw_store: Storage | None = None, reuse: bool = True) -> ManifestEntry:
+    """`reuse`: the last run made its outputs with this run's fingerprints, so unchanged pages may stay."""
     sha = None
     try:
-        page = new_page(f.rel, read_raw(f, max_bytes, raw_store))
+        page = new_page(f.rel, read_raw(f, options.max_bytes, raw_store))
         sha = page.sha256
-        if old is not None and _unchanged(sha, old, out, docx):
-            return old.model_copy(update={"status": "unchanged" if old.status != "rejected" else "rejected"})
+        if reuse and old is not None and _unchanged(sha, old, out, options.docx):
+            status = "rejected" if old.status == "rejected" else "unchanged"
+            return old.model_copy(update={"status": status, "kept": False})
         runner.run(page)
     except Rejected as rejected:
+        if rejected.code == "unreadable" and old is not None and old.set_id and (old.status != "rejected" or old.kept):
+            # A read error is not a deletion: the last good outputs stay until the page can be read again.
+            return old.model_copy(update={"status": "rejected", "kept": True,
+                                          "reason": f"{rejected}; the outputs of its last good read are kept"})
         return publish.manifest_entry(path=f.rel, sha256=sha, status="rejected", reason=str(rejected))
-    assert page.qset is not None
-    counts = page.removal_counts()
-    qset = page.qset.model_copy(update={"removed": [Removal(rule=k, count=v) for k, v in sorted(counts.items())]})
-    rel = publish.write_set(out, qset)
-    publish.write_removed(out, qset.id, page.removed)
-    if docx:
-        publish.write_docx(out, qset)
-    return publish.manifest_entry(path=f.rel, sha256=page.sha256, status="published", set_id=qset.id, output=rel,
-                                  questions=len(qset.questions()), warnings=len(qset.warnings))
+    qset = published_set(page)
+    digest = publish.write_page(out, qset, page.removed, options.docx)
+    return publish.manifest_entry(path=f.rel, sha256=page.sha256, status="published", set_id=qset.id,
+                                  output=layout.set_rel(qset.id), questions=len(qset.questions()),
+                                  warnings=len(qset.warnings), outputs_sha256=digest)
 
 
-def process_batch(files: list[RawFile], out: str, templates: Templates | None, old: Previous,
-                  max_bytes: int = MAX_BYTES, on_page: Callable[[], None] | None = None,
-                  docx: bool = True, page_timeout: float = PAGE_TIMEOUT) -> tuple[Entries, StepStats]:
+def process_batch(batch: PageBatch, on_page: Callable[[], None] | None = None) -> tuple[Entries, StepStats]:
     """Clean, parse and publish a batch; a bad page becomes a rejected entry, never an exception."""
-    store = open_storage(out)
+    options = batch.options
+    store = open_storage(options.out)
     raw_stores: dict[str, Storage] = {}
-    runner = PageRunner(ctx=Context(templates=templates), page_timeout=page_timeout)
+    runner = PageRunner(ctx=Context(templates=batch.templates), page_timeout=options.page_timeout)
     entries = Entries()
-    for f in files:
+    for f in batch.files:
         raw_store = raw_stores.setdefault(f.root, open_storage(f.root))
-        entries.append(process_file(f, store, runner, old.get(f.rel), max_bytes, raw_store, docx))
+        entries.append(process_file(f, store, runner, batch.old.get(f.rel), options, raw_store, batch.reuse))
         if on_page:
             on_page()
     return entries, runner.stats
+
+
+# ---- stage 4: finish -----------------------------------------------------------------------------------
+
+@dataclass
+class Finish:
+    """What the corpus-level stage needs from the stages before it."""
+
+    options: IngestOptions
+    entries: Entries
+    previous: PreviousEntries
+    versions: dict[str, str | None]
+    stats: StepStats
+    started: float
+    started_at: str
+    warnings: list[str]
 
 
 def resolve_duplicates(entries: Iterable[ManifestEntry]) -> Entries:
@@ -179,76 +230,123 @@ def resolve_duplicates(entries: Iterable[ManifestEntry]) -> Entries:
     resolved = Entries()
     for e in ordered:
         if e.path in duplicates:
-            e = e.model_copy(update={"status": "rejected", "set_id": None, "output": None,
+            e = e.model_copy(update={"status": "rejected", "set_id": None, "output": None, "outputs_sha256": None,
                                      "reason": f"duplicate: same content as {owner[duplicates[e.path]]}"})
         resolved.append(e)
     return resolved
 
 
-def finish(out: str, entries: Iterable[ManifestEntry], old: Previous, started: float,
-           stats: StepStats, started_at: str, bank: bool = True) -> RunReport:
-    """Resolve duplicates, delete stale outputs, write the manifest, the JSONL and a run report."""
-    store = open_storage(out)
-    entries = resolve_duplicates(entries)
+def finish(job: Finish) -> RunReport:
+    """Resolve duplicates, delete stale outputs, write the manifest, the bank, the JSONL and a run report."""
+    options, store = job.options, open_storage(job.options.out)
+    entries = resolve_duplicates(job.entries)
     live: set[str] = set()
     seen: set[str] = set()
     count = {"published": 0, "unchanged": 0, "rejected": 0}
     reasons: dict[str, int] = {}
     for e in entries:  # one pass: the entries are parsed back one at a time
-        if old:
+        if job.previous:
             seen.add(e.path)  # only needed to find pages gone since the last run
         count[e.status] += 1
-        if e.set_id and e.status != "rejected":
+        if e.set_id and (e.status != "rejected" or e.kept):
             live.add(e.set_id)
         if e.status == "rejected" and e.reason:
             code = e.reason.split(":", 1)[0]
             reasons[code] = reasons.get(code, 0) + 1
-    gone = sorted(p for p in old if p not in seen)
-    for set_id in publish.published_ids(store):
-        if set_id not in live:  # changed or removed pages, older versions
-            publish.remove_outputs(store, set_id)
-    for folder, suffix in (("removed", ".json"), ("docx", ".answers.docx"), ("docx", ".docx")):
-        for name in store.list_dir(folder):
-            if name.endswith(suffix) and name[: -len(suffix)] not in live and "." not in name[: -len(suffix)]:
-                store.delete(f"{folder}/{name}")
+    gone = sorted(p for p in job.previous if p not in seen)
+    publish.remove_stale(store, live, options.docx, options.bank)
     publish.sweep_temp_files(store)
-    publish.write_manifest(store, PIPELINE_VERSION, entries, gone)
+    publish.write_manifest(store, f"{__version__}+{job.versions['pages']}", job.versions, entries, gone)
     clusters = None
-    if bank:
+    if options.bank:
         from .bank import update_bank  # jieba and datasketch load only when the bank is built
 
-        result = update_bank(store, publish.iter_sets(store, live))
+        result = update_bank(store, live)
         questions = publish.write_questions_jsonl(store, live, result.cluster_of, result.keywords_of)
         clusters = result.clusters
     else:
         questions = publish.write_questions_jsonl(store, live)
-    report = RunReport(started_at, round(time.perf_counter() - started, 3), len(entries), count["published"],
-                       count["unchanged"], count["rejected"], questions, reasons, gone, stats.as_dict(), clusters)
-    run_name = started_at.replace(":", "").replace("-", "")
-    store.write_atomic(f"runs/{run_name}.json", publish.dumps(report.as_dict()))
+    report = RunReport(job.started_at, round(time.perf_counter() - job.started, 3), len(entries),
+                       count["published"], count["unchanged"], count["rejected"], questions, reasons, gone,
+                       job.stats.as_dict(), clusters, job.warnings)
+    store.write_atomic(layout.run_rel(job.started_at), publish.dumps(report.as_dict()))
+    publish.prune_runs(store, options.keep_runs)
     return report
 
 
-def ingest(raw: str, out: str, max_bytes: int = MAX_BYTES,
-           progress: Callable[[int], Callable[[], None]] | None = None, docx: bool = True,
-           bank: bool = True, wait: float = 0.0, page_timeout: float = PAGE_TIMEOUT) -> RunReport:
-    raw, out = str(raw), str(out)
-    if not open_storage(raw).is_dir():
-        raise FileNotFoundError(f"raw folder not found: {raw}")
-    with output_lock(out, wait):
-        return _ingest(raw, out, max_bytes, progress, docx, bank, page_timeout)
+# ---- the run -------------------------------------------------------------------------------------------
+
+class Stages:
+    """How each stage executes. This one runs them here, one batch after another; the flow's
+    subclass runs each as a Prefect task (retries, Dask), with the same arguments."""
+
+    def __init__(self, progress: Callable[[int], Callable[[], None]] | None = None) -> None:
+        self.progress = progress
+
+    def discover(self, raw: str) -> list[RawFile]:
+        return discover(raw)
+
+    def learn(self, files: list[RawFile], max_bytes: int) -> Templates:
+        return learn(files, max_bytes)
+
+    def process(self, batches: list[PageBatch]) -> Iterator[tuple[Entries, StepStats]]:
+        tick = self.progress(sum(len(b.files) for b in batches)) if self.progress else None
+        for batch in batches:
+            yield process_batch(batch, on_page=tick)
+
+    def finish(self, job: Finish) -> RunReport:
+        return finish(job)
+
+    def warn(self, message: str) -> None:
+        """A finding about the run (it goes in the report either way); the flow logs it too."""
 
 
-def _ingest(raw: str, out: str, max_bytes: int, progress: Callable[[int], Callable[[], None]] | None,
-            docx: bool, bank: bool, page_timeout: float) -> RunReport:
+def run(options: IngestOptions, stages: Stages | None = None, batch_size: int = 0) -> RunReport:
+    """One run. Raises `CannotRun` (a one-line reason) when it cannot start or finish; never leaves
+    a half-written file. `batch_size` 0: all pages in one batch."""
+    check(options)
+    try:
+        with output_lock(options.out, options.wait):
+            return _run(options, stages or Stages(), batch_size)
+    except OSError as exc:
+        raise stopped_by(exc, options.out) from exc
+
+
+def _run(options: IngestOptions, stages: Stages, batch_size: int) -> RunReport:
     started, started_at = time.perf_counter(), now()
-    files = discover(raw)
-    old = previous_entries(out)
-    templates = learn(files, max_bytes)
-    tick = progress(len(files)) if progress else None
-    entries, stats = process_batch(files, out, templates, old, max_bytes, on_page=tick, docx=docx,
-                                   page_timeout=page_timeout)
-    return finish(out, entries, old, started, stats, started_at, bank=bank)
+    warnings: list[str] = []
+
+    def warn(message: str) -> None:
+        warnings.append(message)
+        stages.warn(message)
+
+    files = stages.discover(options.raw)
+    store = open_storage(options.out)
+    previous = publish.read_manifest(store)
+    if previous.problem:
+        warn(f"{previous.problem}: every page is processed again")
+    if not files:
+        held = len(publish.published_ids(store))
+        if held and not options.allow_empty:
+            raise CannotRun(f"no pages found under {options.raw}, but {options.out} holds {held} sets from earlier "
+                            f"runs: refusing to delete them (an unmounted share?); pass --allow-empty to clear them")
+        warn(f"no pages found under {options.raw}")
+    current = versions(options)
+    reuse = previous.fingerprints.get("pages") == current["pages"] and (
+        not options.docx or previous.fingerprints.get("docx") == current["docx"])
+    templates = stages.learn(files, options.max_bytes)
+    batches = batches_of(files, batch_size or len(files), templates, previous.entries, options, reuse)
+    entries, stats = Entries(), StepStats()
+    for batch_entries, batch_stats in stages.process(batches):
+        entries.extend(batch_entries)
+        stats.merge(batch_stats)
+    return stages.finish(Finish(options, entries, previous.entries, current, stats, started, started_at, warnings))
+
+
+def ingest(raw: object, out: object, progress: Callable[[int], Callable[[], None]] | None = None,
+           **options: object) -> RunReport:
+    """`run` with options given as keywords (the names of `IngestOptions`): for scripts and tests."""
+    return run(IngestOptions(raw=str(raw), out=str(out), **options), Stages(progress))  # type: ignore[arg-type]
 
 
 def summary_line(report: RunReport) -> str:

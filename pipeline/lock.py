@@ -14,13 +14,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .storage import is_url
+from .errors import LockedError
+from .layout import LOCK
+from .storage import is_url, local_path
 
-LOCK_NAME = ".ingest.lock"
-
-
-class LockedError(RuntimeError):
-    """Another run holds the output location."""
+__all__ = ["LockedError", "output_lock"]
 
 
 @contextmanager
@@ -28,9 +26,9 @@ def output_lock(out: str, wait: float = 0.0) -> Iterator[None]:
     if is_url(out):
         yield
         return
-    folder = Path(out)
+    folder = Path(local_path(out)).resolve()  # one lock file for every spelling of the folder
     folder.mkdir(parents=True, exist_ok=True)
-    handle = open(folder / LOCK_NAME, "a+")  # noqa: SIM115 - held for the whole run, closed below
+    handle = open(folder / LOCK, "a+")  # noqa: SIM115 - held for the whole run, closed below
     deadline = time.monotonic() + wait
     try:
         while True:

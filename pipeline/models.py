@@ -96,9 +96,15 @@ class ManifestEntry(_Record):
     reason: str | None = None
     questions: int | None = None
     warnings: int | None = None
+    outputs_sha256: str | None = Field(default=None, description="Digest of the page's output files as written: "
+                                       "an unchanged page is one whose outputs still hash to it")
+    kept: bool = Field(default=False, description="The page could not be read this run: the outputs of its "
+                       "last good read are kept")
 
 
 class Manifest(_Record):
     pipeline_version: str
+    fingerprints: dict[str, str | None] = Field(default_factory=dict,
+                                                description="Version fingerprint of each kind of output")
     pages: list[ManifestEntry]
     removed_pages: list[str] = Field(default_factory=list, description="Paths published before, now gone from raw")

@@ -2,109 +2,129 @@
 
 Every file goes through `Storage.write_atomic` (temp file + rename on local disks), so a reader
 or a killed run never sees half a file. A file whose bytes would not change is not touched, so a
-rerun over unchanged input leaves mtimes alone.
+rerun over unchanged input leaves mtimes alone. Paths come from `layout`.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 
+from . import layout
 from .entries import Entries, PreviousEntries
 from .models import Manifest, ManifestEntry, QuestionSet
 from .storage import Storage
 
-MANIFEST = "manifest.json"
-QUESTIONS = "questions.jsonl"
+MANIFEST_HEAD = '{"pipeline_version": %s, "fingerprints": %s, "pages": [\n'
 
 
 def dumps(data: object) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def set_rel(set_id: str) -> str:
-    return f"json/{set_id}.json"
-
-
-def removed_rel(set_id: str) -> str:
-    return f"removed/{set_id}.json"
-
-
 def set_bytes(qset: QuestionSet) -> bytes:
     return qset.model_dump_json(indent=1).encode("utf-8") + b"\n"  # pydantic-core: UTF-8, not ASCII-escaped
 
 
-def write_set(out: Storage, qset: QuestionSet) -> str:
-    rel = set_rel(qset.id)
-    out.write_atomic(rel, set_bytes(qset))
-    return rel
-
-
-def write_removed(out: Storage, set_id: str, removed: list[tuple[str, str]]) -> None:
+def removed_bytes(set_id: str, removed: list[tuple[str, str]]) -> bytes:
     """The removed lines, for debugging the cleaner (kept out of the set so no chrome leaks into it)."""
     rows = [{"rule": rule, "text": text} for rule, text in removed]
-    out.write_atomic(removed_rel(set_id), (json.dumps({"set_id": set_id, "removed": rows}, ensure_ascii=False)
-                                           + "\n").encode("utf-8"))
+    return (json.dumps({"set_id": set_id, "removed": rows}, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-MANIFEST_HEAD = '{"pipeline_version": %s, "pages": [\n'
+def outputs_digest(files: Iterable[tuple[str, bytes]]) -> str:
+    digest = hashlib.sha256()
+    for rel, data in files:
+        digest.update(f"{rel}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()[:32]
 
 
-def read_manifest(out: Storage, version: str) -> PreviousEntries | None:
-    """The entries of the last run's manifest, if it was written by this pipeline version.
+def write_page(out: Storage, qset: QuestionSet, removed: list[tuple[str, str]], docx: bool) -> str:
+    """Every output of one page (set, removed record, editions); returns the digest of their bytes."""
+    files = [(layout.set_rel(qset.id), set_bytes(qset)), (layout.removed_rel(qset.id), removed_bytes(qset.id, removed))]
+    if docx:
+        from .render_docx import render_set  # python-docx loads only when DOCX is published
 
-    Read line by line (one entry a line, as `write_manifest` writes them): nothing but the rows
-    is held. A manifest in another layout is parsed whole.
-    """
-    data = out.read_if_exists(MANIFEST)
+        files += zip(layout.docx_rels(qset.id), render_set(qset), strict=True)
+    for rel, data in files:
+        out.write_atomic(rel, data)
+    return outputs_digest(files)
+
+
+def outputs_intact(out: Storage, set_id: str, docx: bool, digest: str | None) -> bool:
+    """The page's outputs are all there and are the bytes the manifest recorded (nothing damaged)."""
+    if digest is None:
+        return False
+    files = []
+    for rel in layout.page_outputs(set_id, docx):
+        data = out.read_if_exists(rel)
+        if data is None:
+            return False
+        files.append((rel, data))
+    return outputs_digest(files) == digest
+
+
+@dataclass
+class ManifestState:
+    """What the last run's manifest says: its entries, the fingerprints it was written with, and a
+    problem when it exists but cannot be read (the run then reprocesses every page, and says so)."""
+
+    entries: PreviousEntries = field(default_factory=PreviousEntries)
+    fingerprints: dict[str, str | None] = field(default_factory=dict)
+    problem: str | None = None
+
+
+def read_manifest(out: Storage) -> ManifestState:
+    """The last run's manifest, read line by line (one entry a line, as `write_manifest` writes them)."""
+    data = out.read_if_exists(layout.MANIFEST)
     if data is None:
-        return None
+        return ManifestState()
     head, _, body = data.partition(b"\n")
-    if head.decode("utf-8", "replace") != MANIFEST_HEAD.rstrip("\n") % json.dumps(version):
-        return _read_whole_manifest(data, version)
-    rows: dict[str, bytes] = {}
     try:
+        meta = json.loads(head + b"]}")
+        rows: dict[str, bytes] = {}
         for line in body.splitlines():
             row = line.rstrip(b",")
             if row.startswith(b"{"):
                 rows[ManifestEntry.model_validate_json(row).path] = row
+        if not body.rstrip().endswith(b"}"):
+            raise ValueError("it ends before its last line")
+        return ManifestState(PreviousEntries(rows), dict(meta.get("fingerprints") or {}))
     except ValueError:
-        return None  # damaged: treated as no previous run
-    return PreviousEntries(rows)
+        return _read_whole_manifest(data)
 
 
-def _read_whole_manifest(data: bytes, version: str) -> PreviousEntries | None:
+def _read_whole_manifest(data: bytes) -> ManifestState:
     try:
         manifest = Manifest.model_validate_json(data)
-    except ValueError:
-        return None  # unreadable (an older format): treated as no previous run
-    return PreviousEntries.of(manifest.pages) if manifest.pipeline_version == version else None
+    except ValueError as exc:
+        first = str(exc).splitlines()[0][:120]
+        return ManifestState(problem=f"{layout.MANIFEST} is damaged ({first})")
+    return ManifestState(PreviousEntries.of(manifest.pages), dict(manifest.fingerprints))
 
 
-def write_manifest(out: Storage, version: str, entries: Entries, removed_pages: list[str]) -> None:
+def write_manifest(out: Storage, version: str, fingerprints: dict[str, str | None], entries: Entries,
+                   removed_pages: list[str]) -> None:
     """Streamed, one entry a line: the manifest of a big crawl never sits in memory whole."""
     def lines() -> Iterator[str]:
-        yield MANIFEST_HEAD % json.dumps(version)
+        yield MANIFEST_HEAD % (json.dumps(version), json.dumps(fingerprints, sort_keys=True))
         last = len(entries) - 1
         for i, row in enumerate(entries.rows()):
             yield row.decode("utf-8") + (",\n" if i < last else "\n")
         yield '], "removed_pages": ' + json.dumps(removed_pages, ensure_ascii=False) + "}\n"
 
-    out.write_lines_atomic(MANIFEST, lines(), durable=True)
+    out.write_lines_atomic(layout.MANIFEST, lines(), durable=True)
 
 
 def load_set(out: Storage, set_id: str) -> QuestionSet:
-    return QuestionSet.model_validate_json(out.read(set_rel(set_id)))
+    return QuestionSet.model_validate_json(out.read(layout.set_rel(set_id)))
 
 
 def load_sets(out: Storage, set_ids: Iterable[str]) -> list[QuestionSet]:
-    return list(iter_sets(out, set_ids))
-
-
-def iter_sets(out: Storage, set_ids: Iterable[str]) -> Iterator[QuestionSet]:
-    """Sets one at a time, in id order: corpus-level steps stream, they never hold the corpus."""
-    for set_id in sorted(set(set_ids)):
-        yield load_set(out, set_id)
+    return [load_set(out, set_id) for set_id in sorted(set(set_ids))]
 
 
 def write_questions_jsonl(out: Storage, set_ids: Iterable[str], cluster_of: dict[str, str] | None = None,
@@ -120,7 +140,7 @@ def write_questions_jsonl(out: Storage, set_ids: Iterable[str], cluster_of: dict
     def lines() -> Iterator[str]:
         nonlocal count
         for set_id in sorted(set(set_ids)):
-            qset = json.loads(out.read(set_rel(set_id)))
+            qset = json.loads(out.read(layout.set_rel(set_id)))
             for section in qset["sections"]:
                 for q in section["questions"]:
                     row = {"set_id": qset["id"], "section": section["heading"], **q}
@@ -131,41 +151,53 @@ def write_questions_jsonl(out: Storage, set_ids: Iterable[str], cluster_of: dict
                     count += 1
                     yield json.dumps(row, ensure_ascii=False) + "\n"
 
-    out.write_lines_atomic(QUESTIONS, lines())
+    out.write_lines_atomic(layout.QUESTIONS, lines())
     return count
 
 
-def docx_rels(set_id: str) -> tuple[str, str]:
-    return f"docx/{set_id}.docx", f"docx/{set_id}.answers.docx"
-
-
-def write_docx(out: Storage, qset: QuestionSet) -> None:
-    from .render_docx import render_set  # python-docx loads only when DOCX is published
-
-    student, key = render_set(qset)
-    for rel, data in zip(docx_rels(qset.id), (student, key), strict=True):
-        out.write_atomic(rel, data)
-
-
 def remove_outputs(out: Storage, set_id: str) -> None:
-    for rel in (set_rel(set_id), removed_rel(set_id), *docx_rels(set_id)):
+    for rel in layout.page_outputs(set_id, docx=True):
         out.delete(rel)
 
 
 def published_ids(out: Storage) -> list[str]:
     """Ids of the sets in json/, sorted."""
-    return [name[:-5] for name in out.list_dir("json") if name.endswith(".json") and not name.startswith(".")]
+    return [name[:-5] for name in out.list_dir(layout.SETS) if name.endswith(".json") and not name.startswith(".")]
+
+
+def remove_stale(out: Storage, live: set[str], docx: bool, bank: bool) -> None:
+    """Outputs of sets no page owns any more, and of kinds this run's options do not publish."""
+    for set_id in published_ids(out):
+        if set_id not in live:  # changed or removed pages, older versions
+            remove_outputs(out, set_id)
+    for folder, suffix in ((layout.REMOVED, ".json"), (layout.DOCX, ".answers.docx"), (layout.DOCX, ".docx")):
+        for name in out.list_dir(folder):
+            stem = name[: -len(suffix)]
+            if name.endswith(suffix) and "." not in stem and (stem not in live or (folder == layout.DOCX and not docx)):
+                out.delete(f"{folder}/{name}")
+    if not bank:
+        for rel in (layout.BANK_INDEX, layout.BANK_QUESTIONS, layout.BANK_CLUSTERS, *layout.OLD_BANK_FILES):
+            out.delete(rel)
 
 
 def sweep_temp_files(out: Storage) -> int:
     """Temp files a killed run left behind (never renamed into place)."""
     count = 0
-    for folder in ("", "json", "removed", "docx", "runs"):
+    for folder in layout.FOLDERS:
         for name in out.list_dir(folder):
             if name.startswith(".") and name.endswith(".tmp"):
                 out.delete(f"{folder}/{name}" if folder else name)
                 count += 1
     return count
+
+
+def prune_runs(out: Storage, keep: int) -> int:
+    """Keep the newest `keep` run reports (names sort by start time)."""
+    reports = [name for name in out.list_dir(layout.RUNS) if name.endswith(".json") and not name.startswith(".")]
+    old = reports[: max(0, len(reports) - keep)]
+    for name in old:
+        out.delete(f"{layout.RUNS}/{name}")
+    return len(old)
 
 
 def manifest_entry(**fields: object) -> ManifestEntry:

@@ -20,6 +20,8 @@ from . import boilerplate, dedupe, segment, title, validate
 from .assemble import build_set, restore_set, set_id_for
 from .errors import Rejected
 from .fold import matching_form
+from .limits import PAGE_TIMEOUT
+from .models import QuestionSet, Removal
 from .normalise import Restorer, matching_text, own_text
 from .page import Page
 from .parse import parse_lines
@@ -139,8 +141,6 @@ class StepStats:
         }
 
 
-PAGE_TIMEOUT = 10.0  # seconds one page may take to clean and parse before it is rejected
-
 
 class PageTimeout(Exception):
     """Raised inside a step by the timer when a page runs past its time limit."""
@@ -210,6 +210,13 @@ class PageRunner:
         if page.qset:
             self.stats.warnings.update(w.split(":", 1)[0] for w in page.qset.warnings)
         return page
+
+
+def published_set(page: Page) -> QuestionSet:
+    """The set as published: the page's set with its removed lines counted by rule."""
+    assert page.qset is not None
+    counts = page.removal_counts()
+    return page.qset.model_copy(update={"removed": [Removal(rule=k, count=v) for k, v in sorted(counts.items())]})
 
 
 def new_page(path: str, raw: bytes) -> Page:

@@ -40,6 +40,11 @@ def is_url(location: str | os.PathLike[str]) -> bool:
     return "://" in str(location) and not str(location).startswith("file://")
 
 
+def local_path(location: str | os.PathLike[str]) -> str:
+    """A local location as a plain path: `file://` spellings name the same folder as the path."""
+    return str(location).removeprefix("file://") or "."
+
+
 def _temp_path(path: str) -> str:
     """A hidden temp name beside `path`, unique per process and thread (swept if a run is killed)."""
     folder, name = os.path.split(path)
@@ -53,7 +58,7 @@ def _inside(path: str, root: str) -> bool:
 def open_storage(location: str | os.PathLike[str]) -> Storage:
     if is_url(location):
         return FsspecStorage(str(location))
-    return LocalStorage(str(location).removeprefix("file://"))
+    return LocalStorage(local_path(location))
 
 
 class LocalStorage:

@@ -93,7 +93,7 @@ def test_incremental_bank_equals_full_rebuild(tmp_path):
     run_ingest(raw, inc)
     full = tmp_path / "full"
     run_ingest(raw, full)
-    for name in ("questions.jsonl", "clusters.json", "index.json", "signatures.bin"):
+    for name in ("questions.jsonl", "clusters.json", "index.bin"):
         assert (inc / "bank" / name).read_bytes() == (full / "bank" / name).read_bytes(), name
 
 

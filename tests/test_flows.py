@@ -9,8 +9,9 @@ import pytest
 from conftest import RAW, load_manifest, run_ingest
 
 from flows.deploy import build_deployment
-from flows.ingest import PageBatch, clean_parse_publish, run, summary_markdown
+from flows.flow import clean_parse_publish, run, summary_markdown
 from pipeline import ingest as core
+from pipeline.options import IngestOptions
 
 
 def outputs(out):
@@ -73,7 +74,8 @@ def test_batch_task_rejects_a_bad_page_and_goes_on(tmp_path):
     shutil.copytree(RAW, raw)
     (raw / "broken.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     files = core.discover(str(raw))
-    entries, stats = clean_parse_publish.fn(PageBatch(files, None, {}), str(tmp_path / "out"), core.MAX_BYTES)
+    options = IngestOptions(raw=str(raw), out=str(tmp_path / "out"))
+    entries, stats = clean_parse_publish.fn(core.PageBatch(files, None, {}, options))
     status = {e.path: e.status for e in entries}
     assert status.pop("broken.txt") == "rejected" and set(status.values()) == {"published"}
     assert stats.rejected == {"binary": 1}

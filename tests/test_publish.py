@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 
+import pytest
 from conftest import RAW, ROOT, load_manifest, run_ingest
 
 from pipeline.models import QuestionSet
@@ -52,7 +53,6 @@ def test_manifest_entries(seed_run):
 
 
 def test_manifest_is_one_entry_a_line_and_reads_back(tmp_path):
-    from pipeline import PIPELINE_VERSION
     from pipeline.entries import Entries
     from pipeline.models import Manifest, ManifestEntry
     from pipeline.publish import read_manifest, write_manifest
@@ -62,18 +62,20 @@ def test_manifest_is_one_entry_a_line_and_reads_back(tmp_path):
     rows = [ManifestEntry(path=f"题/{i}.txt", sha256="0" * 64, status="published", set_id=f"s{i}", output=f"json/s{i}.json",
                           questions=i) for i in range(3)]
     rows.append(ManifestEntry(path="bad.txt", sha256=None, status="rejected", reason="empty: nothing"))
-    write_manifest(store, PIPELINE_VERSION, Entries(rows), ["gone.txt"])
+    fingerprints = {"pages": "p1", "docx": None}
+    write_manifest(store, "0.1.0+p1", fingerprints, Entries(rows), ["gone.txt"])
     text = (tmp_path / "manifest.json").read_text(encoding="utf-8")
     assert len(text.splitlines()) == 2 + len(rows)  # head, a line per page, tail: greppable
     manifest = Manifest.model_validate_json(text)  # and still one JSON document
     assert manifest.pages == rows and manifest.removed_pages == ["gone.txt"]
-    previous = read_manifest(store, PIPELINE_VERSION)
-    assert previous is not None and [previous[r.path] for r in rows] == rows and len(previous) == 4
-    assert read_manifest(store, "another-version") is None  # other code: every page is new
+    previous = read_manifest(store)
+    assert [previous.entries[r.path] for r in rows] == rows and len(previous.entries) == 4
+    assert previous.fingerprints == fingerprints and previous.problem is None
     (tmp_path / "manifest.json").write_text(manifest.model_dump_json(indent=2), encoding="utf-8")
-    assert [read_manifest(store, PIPELINE_VERSION)[r.path] for r in rows] == rows  # other layouts: parsed whole
+    assert [read_manifest(store).entries[r.path] for r in rows] == rows  # other layouts: parsed whole
     (tmp_path / "manifest.json").write_text(text[: len(text) // 2], encoding="utf-8")
-    assert not read_manifest(store, PIPELINE_VERSION)  # cut short: no previous run, never a crash
+    cut = read_manifest(store)  # cut short: no previous run, never a crash, and the run is told
+    assert not cut.entries and "damaged" in cut.problem
 
 
 def test_rerun_is_idempotent_and_incremental(tmp_path):
@@ -145,23 +147,22 @@ def test_published_sets_validate_against_the_json_schema(seed_run):
         jsonschema.validate(qset, schema)
 
 
-def test_clean_folder_is_up_to_date(tmp_path):
-    """clean/ in the repo is exactly what ingesting raw/ gives now (statuses aside)."""
-    out = tmp_path / "clean"
-    proc = subprocess.run([sys.executable, "-m", "pipeline", "ingest", "raw", "--out", str(out), "--quiet"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+def test_a_fresh_clone_publishes_the_seeds_and_stays_clean(tmp_path):
+    """clean/ is the run's output, not source: a fresh clone tracks only its README, so the first
+    `make ingest` there shows the work it did and dirties nothing git tracks."""
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True, timeout=120)
+    assert subprocess.run(["git", "ls-files", "clean"], cwd=clone, capture_output=True, text=True,
+                          check=True).stdout.split() == ["clean/README.md"]
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "ingest", "raw", "--out", "clean", "--quiet"],
+                          cwd=clone, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    fresh = {k: v[1] for k, v in snapshot(out).items() if k != "manifest.json"}
-    committed = {k: v[1] for k, v in snapshot(ROOT / "clean").items() if k != "manifest.json"}
-    assert fresh == committed, "clean/ is stale: run `make ingest`"
-
-    def statusless(path):
-        data = json.loads(path.read_text(encoding="utf-8"))
-        for e in data["pages"]:
-            e["status"] = "published" if e["status"] == "unchanged" else e["status"]
-        return data
-
-    assert statusless(out / "manifest.json") == statusless(ROOT / "clean" / "manifest.json")
+    seeds = len(list((clone / "raw").iterdir()))
+    assert json.loads(proc.stdout)["published"] == seeds
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=clone, capture_output=True, text=True, check=True)
+    assert status.stdout == ""
 
 
 def test_entries_spill_to_disk_and_survive_pickling(monkeypatch):

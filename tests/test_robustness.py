@@ -16,8 +16,9 @@ import pytest
 from conftest import ROOT, load_manifest, run_ingest
 
 from pipeline.errors import Rejected
-from pipeline.ingest import discover, process_batch
+from pipeline.ingest import PageBatch, discover, process_batch
 from pipeline.lock import LockedError, output_lock
+from pipeline.options import IngestOptions
 from pipeline.steps import PageRunner, new_page, process_page
 
 GOOD = "1.请说明A的作用?\n答案:甲\n"
@@ -160,7 +161,7 @@ def test_raw_folder_disappearing_mid_run(tmp_path):
     (raw / "p1.txt").unlink()
     (raw / "p2.txt").unlink()
     raw.rmdir() if not any(raw.iterdir()) else None
-    entries, _ = process_batch(files, str(tmp_path / "out"), None, {})
+    entries, _ = process_batch(PageBatch(files, None, {}, IngestOptions(raw=str(raw), out=str(tmp_path / "out"))))
     got = {e.path: (e.status, (e.reason or "").split(":", 1)[0]) for e in entries}
     assert got["p0.txt"][0] == "published"
     assert got["p1.txt"] == ("rejected", "unreadable") and got["p2.txt"] == ("rejected", "unreadable")

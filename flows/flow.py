@@ -1,0 +1,147 @@
+"""The Prefect flow: the core's run definition (`pipeline.ingest.run`) with each stage a task.
+
+discover → learn chrome templates → clean+parse+publish batches (submitted to the task runner:
+threads, or Dask) → finish. The stages, their checks and the files they write are the core's;
+this module adds retries, the task runner, logging and the run summary as an artifact.
+One task runs a whole batch of pages: Prefect's per-task cost is milliseconds, a page's parse is less.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.exceptions import MissingContextError
+from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
+
+from pipeline import ingest as core
+from pipeline.boilerplate import Templates
+from pipeline.entries import Entries
+from pipeline.limits import KEEP_RUNS, MAX_BYTES, PAGE_TIMEOUT
+from pipeline.options import IngestOptions
+from pipeline.steps import StepStats
+
+from .settings import DEFAULT_BATCH_SIZE
+
+
+def run_logger() -> logging.Logger | logging.LoggerAdapter:
+    """Prefect's run logger inside a run; a plain logger when a task body is called directly."""
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        return logging.getLogger("flows.ingest")
+
+
+@task(retries=3, retry_delay_seconds=[1, 4, 16], cache_policy=NO_CACHE)
+def discover_pages(raw_dir: str) -> list[core.RawFile]:
+    return core.discover(raw_dir)
+
+
+@task(cache_policy=NO_CACHE)
+def learn_templates(files: list[core.RawFile], max_bytes: int) -> Templates:
+    return core.learn(files, max_bytes)
+
+
+@task(retries=2, retry_delay_seconds=[2, 8], cache_policy=NO_CACHE)
+def clean_parse_publish(batch: core.PageBatch) -> tuple[Entries, StepStats]:
+    """One batch: every page is read, cleaned, parsed and published; a bad page is rejected, not raised."""
+    entries, stats = core.process_batch(batch)
+    done = {s: sum(1 for e in entries if e.status == s) for s in ("published", "unchanged", "rejected")}
+    run_logger().info("batch of %d pages: %s", len(batch.files), done)
+    return entries, stats
+
+
+@task(retries=2, retry_delay_seconds=[1, 4], cache_policy=NO_CACHE)
+def finish_run(job: core.Finish) -> core.RunReport:
+    """Corpus-level steps: duplicates, stale outputs, manifest, the question bank, JSONL, run report."""
+    return core.finish(job)
+
+
+class TaskStages(core.Stages):
+    """The core's stages as Prefect tasks; batches go to the flow's task runner all at once."""
+
+    def discover(self, raw: str) -> list[core.RawFile]:
+        return discover_pages(raw)
+
+    def learn(self, files: list[core.RawFile], max_bytes: int) -> Templates:
+        return learn_templates(quote(files), max_bytes)  # quote(): Prefect need not walk every page record
+
+    def process(self, batches: list[core.PageBatch]) -> Iterator[tuple[Entries, StepStats]]:
+        run_logger().info("%d pages in %d batches", sum(len(b.files) for b in batches), len(batches))
+        futures = [clean_parse_publish.submit(batch) for batch in batches]
+        for future in futures:
+            yield future.result()
+
+    def finish(self, job: core.Finish) -> core.RunReport:
+        return finish_run(quote(job))
+
+    def warn(self, message: str) -> None:
+        run_logger().warning("%s", message)
+
+
+def summary_markdown(report: core.RunReport) -> str:
+    rows = [
+        "| pages | published | unchanged | rejected | questions | seconds |",
+        "|---|---|---|---|---|---|",
+        f"| {report.pages} | {report.published} | {report.unchanged} | {report.rejected} | {report.questions} "
+        f"| {report.seconds} |",
+        "",
+        "**Rejected by reason:** " + (", ".join(f"{k}: {v}" for k, v in report.rejected_reasons.items()) or "none"),
+        "",
+        "**Warnings by kind:** " + (", ".join(f"{k}: {v}" for k, v in report.stats["warnings_by_kind"].items())
+                                   or "none"),
+        "",
+        "| stage | seconds |",
+        "|---|---|",
+        *(f"| {k} | {v} |" for k, v in report.stats["seconds_per_step"].items()),
+    ]
+    if report.warnings:
+        rows += ["", "**Run warnings:**", *(f"- {w}" for w in report.warnings)]
+    if report.removed_pages:
+        rows += ["", "**Pages gone from raw since the last run:** " + ", ".join(report.removed_pages)]
+    return "\n".join(rows)
+
+
+@flow(name="ingest", log_prints=True)
+def ingest_flow(raw_dir: str = "raw", out: str = "clean", batch_size: int = DEFAULT_BATCH_SIZE,
+                max_bytes: int = MAX_BYTES, docx: bool = True, bank: bool = True, wait: float = 0.0,
+                page_timeout: float = PAGE_TIMEOUT, keep_runs: int = KEEP_RUNS, allow_empty: bool = False) -> dict:
+    """One run over raw_dir (the core's run definition, with the lock on `out` held throughout)."""
+    options = IngestOptions(raw=raw_dir, out=out, max_bytes=max_bytes, docx=docx, bank=bank, wait=wait,
+                            page_timeout=page_timeout, keep_runs=keep_runs, allow_empty=allow_empty)
+    report = core.run(options, TaskStages(), batch_size=batch_size)
+    create_markdown_artifact(key="ingest-summary", markdown=summary_markdown(report),
+                             description=f"ingest of {raw_dir} into {out}")
+    run_logger().info("%s", core.summary_line(report))
+    return report.as_dict()
+
+
+def task_runner(kind: str, dask_address: str | None = None, workers: int | None = None):
+    """Threads by default; Dask on an existing scheduler, or on a local cluster of `workers` workers.
+
+    One thread by default: cleaning and parsing hold the GIL, and two CPU-bound threads measured
+    slower than one (12.2 s against 8.3 s for 2,000 pages); raise it for slow remote storage.
+    A local Dask cluster uses worker processes only when a real Prefect server is configured:
+    with the embedded server every worker process would start a temporary server of its own.
+    """
+    if kind == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        if dask_address:
+            return DaskTaskRunner(address=dask_address)
+        processes = bool(os.environ.get("PREFECT_API_URL"))
+        return DaskTaskRunner(cluster_kwargs={"n_workers": workers or 2, "threads_per_worker": 1,
+                                              "processes": processes, "dashboard_address": None})
+    return ThreadPoolTaskRunner(max_workers=workers or 1)
+
+
+def run(raw_dir: str, out: str, batch_size: int = DEFAULT_BATCH_SIZE, runner: str = "thread",
+        dask_address: str | None = None, workers: int | None = None, **options: object) -> dict:
+    """The flow with a task runner, from Python; `options` are `IngestOptions` fields (docx, bank …)."""
+    configured = ingest_flow.with_options(task_runner=task_runner(runner, dask_address, workers))
+    return configured(raw_dir=raw_dir, out=out, batch_size=batch_size, **options)

@@ -1,0 +1,44 @@
+"""The output layout: every path below CLEAN_DIR, named once.
+
+Everything that reads or writes CLEAN_DIR (the run, publishing, the bank, the lock, the CLI and
+the flow) takes its paths from here.
+"""
+
+from __future__ import annotations
+
+MANIFEST = "manifest.json"  # the run's commit point: one entry per raw page
+QUESTIONS = "questions.jsonl"  # every question of every live set, one a line
+LOCK = ".ingest.lock"  # held by the run that is writing the folder
+SETS = "json"
+REMOVED = "removed"
+DOCX = "docx"
+BANK = "bank"
+RUNS = "runs"
+BANK_INDEX = f"{BANK}/index.bin"  # one file: metadata and signatures are replaced together
+BANK_QUESTIONS = f"{BANK}/questions.jsonl"
+BANK_CLUSTERS = f"{BANK}/clusters.json"
+OLD_BANK_FILES = (f"{BANK}/index.json", f"{BANK}/signatures.bin")  # the two-file index of older versions
+FOLDERS = ("", SETS, REMOVED, DOCX, BANK, RUNS)  # where a killed run may have left temp files
+
+
+def set_rel(set_id: str) -> str:
+    return f"{SETS}/{set_id}.json"
+
+
+def removed_rel(set_id: str) -> str:
+    return f"{REMOVED}/{set_id}.json"
+
+
+def docx_rels(set_id: str) -> tuple[str, str]:
+    """The student edition, then the answer-key edition."""
+    return f"{DOCX}/{set_id}.docx", f"{DOCX}/{set_id}.answers.docx"
+
+
+def page_outputs(set_id: str, docx: bool) -> list[str]:
+    """Every file a published page owns."""
+    return [set_rel(set_id), removed_rel(set_id), *(docx_rels(set_id) if docx else ())]
+
+
+def run_rel(started_at: str) -> str:
+    """The run report of the run started at `started_at` (an ISO time): names sort by time."""
+    return f"{RUNS}/{started_at.replace(':', '').replace('-', '')}.json"

@@ -1,0 +1,7 @@
+"""Defaults of the run's limits, shared by the steps, the run and both command lines."""
+
+from __future__ import annotations
+
+MAX_BYTES = 20 * 1024 * 1024  # a page larger than this is rejected before it is read
+PAGE_TIMEOUT = 10.0  # seconds one page may take to clean and parse before it is rejected
+KEEP_RUNS = 100  # run reports kept in CLEAN_DIR/runs/ (the oldest go first)
