@@ -16,6 +16,7 @@ import argparse
 import sys
 
 from pipeline.errors import CannotRun
+from pipeline.lock import wait_until_free
 from pipeline.options import add_arguments, check, execute, from_args
 
 from .settings import DEFAULT_BATCH_SIZE
@@ -53,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
             raise CannotRun(f"--workers must be at least 1 (got {args.workers})")
         options = from_args(args)
         check(options)  # before the server starts
+        wait_until_free(options.out, options.wait)
         from pipeline.ingest import RunReport
 
         from .flow import run

@@ -185,8 +185,11 @@ def save_index(out: Storage, index: Index) -> None:
         out.delete(rel)
 
 
+MAX_TOKENISED = 4000  # characters of a stem the bank tokenises: a stem is sentences; a giant one stays bounded
+
+
 def entry_of(set_id: str, q: dict) -> tuple[Entry, list[str]]:
-    stem_tokens = tokens(q["stem"])
+    stem_tokens = tokens(q["stem"][:MAX_TOKENISED])
     answer = q.get("answer")
     terms = stem_tokens + (tokens(answer[:400]) if answer else [])
     unique = sorted(set(stem_tokens))

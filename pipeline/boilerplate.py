@@ -134,17 +134,53 @@ def is_structural(text: str) -> bool:
 
 def learn_templates(pages: Iterable[tuple[str, Iterable[str]]], min_pages: int = 3,
                     min_share: float = 0.5) -> Templates:
-    """`pages`: (site name, lines) per page. A line on ≥ min_pages and ≥ min_share of a site's pages is chrome."""
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
-    totals: Counter[str] = Counter()
-    for site, lines in pages:
-        totals[site] += 1
-        counts[site].update({_core(x) for x in lines if len(x) >= 2})
+    """`pages`: (site name, lines) per page. A line on ≥ min_pages and ≥ min_share of a site's
+    documents is chrome, where copies of one document count once (see `_documents`)."""
+    by_site: dict[str, list[set[str]]] = defaultdict(list)
+    for site, lines in pages:  # the lines that could be chrome: never the labelled ones the parser needs
+        by_site[site].append({core for core in {_core(x) for x in lines if len(x) >= 2} if not is_structural(core)})
     learned: dict[str, set[str]] = {}
-    for site, counter in counts.items():
-        need = max(min_pages, min_share * totals[site])
-        learned[site] = {line for line, n in counter.items() if n >= need and not is_structural(line)}
+    for site, page_lines in by_site.items():
+        candidates = _shared(page_lines, min_pages, min_share)
+        if candidates:
+            learned[site] = _shared(_documents(page_lines, candidates), min_pages, min_share)
     return Templates({k: v for k, v in learned.items() if v})
+
+
+def _shared(documents: list[set[str]], min_pages: int, min_share: float) -> set[str]:
+    counter: Counter[str] = Counter()
+    for lines in documents:
+        counter.update(lines)
+    need = max(min_pages, min_share * len(documents))
+    return {line for line, n in counter.items() if n >= need}
+
+
+COPY_SHARE = 0.5  # a page more than half of whose lines the candidates would remove is a copy
+
+
+def _documents(pages: list[set[str]], candidates: set[str]) -> list[set[str]]:
+    """The pages with copies of one document merged: chrome is what *different* documents share.
+
+    A scrape often holds one document several times (mirrors, re-uploads, a line changed); their
+    lines then recur like chrome, and learning them would strip the document itself. A page whose
+    lines are mostly candidates is a copy; copies whose candidate lines overlap by half or more
+    are one document (their lines united), counted once.
+    """
+    documents: list[set[str]] = []
+    copies: list[tuple[set[str], set[str]]] = []  # (candidate lines, all lines) per merged document
+    for lines in pages:
+        mine = lines & candidates
+        if not lines or len(mine) <= COPY_SHARE * len(lines):
+            documents.append(lines)
+            continue
+        for shared, united in copies:
+            if len(mine & shared) >= COPY_SHARE * len(mine | shared):
+                shared |= mine
+                united |= lines
+                break
+        else:
+            copies.append((set(mine), set(lines)))
+    return documents + [united for _, united in copies]
 
 
 def site_key(page: Page) -> str:

@@ -28,8 +28,8 @@ from .limits import MAX_BYTES
 from .lock import output_lock
 from .models import ManifestEntry
 from .options import IngestOptions, check
-from .steps import PRE_STEPS, Context, PageRunner, StepStats, new_page, published_set
-from .storage import Storage, open_storage
+from .steps import PRE_STEPS, Context, PageRunner, PageTimeout, StepStats, new_page, published_set, time_limit
+from .storage import NOT_A_FILE, SYMLINK_OUTSIDE, UNLISTABLE, Storage, open_storage
 
 SUFFIXES = {".txt", ".html", ".htm", ".docx"}
 LEARN_SAMPLE = 500  # pages read to learn templates: recurring chrome shows in any sample this size
@@ -39,8 +39,18 @@ Previous = PreviousEntries | dict[str, ManifestEntry]  # the last run's entries 
 @dataclass(frozen=True, slots=True)
 class RawFile:
     root: str  # the raw location (folder or URL): picklable, reopened wherever the batch runs
-    rel: str  # POSIX path below the root: the page's name in every output
+    rel: str  # POSIX path below the root, as the OS gave it (undecodable bytes as surrogate escapes)
     size: int  # bytes; -1 for a symlink out of the raw folder
+
+    @property
+    def name(self) -> str:
+        """The page's name in every output: `rel`, with bytes that are not UTF-8 (a GBK name from an
+        unzipped archive) written as `\\xNN` escapes, so that JSON can hold it and people can read it."""
+        return readable_name(self.rel)
+
+
+def readable_name(rel: str) -> str:
+    return rel.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 @dataclass
@@ -79,8 +89,12 @@ def discover(raw: str) -> list[RawFile]:
 
 
 def read_raw(f: RawFile, max_bytes: int = MAX_BYTES, store: Storage | None = None) -> bytes:
-    if f.size == -1:
+    if f.size == SYMLINK_OUTSIDE:
         raise Rejected("symlink_outside", "a symlink pointing outside the raw folder (not followed)")
+    if f.size == UNLISTABLE:
+        raise Rejected("unlistable_folder", "a folder that could not be listed: the outputs of its pages are kept")
+    if f.size == NOT_A_FILE:
+        raise Rejected("not_a_file", "not a regular file (a FIFO, socket, device or symlink loop): never opened")
     if PurePosixPath(f.rel).suffix.lower() not in SUFFIXES:
         raise Rejected("unsupported_type", f"not a page type the pipeline reads ({', '.join(sorted(SUFFIXES))})")
     if f.size > max_bytes:
@@ -99,7 +113,7 @@ def read_raw(f: RawFile, max_bytes: int = MAX_BYTES, store: Storage | None = Non
 def page_lines(f: RawFile, max_bytes: int = MAX_BYTES, store: Storage | None = None) -> tuple[str, list[str]] | None:
     """(site, lines) of one page for template learning; None when the page cannot be read."""
     try:
-        page = new_page(f.rel, read_raw(f, max_bytes, store))
+        page = new_page(f.name, read_raw(f, max_bytes, store))
         PageRunner(PRE_STEPS).run(page)
     except Rejected:
         return None
@@ -134,7 +148,7 @@ class PageBatch:
                  reuse: bool = True) -> None:
         self.files, self.templates, self.options, self.reuse = files, templates, options, reuse
         previous = old if isinstance(old, PreviousEntries) else PreviousEntries.of(old.values())
-        self.old = previous.subset(f.rel for f in files)  # O(batch) to each worker, not O(corpus)
+        self.old = previous.subset(f.name for f in files)  # O(batch) to each worker, not O(corpus)
 
     def __repr__(self) -> str:
         return f"PageBatch({len(self.files)} pages from {self.files[0].rel if self.files else '-'})"
@@ -159,21 +173,28 @@ def process_file(f: RawFile, out: Storage, runner: PageRunner, old: ManifestEntr
     """`reuse`: the last run made its outputs with this run's fingerprints, so unchanged pages may stay."""
     sha = None
     try:
-        page = new_page(f.rel, read_raw(f, options.max_bytes, raw_store))
+        page = new_page(f.name, read_raw(f, options.max_bytes, raw_store))
         sha = page.sha256
         if reuse and old is not None and _unchanged(sha, old, out, options.docx):
-            status = "rejected" if old.status == "rejected" else "unchanged"
-            return old.model_copy(update={"status": status, "kept": False})
+            if old.status == "rejected" and not old.kept:
+                return old
+            return old.model_copy(update={"status": "unchanged", "kept": False, "reason": None})
         runner.run(page)
     except Rejected as rejected:
         if rejected.code == "unreadable" and old is not None and old.set_id and (old.status != "rejected" or old.kept):
             # A read error is not a deletion: the last good outputs stay until the page can be read again.
             return old.model_copy(update={"status": "rejected", "kept": True,
                                           "reason": f"{rejected}; the outputs of its last good read are kept"})
-        return publish.manifest_entry(path=f.rel, sha256=sha, status="rejected", reason=str(rejected))
+        return publish.manifest_entry(path=f.name, sha256=sha, status="rejected", reason=str(rejected))
     qset = published_set(page)
-    digest = publish.write_page(out, qset, page.removed, options.docx)
-    return publish.manifest_entry(path=f.rel, sha256=page.sha256, status="published", set_id=qset.id,
+    try:
+        with time_limit(options.page_timeout):  # rendering a giant page is bounded like parsing it
+            files = publish.page_files(qset, page.removed, options.docx)
+    except PageTimeout:
+        return publish.manifest_entry(path=f.name, sha256=sha, status="rejected",
+                                      reason=f"timeout: rendering took longer than {options.page_timeout:g} s")
+    digest = publish.write_files(out, files)
+    return publish.manifest_entry(path=f.name, sha256=page.sha256, status="published", set_id=qset.id,
                                   output=layout.set_rel(qset.id), questions=len(qset.questions()),
                                   warnings=len(qset.warnings), outputs_sha256=digest)
 
@@ -187,7 +208,7 @@ def process_batch(batch: PageBatch, on_page: Callable[[], None] | None = None) -
     entries = Entries()
     for f in batch.files:
         raw_store = raw_stores.setdefault(f.root, open_storage(f.root))
-        entries.append(process_file(f, store, runner, batch.old.get(f.rel), options, raw_store, batch.reuse))
+        entries.append(process_file(f, store, runner, batch.old.get(f.name), options, raw_store, batch.reuse))
         if on_page:
             on_page()
     return entries, runner.stats
@@ -209,8 +230,9 @@ class Finish:
     warnings: list[str]
 
 
-def resolve_duplicates(entries: Iterable[ManifestEntry]) -> Entries:
-    """Two pages with the same content: the first (by path) owns the set, the other is rejected."""
+def resolve_duplicates(entries: Iterable[ManifestEntry], store: Storage | None = None, docx: bool = True) -> Entries:
+    """Two pages with the same content: the first (by path) owns the set, the other is rejected.
+    With `store`, the owner's set is made to name the owner (see `_named_by_owner`)."""
     ordered = (entries if isinstance(entries, Entries) else Entries(entries)).sorted_by_path()
     owners: set[str] = set()
     duplicates: dict[str, str] = {}  # path → its set id, for a page whose set an earlier page owns
@@ -232,14 +254,48 @@ def resolve_duplicates(entries: Iterable[ManifestEntry]) -> Entries:
         if e.path in duplicates:
             e = e.model_copy(update={"status": "rejected", "set_id": None, "output": None, "outputs_sha256": None,
                                      "reason": f"duplicate: same content as {owner[duplicates[e.path]]}"})
+        elif e.set_id in owner and e.outputs_sha256:
+            e = _named_by_owner(store, e, docx) if store is not None else e
         resolved.append(e)
     return resolved
+
+
+def _named_by_owner(out: Storage, owner: ManifestEntry, docx: bool) -> ManifestEntry:
+    """The set of a duplicated page names the page that owns it (a copy processed later may have
+    written it), and the owner's entry records the digest of what is on disk."""
+    assert owner.set_id is not None
+    qset = publish.load_set(out, owner.set_id)
+    if qset.source.path != owner.path:
+        qset = qset.model_copy(update={"source": qset.source.model_copy(update={"path": owner.path})})
+        out.write_atomic(layout.set_rel(owner.set_id), publish.set_bytes(qset))
+    return owner.model_copy(update={"outputs_sha256": publish.digest_on_disk(out, owner.set_id, docx)})
+
+
+def _with_unlisted(entries: Entries, previous: PreviousEntries) -> Entries:
+    """The last run's entries of pages below folders that could not be listed this run, kept.
+
+    A folder that cannot be read is not a folder whose pages were deleted.
+    """
+    folders = [e.path + "/" for e in entries if e.status == "rejected" and (e.reason or "").startswith("unlistable")]
+    if not folders:
+        return entries
+    kept = Entries(entries)
+    for path in previous:
+        if path.startswith(tuple(folders)):
+            old = previous[path]
+            if old.set_id and (old.status != "rejected" or old.kept):
+                kept.append(old.model_copy(update={"status": "rejected", "kept": True,
+                                                   "reason": "unlistable_folder: its folder could not be listed; "
+                                                             "the outputs of its last good read are kept"}))
+            else:
+                kept.append(old)
+    return kept
 
 
 def finish(job: Finish) -> RunReport:
     """Resolve duplicates, delete stale outputs, write the manifest, the bank, the JSONL and a run report."""
     options, store = job.options, open_storage(job.options.out)
-    entries = resolve_duplicates(job.entries)
+    entries = resolve_duplicates(_with_unlisted(job.entries, job.previous), store, options.docx)
     live: set[str] = set()
     seen: set[str] = set()
     count = {"published": 0, "unchanged": 0, "rejected": 0}
@@ -322,6 +378,8 @@ def _run(options: IngestOptions, stages: Stages, batch_size: int) -> RunReport:
 
     files = stages.discover(options.raw)
     store = open_storage(options.out)
+    if not store.exists(layout.MARKER):
+        store.write_atomic(layout.MARKER, layout.MARKER_TEXT)
     previous = publish.read_manifest(store)
     if previous.problem:
         warn(f"{previous.problem}: every page is processed again")

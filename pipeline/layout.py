@@ -9,6 +9,8 @@ from __future__ import annotations
 MANIFEST = "manifest.json"  # the run's commit point: one entry per raw page
 QUESTIONS = "questions.jsonl"  # every question of every live set, one a line
 LOCK = ".ingest.lock"  # held by the run that is writing the folder
+MARKER = ".qset-output"  # claims the folder: a run writes (and deletes) only in folders that have it
+MARKER_TEXT = b"This folder is written by qset-pipeline's ingest: its outputs are replaced on every run.\n"
 SETS = "json"
 REMOVED = "removed"
 DOCX = "docx"

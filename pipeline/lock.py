@@ -18,7 +18,7 @@ from .errors import LockedError
 from .layout import LOCK
 from .storage import is_url, local_path
 
-__all__ = ["LockedError", "output_lock"]
+__all__ = ["LockedError", "output_lock", "wait_until_free"]
 
 
 @contextmanager
@@ -49,3 +49,15 @@ def output_lock(out: str, wait: float = 0.0) -> Iterator[None]:
         yield
     finally:
         handle.close()  # closing releases the lock, also when the process is killed
+
+
+def wait_until_free(out: str, wait: float = 0.0) -> None:
+    """Raise `LockedError` now if another run holds `out` (after waiting up to `wait` seconds).
+
+    The flow's command line asks this before it starts Prefect's server, so a scheduled run that
+    overlaps another is told in one line; the run itself takes the lock again and holds it.
+    """
+    if is_url(out) or not os.path.isdir(local_path(out)):
+        return
+    with output_lock(out, wait):
+        pass

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
+from . import layout
 from .errors import CannotRun
 from .limits import KEEP_RUNS, MAX_BYTES, PAGE_TIMEOUT
 from .storage import is_url, local_path, open_storage
@@ -90,6 +91,26 @@ def check(options: IngestOptions) -> None:
         raise CannotRun(f"--out {options.out}: {probe} is a file, not a folder")
     if not os.access(probe, os.W_OK | os.X_OK) or _read_only(probe):
         raise CannotRun(f"--out {options.out}: {probe} is not writable")
+    foreign = foreign_files(out)
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        raise CannotRun(f"--out {options.out} holds files an ingest did not write ({shown}): a run replaces "
+                        f"what it finds there, so give a new or empty folder, or one an ingest wrote")
+
+
+def foreign_files(out: str) -> list[str]:
+    """What a folder that no ingest claimed holds (empty when it is ours, new or empty).
+
+    Ours: it has the marker, or the manifest of a run from before the marker existed. A README
+    beside the outputs is allowed (the repository's clean/ has one).
+    """
+    try:
+        names = sorted(os.listdir(out))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    if layout.MARKER in names or layout.MANIFEST in names:
+        return []
+    return [n for n in names if n not in (layout.LOCK, "README.md")]
 
 
 def _read_only(folder: str) -> bool:

@@ -42,29 +42,41 @@ def outputs_digest(files: Iterable[tuple[str, bytes]]) -> str:
     return digest.hexdigest()[:32]
 
 
-def write_page(out: Storage, qset: QuestionSet, removed: list[tuple[str, str]], docx: bool) -> str:
-    """Every output of one page (set, removed record, editions); returns the digest of their bytes."""
+def page_files(qset: QuestionSet, removed: list[tuple[str, str]], docx: bool) -> list[tuple[str, bytes]]:
+    """Every output of one page (set, removed record, editions) as (path, bytes), nothing written yet."""
     files = [(layout.set_rel(qset.id), set_bytes(qset)), (layout.removed_rel(qset.id), removed_bytes(qset.id, removed))]
     if docx:
         from .render_docx import render_set  # python-docx loads only when DOCX is published
 
         files += zip(layout.docx_rels(qset.id), render_set(qset), strict=True)
+    return files
+
+
+def write_files(out: Storage, files: list[tuple[str, bytes]]) -> str:
+    """Write a page's outputs; returns the digest of their bytes (kept in the manifest)."""
     for rel, data in files:
         out.write_atomic(rel, data)
     return outputs_digest(files)
 
 
-def outputs_intact(out: Storage, set_id: str, docx: bool, digest: str | None) -> bool:
-    """The page's outputs are all there and are the bytes the manifest recorded (nothing damaged)."""
-    if digest is None:
-        return False
+def write_page(out: Storage, qset: QuestionSet, removed: list[tuple[str, str]], docx: bool) -> str:
+    return write_files(out, page_files(qset, removed, docx))
+
+
+def digest_on_disk(out: Storage, set_id: str, docx: bool) -> str | None:
+    """The digest of the page's outputs as they are now; None when one is missing."""
     files = []
     for rel in layout.page_outputs(set_id, docx):
         data = out.read_if_exists(rel)
         if data is None:
-            return False
+            return None
         files.append((rel, data))
-    return outputs_digest(files) == digest
+    return outputs_digest(files)
+
+
+def outputs_intact(out: Storage, set_id: str, docx: bool, digest: str | None) -> bool:
+    """The page's outputs are all there and are the bytes the manifest recorded (nothing damaged)."""
+    return digest is not None and digest_on_disk(out, set_id, docx) == digest
 
 
 @dataclass

@@ -35,6 +35,7 @@ class Decoded:
     text: str
     encoding: str
     format: str  # "txt" | "html" | "docx"
+    removed: tuple[tuple[str, str], ...] = ()  # (rule, what) of anything dropped before the text was taken
 
 
 def sniff_format(name: str, raw: bytes) -> str:
@@ -134,12 +135,14 @@ def read_bytes(name: str, raw: bytes) -> Decoded:
     check_binary(raw)
     text, encoding = decode(raw)
     if fmt == "html":
-        from .read_html import html_text
+        from .read_html import bounded, html_text
 
         if raw.count(b"<") > MAX_HTML_TAGS:
             raise Rejected("html_too_complex", f"more than {MAX_HTML_TAGS} tags: refused before parsing")
-
+        text, emptied = bounded(text)
         text = html_text(text)
+        removed = tuple(("oversized_attribute", f"an attribute value of {n} characters (inline data)")
+                        for n in emptied)
     if not text.strip():
         raise Rejected("no_text", "the page holds no text")
-    return Decoded(text, encoding, fmt)
+    return Decoded(text, encoding, fmt, removed if fmt == "html" else ())

@@ -13,6 +13,7 @@ keeps the two equal.
 
 from __future__ import annotations
 
+import re
 import warnings
 
 from bs4 import BeautifulSoup, Comment, MarkupResemblesLocatorWarning, NavigableString, Tag
@@ -49,6 +50,27 @@ def _plain_doctype(markup: str) -> bool:
     lower = markup.lower()
     count = lower.count("<!doctype")
     return count == 0 or (count == 1 and lower.lstrip().startswith("<!doctype"))
+
+
+MAX_ATTRIBUTE = 64 * 1024  # characters; an inline `data:` image is megabytes of base64 and never text
+_HUGE_ATTRIBUTE = re.compile(rf"""=\s*(?:"[^"]{{{MAX_ATTRIBUTE},}}"|'[^']{{{MAX_ATTRIBUTE},}}')""")
+
+
+def bounded(markup: str) -> tuple[str, list[int]]:
+    """The markup with every attribute value over `MAX_ATTRIBUTE` characters emptied, and their sizes.
+
+    libxml2 takes minutes over a 10 MB attribute, or stops at it and silently drops the rest of the
+    page; no attribute value is ever part of the text, so emptying it loses nothing.
+    """
+    if len(markup) < MAX_ATTRIBUTE:
+        return markup, []
+    sizes: list[int] = []
+
+    def empty(match: re.Match[str]) -> str:
+        sizes.append(len(match.group(0)))
+        return '=""'
+
+    return _HUGE_ATTRIBUTE.sub(empty, markup), sizes
 
 
 def html_text(markup: str) -> str:

@@ -40,6 +40,8 @@ Step = Callable[[Page, Context], None]
 def read_step(page: Page, ctx: Context) -> None:
     decoded = read_bytes(page.path, page.raw)
     page.text, page.encoding, page.format = decoded.text, decoded.encoding, decoded.format
+    for rule, what in decoded.removed:
+        page.remove(rule, what)
 
 
 def normalise_step(page: Page, ctx: Context) -> None:

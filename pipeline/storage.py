@@ -15,11 +15,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+SYMLINK_OUTSIDE = -1  # sizes of listed entries that are not readable files: a symlink out of the root (never followed)
+UNLISTABLE = -2  # a folder that could not be listed (its pages keep their outputs)
+NOT_A_FILE = -3  # a FIFO, socket, device or symlink loop: never opened
+
 
 @dataclass(frozen=True, slots=True)
 class Entry:
     rel: str  # POSIX path below the root
-    size: int  # bytes; -1 for a symlink that points outside the root (never followed)
+    size: int  # bytes, or one of the negative kinds above
 
 
 class Storage(Protocol):
@@ -86,8 +90,12 @@ class LocalStorage:
                 with os.scandir(os.path.join(self.root, folder)) as listing:
                     for item in listing:  # one DirEntry at a time: a big folder is never held as objects
                         self._add(item, folder, real_root, found, pending)
+            except FileNotFoundError:
+                continue  # vanished while listing: not part of this run
             except OSError:
-                continue  # vanished or unreadable while listing: not part of this run
+                if not folder:
+                    raise  # the root itself: the run cannot see its pages at all
+                found.append(Entry(folder, UNLISTABLE))  # said in the manifest; its pages' outputs stay
         # Part by part, as pathlib sorts: "/" read as the smallest character ("a/b" before "a-b").
         found.sort(key=lambda e: e.rel.replace("/", "\0"))
         return found
@@ -99,13 +107,17 @@ class LocalStorage:
         rel = f"{folder}/{item.name}" if folder else item.name
         try:
             if item.is_symlink() and not _inside(os.path.realpath(item.path), real_root):
-                found.append(Entry(rel, -1))
+                found.append(Entry(rel, SYMLINK_OUTSIDE))
             elif item.is_dir(follow_symlinks=False):
                 pending.append(rel)
             elif item.is_file():  # a symlink inside the root to a file is read like one
                 found.append(Entry(rel, item.stat().st_size))
-        except OSError:
+            else:
+                found.append(Entry(rel, NOT_A_FILE))
+        except FileNotFoundError:
             return  # vanished while listing
+        except OSError:
+            found.append(Entry(rel, NOT_A_FILE))  # a symlink loop, or what cannot be stat'ed
 
     def _path(self, rel: str) -> str:
         return os.path.join(self.root, rel)

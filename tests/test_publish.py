@@ -155,7 +155,7 @@ def test_a_fresh_clone_publishes_the_seeds_and_stays_clean(tmp_path):
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True, timeout=120)
     assert subprocess.run(["git", "ls-files", "clean"], cwd=clone, capture_output=True, text=True,
-                          check=True).stdout.split() == ["clean/README.md"]
+                          check=True).stdout.split() == ["clean/.qset-output", "clean/README.md"]
     proc = subprocess.run([sys.executable, "-m", "pipeline", "ingest", "raw", "--out", "clean", "--quiet"],
                           cwd=clone, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import RAW, ROOT
 
+from pipeline.lock import output_lock
+
 ENTRY_POINTS = ["pipeline", "flows.ingest"]  # `python -m pipeline ingest …`, `python -m flows.ingest …`
 QUICK = ("--quiet", "--no-bank")  # where the bank is not what a test is about, it spares jieba's start-up
 
@@ -65,6 +67,9 @@ def test_user_mistakes_are_one_line_and_exit_2_before_any_server_starts(entry, t
     if entry == "flows.ingest":
         one_line_error(cli(entry, str(RAW), "--out", str(missing_out), "--batch-size", "0", env=env), 2,
                        "--batch-size must be at least 1")
+    locked = tmp_path / "locked"
+    with output_lock(str(locked)):  # another run is writing: exit 3, also before any server starts
+        one_line_error(cli(entry, str(RAW), "--out", str(locked), env=env), 3, "being written by another ingest")
     assert not prefect_home.exists()  # Prefect never started: the answers cost no server start-up
 
 
