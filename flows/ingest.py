@@ -57,6 +57,9 @@ def main(argv: list[str] | None = None) -> int:
         wait_until_free(options.out, options.wait)
         from pipeline.ingest import RunReport
 
+        from .reaper import end_server_with_me
+
+        end_server_with_me()
         from .flow import run
 
         fields = {k: getattr(options, k) for k in ("max_bytes", "docx", "bank", "wait", "page_timeout",

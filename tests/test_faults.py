@@ -234,3 +234,32 @@ def test_the_page_time_limit_covers_rendering(tmp_path, monkeypatch):
     report = run_ingest(raw, tmp_path / "out", bank=False, page_timeout=1.0)
     assert report["rejected_reasons"] == {"timeout": 1} and time.perf_counter() - start < 4
     assert not list((tmp_path / "out" / "json").glob("*.json"))  # nothing of the page half-written
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the watchdog reads /proc")
+def test_killing_the_flow_command_ends_its_temporary_server(tmp_path):
+    """kill -9 of `python -m flows.ingest` used to leave Prefect's temporary server listening."""
+    import time
+
+    from flows.reaper import _children_servers
+
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["PREFECT_HOME"] = str(tmp_path / "prefect_home")
+    proc = subprocess.Popen([sys.executable, "-m", "flows.ingest", str(RAW), "--out", str(tmp_path / "out")],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    deadline, servers = time.monotonic() + 120, set()
+    while not servers and time.monotonic() < deadline and proc.poll() is None:
+        servers = _children_servers(proc.pid)
+        time.sleep(0.2)
+    assert servers, "the flow started no temporary server"
+    proc.kill()  # the command alone, as `kill -9 PID` does; not its process group
+    proc.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(os.path.exists(f"/proc/{pid}") for pid in servers):
+        time.sleep(0.2)
+    alive = [pid for pid in servers if os.path.exists(f"/proc/{pid}") and b"Z" not in
+             Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1][:3]]
+    for pid in alive:
+        os.kill(pid, 9)  # never leave one behind, even when the test fails
+    assert not alive

@@ -1,0 +1,68 @@
+"""End Prefect's temporary server when the command that started it is killed (kill -9 included).
+
+With no PREFECT_API_URL, Prefect starts a temporary API server as a child process (uvicorn) and
+stops it when the flow returns. A SIGKILL gives it no chance: the server kept listening minutes
+later. So the command line forks a small watchdog first (before any thread exists): it notes the
+server processes its parent starts, and when its parent is gone (the pipe between them closes,
+however the parent ended) it sends them SIGTERM. Linux only (it reads /proc); elsewhere a no-op.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import signal
+import sys
+
+SERVER_MARK = b"prefect.server.api.server:create_app"  # in the temporary server's command line
+
+
+def _children_servers(parent: int) -> set[int]:
+    found = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                ppid = int(handle.read().rsplit(b")", 1)[1].split()[1])
+            if ppid != parent:
+                continue
+            with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                if SERVER_MARK in handle.read():
+                    found.add(int(entry))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
+def _watch(parent: int, pipe: int) -> None:
+    servers: set[int] = set()
+    while True:
+        ready, _, _ = select.select([pipe], [], [], 1.0)
+        if ready and not os.read(pipe, 1):
+            break  # the parent is gone
+        servers |= _children_servers(parent)
+    for pid in servers:
+        with contextlib.suppress(OSError):  # already stopped by Prefect, as after every normal run
+            os.kill(pid, signal.SIGTERM)
+
+
+def end_server_with_me() -> None:
+    """Start the watchdog (call before Prefect is imported: forking is safe only without threads)."""
+    if not sys.platform.startswith("linux") or os.environ.get("PREFECT_API_URL") or not os.path.isdir("/proc"):
+        return
+    parent = os.getpid()
+    read_end, write_end = os.pipe()
+    if os.fork():
+        os.close(read_end)  # the write end stays open, unused, for this process's whole life
+        return
+    try:
+        os.close(write_end)
+        devnull = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):  # never hold the parent's output open: readers wait for its end
+            os.dup2(devnull, fd)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the run; the watchdog outlives it
+        _watch(parent, read_end)
+    finally:
+        os._exit(0)
