@@ -43,7 +43,7 @@ def base_pool() -> list[str]:
 
 
 def reword(rng: random.Random, text: str, variants: dict[str, list[str]]) -> str:
-    words = tokenizer().lcut(text, HMM=False)
+    words = tokenizer().cut(text, hmm=False)
     out = []
     for w in words:
         if w in variants and rng.random() < 0.6:
