@@ -63,13 +63,32 @@ def _minhash(token_set: set[str] | None = None, hashvalues: np.ndarray | None = 
     return m
 
 
-@dataclass
-class Entry:
-    set_id: str
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A distinct (stem, answer) and its terms: shared by every question that repeats it."""
+
     stem: str
     answer: str | None
-    terms: list[str]  # content tokens of stem + answer (for keywords and search)
+    terms: tuple[str, ...]  # content tokens of stem + answer (for keywords and search)
+
+
+@dataclass(slots=True)
+class Entry:
+    set_id: str
+    text: Text
     key: str  # the token set it shares with its exact rewordings
+
+    @property
+    def stem(self) -> str:
+        return self.text.stem
+
+    @property
+    def answer(self) -> str | None:
+        return self.text.answer
+
+    @property
+    def terms(self) -> tuple[str, ...]:
+        return self.text.terms
 
 
 @dataclass
@@ -93,6 +112,14 @@ class Index:
     keys: dict[str, Key] = field(default_factory=dict)
     edges: set[tuple[str, str]] = field(default_factory=set)  # verified pairs of keys
     sets: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # set id → (digest of its JSON, title)
+    texts: dict[tuple[str, str | None], Text] = field(default_factory=dict)  # one object per distinct text
+
+    def text(self, stem: str, answer: str | None, terms: Iterable[str] | None = None) -> Text:
+        found = self.texts.get((stem, answer))
+        if found is None:
+            found = self.texts[(stem, answer)] = Text(stem, answer, tuple(terms if terms is not None
+                                                                          else text_terms(stem, answer)))
+        return found
     lsh: MinHashLSH = field(default_factory=lambda: MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM))
 
     def remove_sets(self, gone: set[str]) -> None:
@@ -130,13 +157,17 @@ class Index:
         """Sorted plain data in one blob: an index built in any order from the same sets dumps the same bytes."""
         keys = sorted(self.keys)
         sigs = [self.keys[k].signature for k in keys if self.keys[k].signature is not None]
+        live = {id(e.text): e.text for e in self.entries.values()}
+        texts = sorted(live.values(), key=lambda t: (t.stem, t.answer is not None, t.answer or ""))  # each once
+        number = {id(t): i for i, t in enumerate(texts)}
         blob = np.stack(sigs).astype("<u4").tobytes() if sigs else b""
         meta = {
             "fingerprint": fingerprint("bank"), "num_perm": NUM_PERM, "threshold": THRESHOLD,
             "signature_bytes": len(blob),
             "sets": [[s, digest, title] for s, (digest, title) in sorted(self.sets.items())],
             "keys": [[k, self.keys[k].tokens, self.keys[k].signature is not None] for k in keys],
-            "entries": [[q, e.set_id, e.stem, e.answer, e.terms, e.key] for q, e in sorted(self.entries.items())],
+            "texts": [[t.stem, t.answer, list(t.terms)] for t in texts],
+            "entries": [[q, e.set_id, number[id(e.text)], e.key] for q, e in sorted(self.entries.items())],
             "edges": sorted(self.edges),
         }
         return INDEX_MAGIC + json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n" + blob
@@ -173,8 +204,10 @@ def _index_of(meta: dict, sigs: np.ndarray) -> Index:
                 session.insert(key, _minhash(hashvalues=signature.astype(np.uint64)))
     if row != len(sigs):
         raise ValueError("signatures do not match the keys")
-    for qid, set_id, stem, answer, terms, key in meta["entries"]:
-        index.entries[qid] = Entry(set_id, stem, answer, terms, key)
+    texts = [index.text(stem, answer, terms) for stem, answer, terms in meta["texts"]]
+    shared = {k: k for k in index.keys} | {s: s for s in index.sets}  # one string per key and set, not per entry
+    for qid, set_id, text, key in meta["entries"]:
+        index.entries[qid] = Entry(shared[set_id], texts[text], shared[key])
         index.keys[key].members.append(qid)
     return index
 
@@ -188,12 +221,13 @@ def save_index(out: Storage, index: Index) -> None:
 MAX_TOKENISED = 4000  # characters of a stem the bank tokenises: a stem is sentences; a giant one stays bounded
 
 
-def entry_of(set_id: str, q: dict) -> tuple[Entry, list[str]]:
-    stem_tokens = tokens(q["stem"][:MAX_TOKENISED])
-    answer = q.get("answer")
-    terms = stem_tokens + (tokens(answer[:400]) if answer else [])
-    unique = sorted(set(stem_tokens))
-    return Entry(set_id, q["stem"], answer, terms, key_of(unique, q["id"])), unique
+def text_terms(stem: str, answer: str | None) -> list[str]:
+    return tokens(stem[:MAX_TOKENISED]) + (tokens(answer[:400]) if answer else [])
+
+
+def entry_of(index: Index, set_id: str, q: dict) -> tuple[Entry, list[str]]:
+    unique = sorted(set(tokens(q["stem"][:MAX_TOKENISED])))
+    return Entry(set_id, index.text(q["stem"], q.get("answer")), key_of(unique, q["id"])), unique
 
 
 def clusters_of(index: Index) -> dict[str, str]:
@@ -203,8 +237,8 @@ def clusters_of(index: Index) -> dict[str, str]:
     for qid, e in index.entries.items():
         root = key_root[e.key]
         smallest[root] = min(smallest.get(root, qid), qid)
-    return {qid: "c" + hashlib.sha256(smallest[key_root[e.key]].encode()).hexdigest()[:12]
-            for qid, e in index.entries.items()}
+    name = {root: "c" + hashlib.sha256(qid.encode()).hexdigest()[:12] for root, qid in smallest.items()}
+    return {qid: name[key_root[e.key]] for qid, e in index.entries.items()}  # one string per cluster
 
 
 def components(nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> dict[str, str]:
@@ -234,7 +268,7 @@ def idf_table(entries: Iterable[Entry]) -> dict[str, float]:
     return {t: math.log((n + 1) / (c + 1)) + 1.0 for t, c in df.items()}
 
 
-def keywords(terms: list[str], idf: dict[str, float], k: int = KEYWORDS) -> list[str]:
+def keywords(terms: Iterable[str], idf: dict[str, float], k: int = KEYWORDS) -> list[str]:
     tf = Counter(t for t in terms if len(t) > 1 or not t.isascii())
     scored = sorted(tf.items(), key=lambda kv: (-kv[1] * idf.get(kv[0], 1.0), kv[0]))
     return [t for t, _ in scored[:k]]
@@ -256,25 +290,30 @@ def update_bank(out: Storage, set_ids: Iterable[str]) -> BankResult:
     """
     index = load_index(out)
     live = sorted(set(set_ids))
-    changed: list[tuple[str, dict]] = []
+    changed: dict[str, str] = {}  # set id → digest; the sets themselves are read again one at a time
     for set_id in live:
-        data = out.read(layout.set_rel(set_id))
-        digest = hashlib.sha256(data).hexdigest()[:32]
+        digest = hashlib.sha256(out.read(layout.set_rel(set_id))).hexdigest()[:32]
         if index.sets.get(set_id, ("",))[0] != digest:
-            qset = json.loads(data)
-            changed.append((set_id, qset))
-            index.sets[set_id] = (digest, qset.get("title"))
+            changed[set_id] = digest
     gone = set(index.sets) - set(live)
-    index.remove_sets(gone | {set_id for set_id, _ in changed})
+    index.remove_sets(gone | set(changed))
     for set_id in gone:
         del index.sets[set_id]
-    for set_id, qset in changed:
+    for set_id, digest in changed.items():
+        qset = json.loads(out.read(layout.set_rel(set_id)))
+        index.sets[set_id] = (digest, qset.get("title"))
         for section in qset["sections"]:
             for q in section["questions"]:
-                index.add(q["id"], *entry_of(set_id, q))
+                index.add(q["id"], *entry_of(index, set_id, q))
     cluster_of = clusters_of(index)
     idf = idf_table(index.entries.values())
-    keywords_of = {qid: keywords(e.terms, idf) for qid, e in index.entries.items()}
+    by_text: dict[Text, list[str]] = {}  # keywords depend on the terms only: once per distinct text
+    keywords_of = {}
+    for qid, e in index.entries.items():
+        found = by_text.get(e.text)
+        if found is None:
+            found = by_text[e.text] = keywords(e.terms, idf)
+        keywords_of[qid] = found
     _write_bank(out, index, cluster_of, keywords_of, {s: title for s, (_, title) in index.sets.items()})
     save_index(out, index)
     return BankResult(len(set(cluster_of.values())), len(index.entries), cluster_of, keywords_of)

@@ -100,14 +100,18 @@ def normalise_stem(text: str) -> str:
     return _PUNCT.sub(" ", unicodedata.normalize("NFKC", text).lower()).strip()
 
 
-@lru_cache(maxsize=1 << 16)
-def _cut(text: str) -> tuple[str, ...]:
-    """Each distinct text is cut once per process: a crawl repeats its questions many times."""
-    return tuple(tokenizer().cut(text, hmm=False))
+def _cut(text: str) -> list[str]:
+    return tokenizer().cut(text, hmm=False)
 
 
 def tokens(text: str) -> list[str]:
     """Content tokens: jieba words (no HMM, so deterministic), synonyms folded, stop words dropped."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=1 << 16)
+def _tokens(text: str) -> tuple[str, ...]:
+    """Each distinct text is tokenised once per process: a crawl repeats its questions many times."""
     table, stop = synonyms(), stopwords()
     out = []
     for word in _cut(normalise_stem(text)):
@@ -117,4 +121,4 @@ def tokens(text: str) -> list[str]:
         word = table.get(word, word)
         if word not in stop:
             out.append(word)
-    return out
+    return tuple(out)

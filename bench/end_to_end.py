@@ -1,0 +1,110 @@
+"""The job users run, end to end: `python -m pipeline ingest` with its defaults (JSON + DOCX + bank).
+
+    python -m bench.end_to_end [--pages 1000] [--large 20000] [--write]
+
+On one core (taskset -c 0), in one run: the floor (read each file, write it back) and one regex
+pass over the same files, then the command as users run it on two corpora of `--pages` pages:
+`distinct` (generated pages, bench/corpus.py) and `repeated` (the five seeds copied, a distinct line
+added to each copy, as doc sites repeat documents); each also with `--no-docx` and with `--no-docx
+--no-bank`, so that DOCX and the bank are the differences. Then the default command on `--large`
+distinct pages for the growth of time per page and the peak RSS. Every figure is a whole process
+(start-up included), timed from outside. `--write` puts the table in bench/end_to_end.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.corpus import ROOT, generate
+from bench.run import floor, regex_pass
+
+OUT = ROOT / "bench" / "out" / "end_to_end"
+ONE_CORE = ["taskset", "-c", "0"] if shutil.which("taskset") else []
+
+
+def repeated(raw: Path, pages: int) -> None:
+    seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "raw").glob("*.txt"))]
+    raw.mkdir(parents=True, exist_ok=True)
+    for i in range(pages):
+        (raw / f"copy{i:06d}.txt").write_text(seeds[i % len(seeds)] + f"\n本文档编号 {i:06d}\n", encoding="utf-8")
+
+
+def ingest(raw: Path, out: Path, *flags: str) -> dict:
+    """One whole `python -m pipeline ingest` process: wall seconds, peak RSS (MB), its summary."""
+    shutil.rmtree(out, ignore_errors=True)
+    os.sync()
+    cmd = [*ONE_CORE, "/usr/bin/time", "-f", "%M", sys.executable, "-m", "pipeline", "ingest", str(raw),
+           "--out", str(out), "--quiet", *flags]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True)
+    wall = time.perf_counter() - start
+    return {"wall": wall, "rss_mb": int(proc.stderr.strip().splitlines()[-1]) / 1024,
+            "summary": json.loads(proc.stdout)}
+
+
+def corpus_row(name: str, raw: Path, pages: int) -> dict:
+    full = ingest(raw, OUT / f"{name}_out")
+    no_docx = ingest(raw, OUT / f"{name}_nodocx", "--no-docx")
+    core = ingest(raw, OUT / f"{name}_core", "--no-docx", "--no-bank")
+    editions = 2 * full["summary"]["published"]
+    return {
+        "pages": pages, "published": full["summary"]["published"],
+        "default": pages / full["wall"], "default_wall": full["wall"], "rss_mb": full["rss_mb"],
+        "core": pages / core["wall"],
+        "docx_editions_per_s": editions / max(1e-9, full["wall"] - no_docx["wall"]),
+        "bank_pages_per_s": pages / max(1e-9, no_docx["wall"] - core["wall"]),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.end_to_end", description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=1000)
+    parser.add_argument("--large", type=int, default=20_000)
+    parser.add_argument("--write", action="store_true")
+    args = parser.parse_args(argv)
+    shutil.rmtree(OUT, ignore_errors=True)
+    raws = {"distinct": OUT / "distinct", "repeated": OUT / "repeated"}
+    generate(raws["distinct"], pages=args.pages, seed=7, html_share=0.3)
+    repeated(raws["repeated"], args.pages)
+    rows = {}
+    for name, raw in raws.items():
+        files = sorted(raw.iterdir())
+        rows[name] = {"floor": len(files) / floor(files, OUT / f"{name}_floor"),
+                      "regex": len(files) / regex_pass(files), **corpus_row(name, raw, len(files))}
+    large = OUT / "large"
+    generate(large, pages=args.large, seed=8, html_share=0.3)
+    big = ingest(large, OUT / "large_out")
+    small_per_page = rows["distinct"]["default_wall"] / args.pages
+    growth = {"pages": args.large, "default": args.large / big["wall"], "rss_mb": big["rss_mb"],
+              "per_page_ratio": (big["wall"] / args.large) / small_per_page}
+    table = render(rows, growth, args.pages)
+    print(table)
+    if args.write:
+        (ROOT / "bench" / "end_to_end.md").write_text(table + "\n", encoding="utf-8")
+    return 0
+
+
+def render(rows: dict, growth: dict, pages: int) -> str:
+    lines = [f"`python -m bench.end_to_end` ({pages:,} pages a corpus, one core, whole processes, start-up included)",
+             "", "| corpus | floor | one regex pass | default ingest (JSON + DOCX + bank) | ÷ regex | core only "
+             "(`--no-docx --no-bank`) | DOCX | bank | peak RSS |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, r in rows.items():
+        lines.append(f"| {name} | {r['floor']:,.0f} pages/s | {r['regex']:,.0f} pages/s | {r['default']:,.0f} pages/s "
+                     f"| 1/{r['regex'] / r['default']:.0f} | {r['core']:,.0f} pages/s | "
+                     f"{r['docx_editions_per_s']:,.0f} editions/s | {r['bank_pages_per_s']:,.0f} pages/s | "
+                     f"{r['rss_mb']:,.0f} MB |")
+    lines += ["", f"Growth: the default command on {growth['pages']:,} distinct pages ran at {growth['default']:,.0f} "
+              f"pages/s, {growth['per_page_ratio']:.2f}× the time per page at {pages:,}, peak RSS "
+              f"{growth['rss_mb']:,.0f} MB."]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
