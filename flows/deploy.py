@@ -73,8 +73,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.batch_size < 1:
             raise CannotRun(f"--batch-size must be at least 1 (got {args.batch_size})")
         check(IngestOptions(raw=args.raw, out=args.out))
-        check_server(os.environ.get("PREFECT_API_URL"))
         check_cron(args.cron)
+        check_server(os.environ.get("PREFECT_API_URL"))
         deployment = build_deployment(args.raw, args.out, args.cron, args.batch_size, args.name, args.timezone)
     except CannotRun as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -89,6 +89,8 @@ def test_summary_markdown_lists_counts_reasons_warnings_and_stages(tmp_path):
     text = summary_markdown(report)
     assert "| 6 | 5 | 0 | 1 | 59 |" in text
     assert "empty: 1" in text and "count_mismatch" in text and "| parse |" in text
+    report.warnings.append("no pages found under raw")  # what a run says about itself reaches the artifact
+    assert "**Run warnings:**\n- no pages found under raw" in summary_markdown(report)
 
 
 def test_deployment_carries_schedule_and_parameters():

@@ -85,6 +85,7 @@ def test_deploy_mistakes_are_one_line(tmp_path):
     one_line_error(deploy(url=None), 2, "prefect server start")
     one_line_error(deploy(), 2, "no Prefect server answers at http://127.0.0.1:9/api")
     one_line_error(deploy("--batch-size", "0"), 2, "--batch-size must be at least 1")
+    one_line_error(deploy("--cron", "61 2 * * *"), 2, "is not a cron expression Prefect accepts")
 
 
 def test_a_bad_cron_is_refused_with_prefects_own_rule():
@@ -129,7 +130,9 @@ def test_run_reports_are_kept_for_the_last_n_runs(tmp_path):
 
 def copy_project(dest: Path) -> Path:
     shutil.copytree(ROOT / "pipeline", dest / "pipeline", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(RAW, dest / "raw")
+    (dest / "raw").mkdir()
+    for seed in sorted(RAW.iterdir())[:2]:  # two seeds carry every kind of output an edit below changes
+        shutil.copy(seed, dest / "raw" / seed.name)
     return dest
 
 
