@@ -95,7 +95,7 @@ def html_text(markup: str) -> str:
 
 def _lxml_tree(markup: str) -> etree._Element | None:
     # Fed as BeautifulSoup feeds it (push parser, recover), so both see one tree.
-    parser = etree.HTMLParser(recover=True)
+    parser = etree.HTMLParser(recover=True, huge_tree=True)  # no 10 MB cap on a text node: it would cut silently
     parser.feed(markup)
     return parser.close()
 
@@ -152,7 +152,7 @@ def _tidy(parts: list[str]) -> str:
 
 
 def html_text_bs4(markup: str) -> str:
-    soup = BeautifulSoup(markup, "lxml")
+    soup = BeautifulSoup(markup, "lxml", huge_tree=True)  # as the fast path: no silent cut at 10 MB
     title = html_title(soup)
     parts: list[str] = [title, "\n"] if title else []
     root = soup.body or soup

@@ -51,6 +51,16 @@ def test_a_giant_inline_image_neither_hangs_nor_cuts_the_page(tmp_path):
     assert [r for r in removed["removed"] if r["rule"] == "oversized_attribute"]  # and the record says what went
 
 
+def test_a_text_node_over_10_mb_is_read_to_its_end():
+    """libxml2 stops a text node at 10 MB unless told otherwise, and the rest of the page was gone."""
+    from pipeline.read_html import html_text, html_text_bs4
+
+    body = "1.问题一？答案:" + "很长的文字" * 2_400_000 + " 2.问题二？答案:结尾"
+    markup = f"<html><head><title>t</title></head><body><pre>{body}</pre></body></html>"
+    for reader in (html_text, html_text_bs4):  # the fast reader and the reference
+        assert reader(markup).endswith("2.问题二？答案:结尾"), reader.__name__
+
+
 def test_a_file_name_that_is_not_utf8_is_published_escaped(tmp_path):
     """GBK names from unzipped archives crashed every run outside the per-page handling."""
     raw = tmp_path / "raw"
