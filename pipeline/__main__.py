@@ -39,12 +39,16 @@ def cmd_docx(args: argparse.Namespace) -> int:
     from .render_docx import compose, render
     from .storage import LocalStorage
 
+    if args.seed is not None and not args.shuffle:
+        print("error: --seed only takes effect with --shuffle (add --shuffle, or drop --seed)", file=sys.stderr)
+        return 2
     try:
         sets = [QuestionSet.model_validate_json(path.read_bytes()) for path in args.sets]
     except (OSError, ValidationError) as exc:
         print(f"error: cannot read a question set: {exc}", file=sys.stderr)
         return 2
-    exam = compose(sets, title=args.title, sections=args.sections, shuffle_seed=args.seed if args.shuffle else None)
+    seed = (args.seed or 0) if args.shuffle else None
+    exam = compose(sets, title=args.title, sections=args.sections, shuffle_seed=seed, include_cut=args.include_cut)
     if not any(s.questions for s in exam.sections):
         print("error: no questions selected", file=sys.stderr)
         return 2
@@ -97,7 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     dox.add_argument("--answers", action="store_true", help="the answer-key edition")
     dox.add_argument("--sections", nargs="+", default=None, help="keep sections whose ordinal or heading matches")
     dox.add_argument("--shuffle", action="store_true", help="shuffle questions within each section")
-    dox.add_argument("--seed", type=int, default=0, help="seed for --shuffle (same seed, same exam)")
+    dox.add_argument("--seed", type=int, default=None, help="seed for --shuffle (same seed, same exam; default 0)")
+    dox.add_argument("--include-cut", action="store_true",
+                     help="also print the question a cut preview stops in (left out by default)")
     dox.add_argument("--title", default=None)
     dox.set_defaults(func=cmd_docx)
     sea = sub.add_parser("search", help="find questions in the bank by keywords")

@@ -274,11 +274,14 @@ def question_xml(q: Question, position: int, answers: bool) -> list[str]:
 class Exam:
     title: str
     sections: list[Section]
+    note: str | None = None  # printed under the title: what the exam leaves out, e.g. a cut preview's end
 
 
 def body_xml(exam: Exam, answers: bool = False, header_block: bool = True) -> str:
     title = clean_xml_text(exam.title) + ("（答案卷）" if answers else "")
     parts = [_text_paragraph(title, style="Title", center=True)]
+    if exam.note:
+        parts.append(_text_paragraph(clean_xml_text(exam.note), center=True))
     if header_block and not answers:
         parts.append(_text_paragraph("姓名：__________\u3000班级：__________\u3000得分：__________", center=True))
     position = 0
@@ -371,8 +374,66 @@ def render(exam: Exam, answers: bool = False, header_block: bool = True) -> byte
     return _template().package(body_xml(exam, answers, header_block))
 
 
-def exam_of(qset: QuestionSet) -> Exam:
-    return Exam(title=qset.title or "试题", sections=list(qset.sections))
+SENTENCE_END = tuple("。？！?!.）)」』”\"…；;")
+
+
+CUT_MARK = "……（原文至此截断）"
+
+
+def cut_field(qset: QuestionSet, q: Question) -> str | None:
+    """Where a cut preview stops inside its last question: "stem" (the question cannot be printed),
+    "answer" or "analysis" (printed, marked as cut in the answer key), or None (complete)."""
+    questions = qset.questions()
+    if not qset.truncated or not questions or q is not questions[-1]:
+        return None
+    for name in ("analysis", "answer"):
+        text = (getattr(q, name) or "").rstrip()
+        if text:
+            return None if text.endswith(SENTENCE_END) else name
+    return None if q.options or q.stem.rstrip().endswith(SENTENCE_END) else "stem"
+
+
+def is_cut(qset: QuestionSet, q: Question) -> bool:
+    return cut_field(qset, q) == "stem"
+
+
+def _marked(qset: QuestionSet, q: Question) -> Question:
+    field = cut_field(qset, q)
+    if field in ("answer", "analysis"):
+        return q.model_copy(update={field: (getattr(q, field) or "").rstrip() + CUT_MARK})
+    return q
+
+
+def printed_section(section: Section, questions: list[Question], ordinal: str | None = None,
+                    declare: bool = False) -> Section:
+    """A section as printed: the count and total its heading states are those of the questions
+    printed, not the ones declared. `declare`: state them even where the page declared none."""
+    scores = [q.score for q in questions]
+    each = section.score_each if questions and all(x == section.score_each for x in scores) else None
+    if each is None and section.score_each is not None and None in scores:
+        each = section.score_each  # questions without their own score take the declared one
+    total = sum(x for x in scores if x is not None) if questions and None not in scores else None
+    if total is None and each is not None:
+        total = each * len(questions)
+    stated = declare or section.score_total is not None or section.score_each is not None
+    return section.model_copy(update={
+        "questions": questions, "score_each": each if stated else None, "score_total": total if stated else None,
+        "count_declared": len(questions) if declare or section.count_declared is not None else None,
+        "ordinal": ordinal or section.ordinal})
+
+
+def exam_of(qset: QuestionSet, include_cut: bool = False) -> Exam:
+    """The printable exam of one set: a cut preview prints only its complete questions and says so."""
+    declared = sum(s.count_declared or 0 for s in qset.sections)
+    sections = [printed_section(s, [_marked(qset, q) for q in s.questions if include_cut or not is_cut(qset, q)])
+                for s in qset.sections]
+    sections = [s for s, whole in zip(sections, qset.sections, strict=True) if s.questions or not whole.questions]
+    printed = sum(len(s.questions) for s in sections)
+    note = None
+    if qset.truncated:
+        whole = f"原文共{declared}题" if declared > printed else "原文不完整"
+        note = f"（节选：{whole}，本卷印出{printed}题）"
+    return Exam(title=qset.title or "试题", sections=sections, note=note)
 
 
 def render_set(qset: QuestionSet) -> tuple[bytes, bytes]:
@@ -382,27 +443,27 @@ def render_set(qset: QuestionSet) -> tuple[bytes, bytes]:
 
 
 def compose(sets: Iterable[QuestionSet], title: str | None = None, sections: list[str] | None = None,
-            shuffle_seed: int | None = None) -> Exam:
-    """One exam from several sets: chosen sections, questions renumbered, totals recomputed."""
+            shuffle_seed: int | None = None, include_cut: bool = False) -> Exam:
+    """One exam from several sets: chosen sections, sections of the same kind merged under one
+    heading, questions renumbered, counts and totals recomputed; a cut question only when asked."""
     import random
 
     rng = random.Random(shuffle_seed)
-    chosen: list[Section] = []
+    merged: dict[str, tuple[Section, list[Question]]] = {}  # kind (name or heading) → first section, questions
     sets = list(sets)
     for qset in sets:
         for s in qset.sections:
             if sections and not any(sel in (s.ordinal or "") or sel in (s.heading or "") for sel in sections):
                 continue
-            questions = list(s.questions)
-            if shuffle_seed is not None:
-                rng.shuffle(questions)
-            renumbered = [q.model_copy(update={"number": str(i), "label": None}) for i, q in enumerate(questions, 1)]
-            scores = [q.score for q in renumbered]
-            total = sum(x for x in scores if x is not None) if renumbered and None not in scores else None
-            chosen.append(s.model_copy(update={
-                "questions": renumbered, "count_declared": len(renumbered), "score_total": total,
-                "ordinal": CN_ORDINALS[len(chosen)] if len(chosen) < len(CN_ORDINALS) else str(len(chosen) + 1),
-                "score_each": s.score_each if all(x == s.score_each for x in scores) else None,
-            }))
+            kind = s.name or s.heading or ""
+            first, questions = merged.setdefault(kind, (s, []))
+            questions += [_marked(qset, q) for q in s.questions if include_cut or not is_cut(qset, q)]
+    chosen: list[Section] = []
+    for first, questions in merged.values():
+        if shuffle_seed is not None:
+            rng.shuffle(questions)
+        renumbered = [q.model_copy(update={"number": str(i), "label": None}) for i, q in enumerate(questions, 1)]
+        ordinal = CN_ORDINALS[len(chosen)] if len(chosen) < len(CN_ORDINALS) else str(len(chosen) + 1)
+        chosen.append(printed_section(first, renumbered, ordinal, declare=True))
     default_title = sets[0].title if len(sets) == 1 and sets[0].title else "组合试卷"
     return Exam(title=title or default_title, sections=chosen)

@@ -16,7 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from pipeline.models import Option, Question, QuestionSet, Section, Source
-from pipeline.render_docx import Exam, compose, render, render_set
+from pipeline.render_docx import CUT_MARK, Exam, _marked, compose, exam_of, is_cut, render, render_set
 from pipeline.steps import process_page
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -123,11 +123,11 @@ def test_round_trip_render_read_parse(seed_run):
         page = process_page(name.replace(".txt", ".docx"), key)
         assert page.qset is not None, name
         got = page.qset.questions()
-        want = qset.questions()
+        want = [q for q in qset.questions() if not is_cut(qset, q)]  # what the edition prints
         assert [q.stem for q in got] == [q.stem for q in want], name
         assert [[(o.label, o.text) for o in q.options] for q in got] == [[(o.label, o.text) for o in q.options]
                                                                          for q in want], name
-        assert [q.answer for q in got] == [q.answer for q in want], name
+        assert [q.answer for q in got] == [_marked(qset, q).answer for q in want], name
         assert [q.score for q in got] == [q.score for q in want], name
         assert "PAGE" not in page.qset.model_dump_json()  # our footer fields come back as results, then go
 
@@ -183,9 +183,54 @@ def test_editions_open_in_libreoffice_with_every_stem(seed_run, tmp_path):
         flat = re.sub(r"\s+", "", text)
         assert "第1页共" in flat  # the footer's fields were laid out
         for q in sets[name].questions():
-            assert re.sub(r"\s+", "", q.stem)[:12] in flat, (src.name, q.stem[:20])
+            stem = re.sub(r"\s+", "", q.stem)[:12]
+            assert (stem in flat) != is_cut(sets[name], q), (src.name, q.stem[:20])  # a cut stem is never printed
+        assert ("节选" in flat) == sets[name].truncated
 
 
 def test_an_empty_exam_is_a_valid_document():
     data = render(Exam(title="空试卷", sections=[]))
     assert Document(io.BytesIO(data)).paragraphs[0].text == "空试卷"
+
+
+def test_a_cut_preview_prints_only_its_complete_questions_and_says_so(seed_run):
+    """Seed 000 stops inside its last stem (分析社交媒体在国际): that question, and the heading that
+    only it was under, are not printed; the title says the exam is an excerpt; headings state what
+    is printed, not what the page declared."""
+    sets = seed_sets(seed_run)
+    cut = sets["000_582ef3be546073bd.txt"]
+    student, key = render_set(cut)
+    for data in (student, key):
+        text = "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
+        assert "分析社交媒体在国际" not in text
+        assert re.search(r"（节选：原文共\d+题，本卷印出20题）", text)
+        for section in exam_of(cut).sections:
+            assert f"共{len(section.questions)}题" in text
+    exam = exam_of(cut)
+    assert sum(len(s.questions) for s in exam.sections) == len(cut.questions()) - 1
+    answer_cut = sets["002_d6a70402e76c7f1e.txt"]  # stops inside its last answer: printed, marked in the key
+    key_text = "\n".join(p.text for p in Document(io.BytesIO(render_set(answer_cut)[1])).paragraphs)
+    assert key_text.rstrip().endswith(CUT_MARK) or CUT_MARK in key_text
+
+
+def test_compose_leaves_cut_questions_out_and_merges_sections_of_one_kind(seed_run):
+    sets = seed_sets(seed_run)
+    cut, other = sets["000_582ef3be546073bd.txt"], sets["001_e6371b6f30c79e48.txt"]
+    stems = [q.stem for s in compose([cut]).sections for q in s.questions]
+    assert not any(x.strip()[-9:] == "分析社交媒体在国际" for x in stems) and len(stems) == len(cut.questions()) - 1
+    assert len([q for s in compose([cut], include_cut=True).sections for q in s.questions]) == len(cut.questions())
+    both = compose([cut, other])
+    names = [s.name or s.heading for s in both.sections]
+    assert len(names) == len(set(names))  # 行为面试题 of both sets is one section, not 二 and 四
+    merged = next(s for s in both.sections if s.name == "行为面试题")
+    expected = sum(len(s.questions) for qset in (cut, other) for s in qset.sections if s.name == "行为面试题")
+    assert len(merged.questions) == expected and [q.number for q in merged.questions][-1] == str(expected)
+
+
+def test_seed_without_shuffle_is_an_error(seed_run, tmp_path):
+    out, sets = seed_run
+    path = str(out / "json" / f"{next(iter(sets.values()))['id']}.json")
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "docx", path, "--out", str(tmp_path / "x.docx"),
+                           "--seed", "3"], cwd=ROOT, capture_output=True, text=True)
+    assert proc.returncode == 2 and "--seed only takes effect with --shuffle" in proc.stderr
+    assert not (tmp_path / "x.docx").exists()
