@@ -1,4 +1,4 @@
-"""Command line: `python -m pipeline ingest RAW_DIR --out CLEAN_DIR`, `python -m pipeline schema`."""
+"""Command line: `python -m pipeline ingest RAW_DIR --out CLEAN_DIR`, `docx`, `search`, `review`, `schema`."""
 
 from __future__ import annotations
 
@@ -79,6 +79,19 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    from .storage import LocalStorage
+
+    if not LocalStorage(args.clean).exists("json"):
+        print(f"error: no question sets in {args.clean} (run `python -m pipeline ingest` first)", file=sys.stderr)
+        return 2
+    from .review import serve
+
+    print(f"review page: http://127.0.0.1:{args.port}/  (Ctrl-C to stop)", file=sys.stderr)
+    serve(args.clean, args.raw, args.port)
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from .schema import write_schema
 
@@ -112,6 +125,11 @@ def main(argv: list[str] | None = None) -> int:
     sea.add_argument("--limit", type=int, default=10)
     sea.add_argument("--json", action="store_true", help="one JSON object a line instead of text")
     sea.set_defaults(func=cmd_search)
+    rev = sub.add_parser("review", help="a local web page to review sets, correct them and download the editions")
+    rev.add_argument("--clean", default="clean", help="the CLEAN_DIR to review (default clean/)")
+    rev.add_argument("--raw", default="raw", help="the raw folder the sets came from, to show each page beside them")
+    rev.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
+    rev.set_defaults(func=cmd_review)
     sch = sub.add_parser("schema", help="write the JSON Schema of a question set")
     sch.add_argument("--path", type=Path, default=Path("schemas/question_set.schema.json"))
     sch.set_defaults(func=cmd_schema)

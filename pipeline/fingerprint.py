@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent
 DATA_FOLDERS = ("data", "sites")  # folders of data files a module may read by name
 NOT_OUTPUT_CODE = frozenset({"pipeline.fingerprint"})  # computes fingerprints, changes no output
 COMPONENTS: dict[str, tuple[str, ...]] = {  # component → root modules
-    "pages": ("pipeline.steps", "pipeline.publish"),
+    "pages": ("pipeline.steps", "pipeline.publish", "pipeline.corrections"),
     "docx": ("pipeline.render_docx",),
     "bank": ("pipeline.bank",),
 }

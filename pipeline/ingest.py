@@ -19,14 +19,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
 
-from . import __version__, layout, publish
+from . import __version__, corrections, layout, publish
 from .boilerplate import Templates, learn_templates, site_key
 from .entries import Entries, PreviousEntries
 from .errors import CannotRun, Rejected, stopped_by
 from .fingerprint import fingerprint
 from .limits import MAX_BYTES
 from .lock import output_lock
-from .models import ManifestEntry
+from .models import ManifestEntry, QuestionSet
 from .options import IngestOptions, check
 from .steps import PRE_STEPS, Context, PageRunner, PageTimeout, StepStats, new_page, published_set, time_limit
 from .storage import NOT_A_FILE, SYMLINK_OUTSIDE, UNLISTABLE, Storage, open_storage
@@ -165,7 +165,8 @@ def _unchanged(sha256: str, old: ManifestEntry, out: Storage, docx: bool) -> boo
         return False
     if old.status == "rejected" and not old.kept:
         return True
-    return old.set_id is not None and publish.outputs_intact(out, old.set_id, docx, old.outputs_sha256)
+    return (old.set_id is not None and corrections.digest(out, old.set_id) == old.corrections_sha256
+            and publish.outputs_intact(out, old.set_id, docx, old.outputs_sha256))
 
 
 def process_file(f: RawFile, out: Storage, runner: PageRunner, old: ManifestEntry | None, options: IngestOptions,
@@ -186,7 +187,7 @@ def process_file(f: RawFile, out: Storage, runner: PageRunner, old: ManifestEntr
             return old.model_copy(update={"status": "rejected", "kept": True,
                                           "reason": f"{rejected}; the outputs of its last good read are kept"})
         return publish.manifest_entry(path=f.name, sha256=sha, status="rejected", reason=str(rejected))
-    qset = published_set(page)
+    qset, corrected = _corrected(out, published_set(page))
     try:
         with time_limit(options.page_timeout):  # rendering a giant page is bounded like parsing it
             files = publish.page_files(qset, page.removed, options.docx)
@@ -196,7 +197,17 @@ def process_file(f: RawFile, out: Storage, runner: PageRunner, old: ManifestEntr
     digest = publish.write_files(out, files)
     return publish.manifest_entry(path=f.name, sha256=page.sha256, status="published", set_id=qset.id,
                                   output=layout.set_rel(qset.id), questions=len(qset.questions()),
-                                  warnings=len(qset.warnings), outputs_sha256=digest)
+                                  warnings=len(qset.warnings), outputs_sha256=digest, corrections_sha256=corrected)
+
+
+def _corrected(out: Storage, qset: QuestionSet) -> tuple[QuestionSet, str | None]:
+    """The set with its editor's corrections applied, and their digest (None without any)."""
+    try:
+        correction, digest = corrections.load(out, qset.id)
+    except ValueError as exc:  # a hand-edited file that does not parse: said in the set, never fatal
+        problem = f"correction: {layout.correction_rel(qset.id)} cannot be read ({str(exc).splitlines()[0]})"
+        return qset.model_copy(update={"warnings": [*qset.warnings, problem]}), corrections.digest(out, qset.id)
+    return (corrections.apply(qset, correction), digest) if correction else (qset, None)
 
 
 def process_batch(batch: PageBatch, on_page: Callable[[], None] | None = None) -> tuple[Entries, StepStats]:
@@ -310,6 +321,10 @@ def finish(job: Finish) -> RunReport:
             code = e.reason.split(":", 1)[0]
             reasons[code] = reasons.get(code, 0) + 1
     gone = sorted(p for p in job.previous if p not in seen)
+    for name in store.list_dir(layout.CORRECTIONS):
+        if name.endswith(".json") and name[:-5] not in live:
+            job.warnings.append(f"corrections of set {name[:-5]} apply to no page now (its raw page changed or "
+                                f"left): {layout.CORRECTIONS}/{name} is kept, not applied")
     publish.remove_stale(store, live, options.docx, options.bank)
     publish.sweep_temp_files(store)
     publish.write_manifest(store, f"{__version__}+{job.versions['pages']}", job.versions, entries, gone)

@@ -16,6 +16,7 @@ REMOVED = "removed"
 DOCX = "docx"
 BANK = "bank"
 RUNS = "runs"
+CORRECTIONS = "corrections"  # editors' corrections: input, never written or deleted by a run
 BANK_INDEX = f"{BANK}/index.bin"  # one file: metadata and signatures are replaced together
 BANK_QUESTIONS = f"{BANK}/questions.jsonl"
 BANK_CLUSTERS = f"{BANK}/clusters.json"
@@ -39,6 +40,10 @@ def docx_rels(set_id: str) -> tuple[str, str]:
 def page_outputs(set_id: str, docx: bool) -> list[str]:
     """Every file a published page owns."""
     return [set_rel(set_id), removed_rel(set_id), *(docx_rels(set_id) if docx else ())]
+
+
+def correction_rel(set_id: str) -> str:
+    return f"{CORRECTIONS}/{set_id}.json"
 
 
 def run_rel(started_at: str) -> str:

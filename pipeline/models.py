@@ -39,6 +39,8 @@ class Question(_Record):
     analysis: str | None = None
     scoring_points: list[str] = Field(default_factory=list, description="评分要点 lines")
     score: Score | None = None
+    edited: list[str] = Field(default_factory=list, description="Fields an editor set (corrections/), "
+                              "applied over what the parser read")
 
 
 class Section(_Record):
@@ -82,6 +84,7 @@ class QuestionSet(_Record):
     content: list[ContentBlock] = Field(default_factory=list)
     warnings: list[str] = Field(default_factory=list, description="'kind: message' findings")
     removed: list[Removal] = Field(default_factory=list, description="Boilerplate lines removed, counted by rule")
+    approved: bool = Field(default=False, description="An editor approved the set as parsed and corrected")
 
     def questions(self) -> list[Question]:
         return [q for s in self.sections for q in s.questions]
@@ -100,6 +103,8 @@ class ManifestEntry(_Record):
                                        "an unchanged page is one whose outputs still hash to it")
     kept: bool = Field(default=False, description="The page could not be read this run: the outputs of its "
                        "last good read are kept")
+    corrections_sha256: str | None = Field(default=None, description="Digest of the editor's corrections "
+                                           "applied to the set, when there are any")
 
 
 class Manifest(_Record):

@@ -1,0 +1,136 @@
+"""The review page in a real browser (Debian's chromium, driven by Playwright): sets with findings
+first, a set's raw page beside its questions with removed lines marked, an edit and an approval
+stored as corrections, the edited answer-key edition downloaded, then re-ingest → JSON and DOCX."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from conftest import RAW, ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
+SET_001 = "fee1a1198aaca002"  # seed 001: behaviour questions with answers from an answer part
+EDITED = "先倾听并复述客户的诉求，再给出两个可选方案。"
+
+
+def ingest(raw: Path, out: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "ingest", str(raw), "--out", str(out), "--quiet",
+                           "--no-bank"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+
+
+@pytest.fixture
+def site(tmp_path):
+    import uvicorn
+
+    from pipeline.review import create_app
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    shutil.copytree(RAW, raw)
+    ingest(raw, out)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(str(out), str(raw)), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", raw, out
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield launched
+        launched.close()
+
+
+def test_edit_approve_download_then_reingest(site, browser, tmp_path):
+    from docx import Document
+
+    url, raw, out = site
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page.goto(url + "/")
+    rows = page.locator("table tr")
+    assert rows.count() == 1 + 5
+    first_findings = rows.nth(1).locator("td").nth(3).inner_text()
+    assert "cut preview" in first_findings  # sets with findings come first
+    assert rows.nth(5).locator("td").nth(3).inner_text().strip() == "" or "without answers" in \
+        rows.nth(5).locator("td").nth(3).inner_text()
+    page.screenshot(path=str(tmp_path / "index.png"))
+
+    page.click(f"a[href='/set/{SET_001}']")
+    assert page.locator(".removed").count() > 0  # chrome lines of the raw page, marked with their rule
+    assert page.locator(".removed").first.get_attribute("title")
+    form = page.locator("form.q").first
+    question_id = form.get_attribute("id")[2:]
+    form.locator("textarea[name=answer]").fill(EDITED)
+    form.locator("button").click()
+    page.wait_for_load_state()
+    assert "edited: answer" in page.locator(f"#q-{question_id}").inner_text()
+    page.click("#approve")
+    page.wait_for_load_state()
+    assert "approved" in page.inner_text("body")
+    page.screenshot(path=str(tmp_path / "set.png"), full_page=False)
+
+    stored = json.loads((out / "corrections" / f"{SET_001}.json").read_text(encoding="utf-8"))
+    assert stored["approved"] and stored["questions"][question_id]["answer"] == EDITED
+
+    with page.expect_download() as download:
+        page.click("text=answer key")
+    key = download.value.path()
+    assert EDITED in "\n".join(p.text for p in Document(key).paragraphs)
+
+    ingest(raw, out)  # the next ingest applies the stored correction, and says which fields an editor set
+    qset = json.loads((out / "json" / f"{SET_001}.json").read_text(encoding="utf-8"))
+    question = next(q for s in qset["sections"] for q in s["questions"] if q["id"] == question_id)
+    assert question["answer"] == EDITED and question["edited"] == ["answer"] and qset["approved"]
+    edition = (out / "docx" / f"{SET_001}.answers.docx").read_bytes()
+    assert EDITED in "\n".join(p.text for p in Document(io.BytesIO(edition)).paragraphs)
+
+
+def test_a_correction_whose_question_is_gone_is_never_applied_elsewhere(tmp_path):
+    """The raw page changed: its question ids changed with it, and the run says which correction
+    no longer applies instead of putting it on another question."""
+    from pipeline.corrections import QuestionCorrection, SetCorrection, save
+    from pipeline.storage import LocalStorage
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    shutil.copytree(RAW, raw)
+    ingest(raw, out)
+    qset = json.loads((out / "json" / f"{SET_001}.json").read_text(encoding="utf-8"))
+    ids = [q["id"] for s in qset["sections"] for q in s["questions"]]
+    save(LocalStorage(str(out)), SetCorrection(set_id=SET_001, questions={
+        ids[0]: QuestionCorrection(score=99), "0000000000000000": QuestionCorrection(answer="x")}))
+    ingest(raw, out)
+    again = json.loads((out / "json" / f"{SET_001}.json").read_text(encoding="utf-8"))
+    questions = [q for s in again["sections"] for q in s["questions"]]
+    assert questions[0]["score"] == 99 and questions[0]["edited"] == ["score"]
+    assert all(q["answer"] != "x" for q in questions)
+    assert any("question 0000000000000000" in w and "not applied" in w for w in again["warnings"])
+    page = raw / "001_e6371b6f30c79e48.txt"
+    page.write_text(page.read_text(encoding="utf-8") + "\n补充一行\n", encoding="utf-8")  # a new set id
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "ingest", str(raw), "--out", str(out), "--quiet",
+                           "--no-bank"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0 and f"corrections of set {SET_001} apply to no page now" in proc.stderr
+    assert (out / "corrections" / f"{SET_001}.json").exists()  # kept for the editor, never deleted by a run
