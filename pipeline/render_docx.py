@@ -173,8 +173,8 @@ def _answer_lines(q: Question) -> int:
     """Writing space for open questions, sized by score and stem; none where a mark is enough."""
     if q.kind in {"choice", "true_false", "fill_blank"}:
         return 0
-    by_score = int(q.score or 0) // 2
-    return max(3, min(12, by_score or 3 + len(q.stem) // 120 + len(q.sub_items)))
+    base = int(q.score or 0) // 2 or 3 + len(q.stem) // 120  # a line per 2 points, else by the stem's length
+    return max(3, min(14, base + len(q.sub_items)))  # and a line for each requirement the stem lists
 
 
 # --- the body, written as WordprocessingML text ------------------------------------------------------
@@ -188,6 +188,15 @@ SPACE_BEFORE = Pt(6).twips  # before each question
 COLOR = str(ANSWER_COLOR)
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _RUN_BREAKS = re.compile(r"([\t\r\n])")
+
+
+# A writing line: an empty paragraph ruled along its bottom, margin to margin (not a row of underscores,
+# whose length depends on the font and which a reader's text extraction takes for content).
+# Consecutive paragraphs with one border are one bordered group to Word and LibreOffice: the rule
+# between them is the `between` border, the last one's the `bottom`.
+_RULE = 'w:val="single" w:sz="4" w:space="1" w:color="808080"'
+RULED_LINE = (f'<w:p><w:pPr><w:pBdr><w:bottom {_RULE}/><w:between {_RULE}/></w:pBdr>'
+              f'<w:spacing w:before="{Pt(10).twips}"/></w:pPr></w:p>')
 
 
 def _run(text: str | None, bold: bool = False, italic: bool = False, color: str | None = None) -> str:
@@ -249,7 +258,12 @@ def student_stem(q: Question) -> str:
     return stem
 
 
-def question_xml(q: Question, position: int, answers: bool) -> list[str]:
+FILL_BLANK_LINE = "答：" + "_" * 24  # where a fill-in question's blanks were lost in the scrape
+_BLANK = re.compile(r"_{2,}|（\s*）|\(\s*\)")
+
+
+def question_xml(q: Question, position: int, answers: bool, fill_in: bool = False) -> list[str]:
+    """`fill_in`: the question is under a fill-in heading (填空): a blank to write in, not ruled lines."""
     score = (_run(f"（{_score_text(q.score)}分）"),) if q.score is not None else ()
     out = [_paragraph(_run(question_label(q, position), bold=True), _run(q.stem if answers else student_stem(q)),
                       *score, before=SPACE_BEFORE)]
@@ -257,7 +271,10 @@ def question_xml(q: Question, position: int, answers: bool) -> list[str]:
     if q.options:
         out += _options(q)
     if not answers:
-        return out + [_text_paragraph("_" * 48, indent=INDENT)] * _answer_lines(q)
+        if fill_in or q.kind == "fill_blank":
+            blank = [] if _BLANK.search(q.stem) else [_text_paragraph(FILL_BLANK_LINE, indent=INDENT)]
+            return out + blank
+        return out + [RULED_LINE] * _answer_lines(q)
     if q.answer:
         out.append(_key_paragraph(labels.FIELD_TITLES["answer"], q.answer))
     else:
@@ -293,7 +310,7 @@ def body_xml(exam: Exam, answers: bool = False, header_block: bool = True) -> st
             parts.append(_text_paragraph("（本部分没有题目）"))
         for q in section.questions:
             position += 1
-            parts += question_xml(q, position, answers)
+            parts += question_xml(q, position, answers, fill_in=bool(labels.FILL_IN_PART.search(section.name or "")))
     return "".join(parts)
 
 

@@ -16,7 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from pipeline.models import Option, Question, QuestionSet, Section, Source
-from pipeline.render_docx import CUT_MARK, Exam, _marked, compose, exam_of, is_cut, render, render_set
+from pipeline.render_docx import CUT_MARK, FILL_BLANK_LINE, Exam, _marked, compose, exam_of, is_cut, render, render_set
 from pipeline.steps import process_page
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -234,3 +234,32 @@ def test_seed_without_shuffle_is_an_error(seed_run, tmp_path):
                            "--seed", "3"], cwd=ROOT, capture_output=True, text=True)
     assert proc.returncode == 2 and "--seed only takes effect with --shuffle" in proc.stderr
     assert not (tmp_path / "x.docx").exists()
+
+
+def _one_section_set(name: str, *questions: Question) -> QuestionSet:
+    source = Source(path="x.txt", sha256="0" * 64)
+    return QuestionSet(id="s1", title="t", truncated=False, source=source,
+                       sections=[Section(heading=f"一、{name}", ordinal="一", name=name, questions=list(questions))])
+
+
+def test_writing_space_is_ruled_lines_sized_by_score_and_requirements():
+    """Open questions get real ruled lines, margin to margin: a line per 2 points (3 at least) and
+    one more per listed requirement; a choice question gets none."""
+    def q(qid: str, **fields) -> Question:
+        return Question(id=qid, number=qid, stem="请回答。", answer=None, **fields)
+
+    qset = _one_section_set("简答题", q("1", score=8, sub_items=["甲", "乙", "丙", "丁", "戊"]), q("2", score=20),
+                            q("3", kind="choice", options=[Option(label="A", text="是"), Option(label="B", text="否")]))
+    body = zipfile.ZipFile(io.BytesIO(render_set(qset)[0])).read("word/document.xml").decode("utf-8")
+    chunks = body.split("<w:spacing w:before=\"120\"/>")[1:]  # one chunk per question, from its stem paragraph
+    assert [chunk.count("<w:pBdr>") for chunk in chunks] == [4 + 5, 10, 0]
+    assert "_" * 48 not in body
+
+
+def test_fill_in_questions_whose_blanks_were_lost_get_a_blank_not_writing_lines():
+    lost = Question(id="1", number="1", stem="世界上第一片微处理器型号是,是由Intel公司研制的。", answer=None)
+    kept = Question(id="2", number="2", stem="转换时间为________微秒。", answer=None)
+    text = "\n".join(p.text for p in Document(io.BytesIO(render_set(_one_section_set("填空题", lost, kept))[0])).paragraphs)
+    assert text.count(FILL_BLANK_LINE) == 1 and "<w:pBdr>" not in text
+    body = zipfile.ZipFile(io.BytesIO(render_set(_one_section_set("填空题", lost, kept))[0])).read("word/document.xml")
+    assert b"<w:pBdr>" not in body
