@@ -15,16 +15,17 @@ import json
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import layout
-from .models import Question, QuestionSet, Score
+from .models import Option, Question, QuestionSet, Score
 from .storage import Storage
 
-EDITABLE = ("stem", "answer", "analysis", "score")
+EDITABLE = ("stem", "options", "answer", "analysis", "score")
 
 
 class QuestionCorrection(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     stem: str | None = None
+    options: list[Option] | None = None
     answer: str | None = None
     analysis: str | None = None
     score: Score | None = None

@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import DictLoader, Environment, select_autoescape
 
 from . import corrections, layout
-from .models import QuestionSet
+from .models import Option, QuestionSet
 from .read import decode
 from .storage import LocalStorage
 
@@ -51,11 +51,14 @@ SET = """{% extends "page" %}{% block body %}<p><a href="/">← all sets</a></p>
 {% for x in s.questions %}<form class="q" method="post" action="/set/{{ q.id }}/question/{{ x.id }}" id="q-{{ x.id }}">
 <b>{{ x.number or "" }}</b> {% if x.edited %}<small class="edited">edited: {{ x.edited|join(", ") }}</small>{% endif %}
 <label>stem<textarea name="stem" rows="3">{{ x.stem }}</textarea></label>
-{% for o in x.options %}<div>{{ o.label }}. {{ o.text }}</div>{% endfor %}
+{% if x.options %}<label>options, one a line<textarea name="options" rows="{{ x.options|length }}">
+{%- for o in x.options %}{{ o.label }}. {{ o.text }}{% if not loop.last %}
+{% endif %}{% endfor %}</textarea></label>{% endif %}
 <label>answer<textarea name="answer" rows="2">{{ x.answer or "" }}</textarea></label>
 <label>analysis<textarea name="analysis" rows="2">{{ x.analysis or "" }}</textarea></label>
 <label>score <input name="score" value="{{ x.score if x.score is not none else "" }}" size="4"></label>
 <label><input type="checkbox" name="drop" value="1"> drop this question</label>
+<label><input type="checkbox" name="merge" value="1"> merge into the question before (a stem split in two)</label>
 <button>Save</button></form>{% endfor %}{% endfor %}</div></div>{% endblock %}"""
 
 TEMPLATES = Environment(loader=DictLoader({"page": PAGE, "index": INDEX, "set": SET}),
@@ -71,6 +74,18 @@ def findings(qset: QuestionSet) -> list[str]:
         found.append(f"{missing} without answers")
     found += ["unmatched answers" for w in qset.warnings if w.startswith("unmatched")][:1]
     return found
+
+
+def parse_options(text: str) -> list[Option]:
+    """'A. 文本' lines as options (the label is what comes before the first '.', else the first space)."""
+    options = []
+    for line in text.splitlines():
+        label, sep, rest = line.strip().partition(".")
+        if not sep:
+            label, _, rest = line.strip().partition(" ")
+        if label:
+            options.append(Option(label=label.strip(), text=rest.strip()))
+    return options
 
 
 def create_app(clean: str, raw: str = "raw") -> FastAPI:
@@ -129,7 +144,11 @@ def create_app(clean: str, raw: str = "raw") -> FastAPI:
             raise HTTPException(404, f"no question {question_id} in set {set_id}")
         correction = correction_of(set_id)
         fix = correction.questions.get(question_id, corrections.QuestionCorrection())
-        changes: dict[str, object] = {"drop": form.get("drop") == "1"}
+        changes: dict[str, object] = {"drop": form.get("drop") == "1", "merge_into_previous": form.get("merge") == "1"}
+        if "options" in form:
+            options = parse_options(form["options"])
+            if [(o.label, o.text) for o in options] != [(o.label, o.text) for o in before.options]:
+                changes["options"] = options
         for name in ("stem", "answer", "analysis"):
             value = form.get(name, "").strip() or None
             if name in form and value != getattr(before, name):

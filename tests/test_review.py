@@ -134,3 +134,45 @@ def test_a_correction_whose_question_is_gone_is_never_applied_elsewhere(tmp_path
                            "--no-bank"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0 and f"corrections of set {SET_001} apply to no page now" in proc.stderr
     assert (out / "corrections" / f"{SET_001}.json").exists()  # kept for the editor, never deleted by a run
+
+
+CHOICE_PAGE = """服务礼仪练习
+一、单项选择题
+1.客户投诉时首先应该做什么？
+A.争辩 B.倾听 C.挂断 D.转接
+答案:B
+2.下列哪项属于服务礼仪？
+A.微笑 B.冷漠 C.打断 D.催促
+答案:A
+二、简答题
+3.什么是服务补救？
+4.请举例说明。
+"""
+
+
+def test_an_option_edit_and_a_merge_through_the_page_survive_reingest(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from pipeline.review import create_app
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    (raw / "choice.txt").write_text(CHOICE_PAGE, encoding="utf-8")
+    ingest(raw, out)
+    (path,) = (out / "json").iterdir()
+    qset = json.loads(path.read_text(encoding="utf-8"))
+    first, _, third, fourth = [q for s in qset["sections"] for q in s["questions"]]
+    client = TestClient(create_app(str(out), str(raw)))
+    page = client.get(f"/set/{qset['id']}")
+    assert page.status_code == 200 and "A. 争辩" in page.text
+    options = "A. 争辩\nB. 耐心倾听\nC. 挂断\nD. 转接"
+    assert client.post(f"/set/{qset['id']}/question/{first['id']}", data={"options": options, "stem": first["stem"],
+                       "answer": first["answer"], "analysis": "", "score": ""}).status_code == 200
+    assert client.post(f"/set/{qset['id']}/question/{fourth['id']}", data={"merge": "1", "stem": fourth["stem"],
+                       "answer": "", "analysis": "", "score": ""}).status_code == 200
+    ingest(raw, out)
+    again = json.loads(path.read_text(encoding="utf-8"))
+    questions = [q for s in again["sections"] for q in s["questions"]]
+    assert len(questions) == 3 and questions[0]["edited"] == ["options"]
+    assert questions[0]["options"][1] == {"label": "B", "text": "耐心倾听"}
+    assert questions[2]["stem"] == f"{third['stem']}\n{fourth['stem']}" and questions[2]["edited"] == ["stem"]
