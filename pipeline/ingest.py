@@ -160,23 +160,28 @@ def batches_of(files: list[RawFile], size: int, templates: Templates | None, old
     return [PageBatch(files[i:i + size], templates, old, options, reuse) for i in range(0, len(files), size)]
 
 
-def _unchanged(sha256: str, old: ManifestEntry, out: Storage, docx: bool) -> bool:
+def _unchanged(sha256: str, old: ManifestEntry, out: Storage, docx: bool, corrected: frozenset[str]) -> bool:
     if old.sha256 != sha256:
         return False
     if old.status == "rejected" and not old.kept:
         return True
-    return (old.set_id is not None and corrections.digest(out, old.set_id) == old.corrections_sha256
-            and publish.outputs_intact(out, old.set_id, docx, old.outputs_sha256))
+    if old.set_id is None:
+        return False
+    digest = corrections.digest(out, old.set_id) if old.set_id in corrected else None
+    return digest == old.corrections_sha256 and publish.outputs_intact(out, old.set_id, docx, old.outputs_sha256)
 
 
 def process_file(f: RawFile, out: Storage, runner: PageRunner, old: ManifestEntry | None, options: IngestOptions,
-                 raw_store: Storage | None = None, reuse: bool = True) -> ManifestEntry:
-    """`reuse`: the last run made its outputs with this run's fingerprints, so unchanged pages may stay."""
+                 raw_store: Storage | None = None, reuse: bool = True,
+                 corrected: frozenset[str] | None = None) -> ManifestEntry:
+    """`reuse`: the last run made its outputs with this run's fingerprints, so unchanged pages may stay.
+    `corrected`: ids of the sets that have corrections (listed once per batch, not looked up per page)."""
+    corrected = corrected_sets(out) if corrected is None else corrected
     sha = None
     try:
         page = new_page(f.name, read_raw(f, options.max_bytes, raw_store))
         sha = page.sha256
-        if reuse and old is not None and _unchanged(sha, old, out, options.docx):
+        if reuse and old is not None and _unchanged(sha, old, out, options.docx, corrected):
             if old.status == "rejected" and not old.kept:
                 return old
             return old.model_copy(update={"status": "unchanged", "kept": False, "reason": None})
@@ -187,7 +192,7 @@ def process_file(f: RawFile, out: Storage, runner: PageRunner, old: ManifestEntr
             return old.model_copy(update={"status": "rejected", "kept": True,
                                           "reason": f"{rejected}; the outputs of its last good read are kept"})
         return publish.manifest_entry(path=f.name, sha256=sha, status="rejected", reason=str(rejected))
-    qset, corrected = _corrected(out, published_set(page))
+    qset, correction_digest = _corrected(out, published_set(page), corrected)
     try:
         with time_limit(options.page_timeout):  # rendering a giant page is bounded like parsing it
             files = publish.page_files(qset, page.removed, options.docx)
@@ -197,11 +202,18 @@ def process_file(f: RawFile, out: Storage, runner: PageRunner, old: ManifestEntr
     digest = publish.write_files(out, files)
     return publish.manifest_entry(path=f.name, sha256=page.sha256, status="published", set_id=qset.id,
                                   output=layout.set_rel(qset.id), questions=len(qset.questions()),
-                                  warnings=len(qset.warnings), outputs_sha256=digest, corrections_sha256=corrected)
+                                  warnings=len(qset.warnings), outputs_sha256=digest,
+                                  corrections_sha256=correction_digest)
 
 
-def _corrected(out: Storage, qset: QuestionSet) -> tuple[QuestionSet, str | None]:
+def corrected_sets(out: Storage) -> frozenset[str]:
+    return frozenset(n[:-5] for n in out.list_dir(layout.CORRECTIONS) if n.endswith(".json"))
+
+
+def _corrected(out: Storage, qset: QuestionSet, corrected: frozenset[str]) -> tuple[QuestionSet, str | None]:
     """The set with its editor's corrections applied, and their digest (None without any)."""
+    if qset.id not in corrected:
+        return qset, None
     try:
         correction, digest = corrections.load(out, qset.id)
     except ValueError as exc:  # a hand-edited file that does not parse: said in the set, never fatal
@@ -217,9 +229,11 @@ def process_batch(batch: PageBatch, on_page: Callable[[], None] | None = None) -
     raw_stores: dict[str, Storage] = {}
     runner = PageRunner(ctx=Context(templates=batch.templates), page_timeout=options.page_timeout)
     entries = Entries()
+    corrected = corrected_sets(store)
     for f in batch.files:
         raw_store = raw_stores.setdefault(f.root, open_storage(f.root))
-        entries.append(process_file(f, store, runner, batch.old.get(f.name), options, raw_store, batch.reuse))
+        entries.append(process_file(f, store, runner, batch.old.get(f.name), options, raw_store, batch.reuse,
+                                    corrected))
         if on_page:
             on_page()
     return entries, runner.stats
