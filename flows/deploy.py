@@ -17,7 +17,7 @@ import os
 import sys
 
 from pipeline.errors import EXIT_CANNOT_RUN, CannotRun
-from pipeline.options import IngestOptions, check
+from pipeline.options import IngestOptions, at_least, check
 
 from .settings import DEFAULT_BATCH_SIZE, DEFAULT_CRON
 
@@ -70,8 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--name", default="nightly-ingest")
     args = parser.parse_args(argv)
     try:
-        if args.batch_size < 1:
-            raise CannotRun(f"--batch-size must be at least 1 (got {args.batch_size})")
+        at_least("batch-size", args.batch_size, 1)
         check(IngestOptions(raw=args.raw, out=args.out))
         check_cron(args.cron)
         check_server(os.environ.get("PREFECT_API_URL"))

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import fields
 
-from pipeline.errors import CannotRun
 from pipeline.lock import wait_until_free
-from pipeline.options import add_arguments, check, execute, from_args
+from pipeline.options import add_arguments, at_least, check, execute, from_args
 
 from .settings import DEFAULT_BATCH_SIZE
 
@@ -48,10 +48,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
 
     def start():
-        if args.batch_size < 1:
-            raise CannotRun(f"--batch-size must be at least 1 (got {args.batch_size})")
-        if args.workers is not None and args.workers < 1:
-            raise CannotRun(f"--workers must be at least 1 (got {args.workers})")
+        at_least("batch-size", args.batch_size, 1)
+        if args.workers is not None:
+            at_least("workers", args.workers, 1)
         options = from_args(args)
         check(options)  # before the server starts
         wait_until_free(options.out, options.wait)
@@ -62,10 +61,9 @@ def main(argv: list[str] | None = None) -> int:
         end_server_with_me()
         from .flow import run
 
-        fields = {k: getattr(options, k) for k in ("max_bytes", "docx", "bank", "wait", "page_timeout",
-                                                   "keep_runs", "allow_empty")}
+        rest = {f.name: getattr(options, f.name) for f in fields(options) if f.name not in ("raw", "out")}
         report = run(options.raw, options.out, args.batch_size, args.task_runner, args.dask_address,
-                     args.workers, **fields)
+                     args.workers, **rest)
         return RunReport(**report)
 
     return execute(start)

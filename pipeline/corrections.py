@@ -49,12 +49,16 @@ def load(out: Storage, set_id: str) -> tuple[SetCorrection | None, str | None]:
     data = out.read_if_exists(layout.correction_rel(set_id))
     if data is None:
         return None, None
-    return SetCorrection.model_validate_json(data), hashlib.sha256(data).hexdigest()[:32]
+    return SetCorrection.model_validate_json(data), _digest(data)
 
 
 def digest(out: Storage, set_id: str) -> str | None:
     data = out.read_if_exists(layout.correction_rel(set_id))
-    return None if data is None else hashlib.sha256(data).hexdigest()[:32]
+    return None if data is None else _digest(data)
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:32]
 
 
 def save(out: Storage, correction: SetCorrection) -> None:

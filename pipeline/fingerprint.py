@@ -40,7 +40,7 @@ COMPONENTS: dict[str, tuple[str, ...]] = {  # component → root modules
 @dataclass(frozen=True)
 class Module:
     name: str
-    code: bytes  # the syntax tree without docstrings, dumped
+    code: bytes  # digest of the syntax tree without docstrings
     imports: frozenset[str]  # modules of this package it imports
     externals: frozenset[str]  # top-level third-party import names
     data: frozenset[str]  # data files (relative to the package) it names
@@ -222,11 +222,14 @@ def _look_up_version(top: str) -> str:
     return ",".join(versions)
 
 
+def _modules(component: str) -> list[Module]:
+    stop = frozenset(r for c, rs in COMPONENTS.items() if c != component for r in rs) | NOT_OUTPUT_CODE
+    return closure(COMPONENTS[component], stop)
+
+
 def describe(component: str) -> dict[str, list[str]]:
     """What the component's fingerprint covers: modules, data files, distributions (for humans and tests)."""
-    roots = COMPONENTS[component]
-    stop = frozenset(r for c, rs in COMPONENTS.items() if c != component for r in rs) | NOT_OUTPUT_CODE
-    modules = closure(roots, stop)
+    modules = _modules(component)
     return {
         "modules": [m.name for m in modules],
         "data": sorted({d for m in modules for d in m.data}),
@@ -236,17 +239,15 @@ def describe(component: str) -> dict[str, list[str]]:
 
 @cache
 def fingerprint(component: str) -> str:
-    roots = COMPONENTS[component]
-    stop = frozenset(r for c, rs in COMPONENTS.items() if c != component for r in rs) | NOT_OUTPUT_CODE
-    modules = closure(roots, stop)
+    covered = describe(component)
     digest = hashlib.sha256(f"python {sys.version_info[0]}.{sys.version_info[1]}\n".encode())
-    for module in modules:
+    for module in _modules(component):
         digest.update(f"\0module {module.name}\0".encode())
         digest.update(module.code)
-    for rel in sorted({d for m in modules for d in m.data}):
+    for rel in covered["data"]:
         digest.update(f"\0data {rel}\0".encode())
         digest.update((ROOT / rel).read_bytes())
-    for dist in sorted({_version(e) for m in modules for e in m.externals}):
+    for dist in covered["distributions"]:
         digest.update(f"\0dist {dist}\0".encode())
     if _NEW:
         _save_syntax_cache()

@@ -172,11 +172,9 @@ def _unchanged(sha256: str, old: ManifestEntry, out: Storage, docx: bool, correc
 
 
 def process_file(f: RawFile, out: Storage, runner: PageRunner, old: ManifestEntry | None, options: IngestOptions,
-                 raw_store: Storage | None = None, reuse: bool = True,
-                 corrected: frozenset[str] | None = None) -> ManifestEntry:
+                 raw_store: Storage, reuse: bool, corrected: frozenset[str]) -> ManifestEntry:
     """`reuse`: the last run made its outputs with this run's fingerprints, so unchanged pages may stay.
     `corrected`: ids of the sets that have corrections (listed once per batch, not looked up per page)."""
-    corrected = corrected_sets(out) if corrected is None else corrected
     sha = None
     try:
         page = new_page(f.name, read_raw(f, options.max_bytes, raw_store))
@@ -187,10 +185,8 @@ def process_file(f: RawFile, out: Storage, runner: PageRunner, old: ManifestEntr
             return old.model_copy(update={"status": "unchanged", "kept": False, "reason": None})
         runner.run(page)
     except Rejected as rejected:
-        if rejected.code == "unreadable" and old is not None and old.set_id and (old.status != "rejected" or old.kept):
-            # A read error is not a deletion: the last good outputs stay until the page can be read again.
-            return old.model_copy(update={"status": "rejected", "kept": True,
-                                          "reason": f"{rejected}; the outputs of its last good read are kept"})
+        if rejected.code == "unreadable" and old is not None and old.has_outputs:
+            return _kept(old, str(rejected))  # a read error is not a deletion
         return publish.manifest_entry(path=f.name, sha256=sha, status="rejected", reason=str(rejected))
     qset, correction_digest = _corrected(out, published_set(page), corrected)
     try:
@@ -296,6 +292,12 @@ def _named_by_owner(out: Storage, owner: ManifestEntry, docx: bool) -> ManifestE
     return owner.model_copy(update={"outputs_sha256": publish.digest_on_disk(out, owner.set_id, docx)})
 
 
+def _kept(old: ManifestEntry, why: str) -> ManifestEntry:
+    """The last entry of a page that could not be read this run, its outputs kept until it reads again."""
+    return old.model_copy(update={"status": "rejected", "kept": True,
+                                  "reason": f"{why}; the outputs of its last good read are kept"})
+
+
 def _with_unlisted(entries: Entries, previous: PreviousEntries) -> Entries:
     """The last run's entries of pages below folders that could not be listed this run, kept.
 
@@ -308,12 +310,7 @@ def _with_unlisted(entries: Entries, previous: PreviousEntries) -> Entries:
     for path in previous:
         if path.startswith(tuple(folders)):
             old = previous[path]
-            if old.set_id and (old.status != "rejected" or old.kept):
-                kept.append(old.model_copy(update={"status": "rejected", "kept": True,
-                                                   "reason": "unlistable_folder: its folder could not be listed; "
-                                                             "the outputs of its last good read are kept"}))
-            else:
-                kept.append(old)
+            kept.append(_kept(old, "unlistable_folder: its folder could not be listed") if old.has_outputs else old)
     return kept
 
 
@@ -329,7 +326,7 @@ def finish(job: Finish) -> RunReport:
         if job.previous:
             seen.add(e.path)  # only needed to find pages gone since the last run
         count[e.status] += 1
-        if e.set_id and (e.status != "rejected" or e.kept):
+        if e.has_outputs:
             live.add(e.set_id)
         if e.status == "rejected" and e.reason:
             code = e.reason.split(":", 1)[0]

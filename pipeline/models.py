@@ -106,6 +106,11 @@ class ManifestEntry(_Record):
     corrections_sha256: str | None = Field(default=None, description="Digest of the editor's corrections "
                                            "applied to the set, when there are any")
 
+    @property
+    def has_outputs(self) -> bool:
+        """Its set's files are live: published or unchanged, or kept through a read error."""
+        return bool(self.set_id) and (self.status != "rejected" or self.kept)
+
 
 class Manifest(_Record):
     pipeline_version: str

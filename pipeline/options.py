@@ -11,7 +11,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import layout
@@ -38,15 +38,16 @@ class IngestOptions:
     def __post_init__(self) -> None:
         for name, value, low in (("max-bytes", self.max_bytes, 1), ("keep-runs", self.keep_runs, 1),
                                  ("wait", self.wait, 0), ("page-timeout", self.page_timeout, 0)):
-            if value < low:
-                raise CannotRun(f"--{name} must be at least {low} (got {value})")
+            at_least(name, value, low)
         for name, location in (("RAW_DIR", self.raw), ("--out", self.out)):
             if not str(location).strip():
                 raise CannotRun(f"{name} is empty: give a folder or a URL")
 
-    def with_(self, **changes: object) -> IngestOptions:
-        values = {f.name: getattr(self, f.name) for f in fields(self)}
-        return IngestOptions(**{**values, **changes})  # type: ignore[arg-type]
+
+def at_least(option: str, value: float, low: float) -> None:
+    """The one rule and message for a numeric option below its floor (both command lines, deploy)."""
+    if value < low:
+        raise CannotRun(f"--{option} must be at least {low} (got {value})")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -10,7 +10,6 @@ answer-key editions download with the corrections applied. FastAPI and Jinja2 (P
 
 from __future__ import annotations
 
-import io
 import json
 from pathlib import Path
 from urllib.parse import parse_qs
@@ -61,18 +60,23 @@ SET = """{% extends "page" %}{% block body %}<p><a href="/">← all sets</a></p>
 <label><input type="checkbox" name="merge" value="1"> merge into the question before (a stem split in two)</label>
 <button>Save</button></form>{% endfor %}{% endfor %}</div></div>{% endblock %}"""
 
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TEMPLATES = Environment(loader=DictLoader({"page": PAGE, "index": INDEX, "set": SET}),
                         autoescape=select_autoescape(default=True))
+
+
+MISMATCHES = ("count_mismatch", "total_mismatch", "score_sum_mismatch")  # validate.py's warning kinds
 
 
 def findings(qset: QuestionSet) -> list[str]:
     """What an editor should look at first."""
     found = ["cut preview"] if qset.truncated else []
-    found += [w.split(":", 1)[0] for w in qset.warnings if w.startswith(("count_mismatch", "total_mismatch"))]
+    found += [w.split(":", 1)[0] for w in qset.warnings if w.startswith(MISMATCHES)]
     missing = sum(1 for q in qset.questions() if not q.answer)
     if missing:
         found.append(f"{missing} without answers")
-    found += ["unmatched answers" for w in qset.warnings if w.startswith("unmatched")][:1]
+    if any(w.startswith("answer_unmatched") for w in qset.warnings):
+        found.append("unmatched answers")
     return found
 
 
@@ -94,8 +98,8 @@ def create_app(clean: str, raw: str = "raw") -> FastAPI:
 
     def current(set_id: str) -> QuestionSet:
         """The published set with the corrections saved since (what the next ingest will publish)."""
-        data = store.read_if_exists(layout.set_rel(set_id))
-        if data is None or "/" in set_id:
+        data = None if "/" in set_id else store.read_if_exists(layout.set_rel(set_id))
+        if data is None:
             raise HTTPException(404, f"no set {set_id}")
         qset = QuestionSet.model_validate_json(data)
         correction, _ = corrections.load(store, set_id)
@@ -177,10 +181,9 @@ def create_app(clean: str, raw: str = "raw") -> FastAPI:
 
         if edition not in ("student", "answers"):
             raise HTTPException(404, edition)
-        student, key = render_set(current(set_id))
-        name = f"{set_id}{'.answers' if edition == 'answers' else ''}.docx"
-        return Response(io.BytesIO(student if edition == "student" else key).getvalue(),
-                        media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        answers = edition == "answers"
+        name = Path(layout.docx_rels(set_id)[answers]).name  # the file name a run publishes it under
+        return Response(render_set(current(set_id))[answers], media_type=DOCX_TYPE,
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     return app
