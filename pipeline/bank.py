@@ -4,17 +4,18 @@
   TextRank: it needs jieba's POS tagger (slow to load, HMM-based) and its co-occurrence window
   says little about 20-character stems; a corpus IDF also pushes down words every page of one
   domain shares (客户 in a customer-service bank), which a general IDF table cannot know.
-- Near duplicates: MinHash (datasketch) over the stem's content tokens (synonyms folded, stop
-  words dropped) finds candidates through LSH; each candidate pair is then verified with the exact
+- Near duplicates: MinHash LSH (rensa, a Rust library: imports in a millisecond where datasketch
+  pulls in scipy, ~0.65 s of every run's start) over the stem's content tokens (synonyms folded,
+  stop words dropped) finds candidates; each candidate pair is then verified with the exact
   Jaccard similarity of the token sets, and only pairs at or above `THRESHOLD` are joined.
   Clusters are the connected components of verified pairs: transitive and deterministic.
 - Rewordings that fold to the same token set share one LSH key, so a bank of many copies of few
   questions stays fast; LSH and the exact check run between distinct token sets.
-- Incremental: each question's tokens, its MinHash signature, the verified pairs and a digest of
+- Incremental: each question's tokens, the verified pairs and a digest of
   every indexed set persist in one file, `bank/index.bin` (plain data, deterministic bytes, nothing
   executable is unpickled; one atomic replace, so a kill or a full disk never leaves half an index).
-  A run loads it, refills the LSH buckets from the stored signatures (no re-tokenising, no
-  re-hashing), removes the questions of sets that changed (by digest) or left, inserts the new
+  A run loads it, refills the LSH buckets by hashing the stored token sets again (no
+  re-tokenising), removes the questions of sets that changed (by digest) or left, inserts the new
   ones (querying the index first) and rebuilds components from the stored pairs: the same result
   as a full rebuild. An index of another `bank` fingerprint (tokenizer, dictionaries, parameters:
   see `fingerprint`) or one that cannot be read is rebuilt from the sets.
@@ -28,10 +29,8 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
 
-import numpy as np
-from datasketch import MinHash, MinHashLSH
+from rensa import RMinHash, RMinHashLSH
 
 from . import layout
 from .fingerprint import fingerprint
@@ -39,10 +38,14 @@ from .storage import Storage
 from .text_tokens import tokens
 
 THRESHOLD = 0.62  # exact token Jaccard to join two questions; chosen on tests/data/near_duplicate_pairs.jsonl
-LSH_THRESHOLD = 0.45  # candidate recall: LSH only proposes, the exact check decides
 NUM_PERM = 128
+BANDS = 32  # × 4 rows: a pair at THRESHOLD is proposed with p = 0.994, at 0.45 with 0.74; LSH only
+#             proposes, the exact check decides
+SEED = 1
 KEYWORDS = 8
-INDEX_MAGIC = b"qbank-index 1\n"  # then one line of JSON metadata, then uint32 × NUM_PERM per signed key
+INDEX_MAGIC = b"qbank-index 2\n"  # then one line of JSON metadata
+PARAMETERS = {"num_perm": NUM_PERM, "bands": BANDS, "seed": SEED, "threshold": THRESHOLD,
+              "minhash": RMinHash.ALGORITHM_VERSION}  # an index made with others is rebuilt
 
 
 def similarity(a: Iterable[str], b: Iterable[str]) -> float:
@@ -50,17 +53,14 @@ def similarity(a: Iterable[str], b: Iterable[str]) -> float:
     return len(sa & sb) / len(sa | sb) if sa or sb else 1.0
 
 
-@cache
-def _permutations() -> tuple[np.ndarray, np.ndarray]:
-    """The MinHash permutations, drawn once: datasketch would redraw them for every MinHash."""
-    return MinHash(num_perm=NUM_PERM, seed=1, scheme="affine32").permutations
-
-
-def _minhash(token_set: set[str] | None = None, hashvalues: np.ndarray | None = None) -> MinHash:
-    m = MinHash(num_perm=NUM_PERM, seed=1, hashvalues=hashvalues, permutations=_permutations(), scheme="affine32")
-    if token_set:
-        m.update_batch([t.encode("utf-8") for t in sorted(token_set)])
+def _minhash(tokens: Iterable[str]) -> RMinHash:
+    m = RMinHash(num_perm=NUM_PERM, seed=SEED)
+    m.update(list(tokens))
     return m
+
+
+def _lsh() -> RMinHashLSH:
+    return RMinHashLSH(threshold=THRESHOLD, num_perm=NUM_PERM, num_bands=BANDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +96,6 @@ class Key:
     """One distinct token set: the unit LSH indexes (rewordings that fold to it share it)."""
 
     tokens: list[str]
-    signature: np.ndarray | None
     members: list[str] = field(default_factory=list)
 
 
@@ -120,7 +119,14 @@ class Index:
             found = self.texts[(stem, answer)] = Text(stem, answer, tuple(terms if terms is not None
                                                                           else text_terms(stem, answer)))
         return found
-    lsh: MinHashLSH = field(default_factory=lambda: MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM))
+    lsh: RMinHashLSH = field(default_factory=_lsh)
+    slots: dict[str, int] = field(default_factory=dict)  # key → its LSH slot (rensa's keys are integers)
+    slot_keys: list[str] = field(default_factory=list)  # slot → key
+
+    def index_key(self, key: str, minhash: RMinHash) -> None:
+        self.slots[key] = len(self.slot_keys)
+        self.slot_keys.append(key)
+        self.lsh.insert(self.slots[key], minhash)
 
     def remove_sets(self, gone: set[str]) -> None:
         dead = sorted(qid for qid, e in self.entries.items() if e.set_id in gone)
@@ -129,8 +135,8 @@ class Index:
             info = self.keys[key]
             info.members.remove(qid)
             if not info.members:
-                if key in self.lsh:
-                    self.lsh.remove(key)
+                if key in self.slots:
+                    self.lsh.remove(self.slots.pop(key))
                 del self.keys[key]
         live = set(self.keys)
         self.edges = {(a, b) for a, b in self.edges if a in live and b in live}
@@ -141,69 +147,60 @@ class Index:
         if entry.key in self.keys:
             self.keys[entry.key].members.append(qid)
             return
-        info = Key(stem_tokens, None, [qid])
-        self.keys[entry.key] = info
+        self.keys[entry.key] = Key(stem_tokens, [qid])
         if not stem_tokens:
             return
-        mh = _minhash(set(stem_tokens))
-        info.signature = mh.hashvalues.astype(np.uint32)
+        mh = _minhash(stem_tokens)
         mine = set(stem_tokens)
-        for other in sorted(self.lsh.query(mh)):
+        for other in sorted(self.slot_keys[slot] for slot in self.lsh.query(mh)):
             if similarity(mine, self.keys[other].tokens) >= THRESHOLD:
                 self.edges.add((min(entry.key, other), max(entry.key, other)))
-        self.lsh.insert(entry.key, mh)
+        self.index_key(entry.key, mh)
 
     def dump(self) -> bytes:
         """Sorted plain data in one blob: an index built in any order from the same sets dumps the same bytes."""
         keys = sorted(self.keys)
-        sigs = [self.keys[k].signature for k in keys if self.keys[k].signature is not None]
         live = {id(e.text): e.text for e in self.entries.values()}
         texts = sorted(live.values(), key=lambda t: (t.stem, t.answer is not None, t.answer or ""))  # each once
         number = {id(t): i for i, t in enumerate(texts)}
-        blob = np.stack(sigs).astype("<u4").tobytes() if sigs else b""
         meta = {
-            "fingerprint": fingerprint("bank"), "num_perm": NUM_PERM, "threshold": THRESHOLD,
-            "signature_bytes": len(blob),
+            "fingerprint": fingerprint("bank"), **PARAMETERS,
             "sets": [[s, digest, title] for s, (digest, title) in sorted(self.sets.items())],
-            "keys": [[k, self.keys[k].tokens, self.keys[k].signature is not None] for k in keys],
+            "keys": [[k, self.keys[k].tokens] for k in keys],
             "texts": [[t.stem, t.answer, list(t.terms)] for t in texts],
             "entries": [[q, e.set_id, number[id(e.text)], e.key] for q, e in sorted(self.entries.items())],
             "edges": sorted(self.edges),
         }
-        return INDEX_MAGIC + json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n" + blob
+        return INDEX_MAGIC + json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
 
 
 def load_index(out: Storage) -> Index:
-    """The stored index with its LSH buckets refilled from the signatures; empty (rebuilt from the
-    sets) when absent, of another fingerprint, or unreadable in any way."""
+    """The stored index with its LSH buckets refilled from the stored token sets; empty (rebuilt
+    from the sets) when absent, of another fingerprint or parameters, or unreadable in any way."""
     data = out.read_if_exists(layout.BANK_INDEX)
     if data is None or not data.startswith(INDEX_MAGIC):
         return Index()
     try:
-        head, _, blob = data[len(INDEX_MAGIC):].partition(b"\n")
+        head, _, rest = data[len(INDEX_MAGIC):].partition(b"\n")
         meta = json.loads(head)
-        if (meta["fingerprint"], meta["num_perm"], meta["threshold"]) != (fingerprint("bank"), NUM_PERM, THRESHOLD):
-            return Index()
-        if len(blob) != meta["signature_bytes"] or len(blob) % (4 * NUM_PERM):
-            return Index()  # cut short
-        return _index_of(meta, np.frombuffer(blob, dtype="<u4").reshape(-1, NUM_PERM))
+        if rest or meta["fingerprint"] != fingerprint("bank") or any(meta[k] != v for k, v in PARAMETERS.items()):
+            return Index()  # cut short or glued to something; or made with other parameters
+        return _index_of(meta)
     except (ValueError, KeyError, TypeError, IndexError):
         return Index()
 
 
-def _index_of(meta: dict, sigs: np.ndarray) -> Index:
+def _index_of(meta: dict) -> Index:
     index = Index(edges={(a, b) for a, b in meta["edges"]},
                   sets={s: (digest, title) for s, digest, title in meta["sets"]})
-    row = 0
-    with index.lsh.insertion_session() as session:
-        for key, toks, has_sig in meta["keys"]:
-            signature = sigs[row].astype(np.uint32) if has_sig else None
-            row += bool(has_sig)
-            index.keys[key] = Key(toks, signature)
-            if signature is not None:
-                session.insert(key, _minhash(hashvalues=signature.astype(np.uint64)))
-    if row != len(sigs):
-        raise ValueError("signatures do not match the keys")
+    hashed = []
+    for key, toks in meta["keys"]:
+        index.keys[key] = Key(toks)
+        if toks:
+            hashed.append(key)
+    index.slot_keys = hashed
+    index.slots = {key: slot for slot, key in enumerate(hashed)}
+    index.lsh.insert_many(RMinHash.from_token_sets([index.keys[k].tokens for k in hashed], NUM_PERM, SEED), 0)
     texts = [index.text(stem, answer, terms) for stem, answer, terms in meta["texts"]]
     shared = {k: k for k in index.keys} | {s: s for s in index.sets}  # one string per key and set, not per entry
     for qid, set_id, text, key in meta["entries"]:

@@ -341,7 +341,7 @@ def finish(job: Finish) -> RunReport:
     publish.write_manifest(store, f"{__version__}+{job.versions['pages']}", job.versions, entries, gone)
     clusters = None
     if options.bank:
-        from .bank import update_bank  # jieba and datasketch load only when the bank is built
+        from .bank import update_bank  # the tokenizer and rensa load only when the bank is built
 
         result = update_bank(store, live)
         questions = publish.write_questions_jsonl(store, live, result.cluster_of, result.keywords_of)
