@@ -105,9 +105,9 @@ def new_document() -> DocumentType:
 
 
 # python-docx's default template carries parts no exam uses (Word 2010's stylesWithEffects, web
-# settings, a customXml item, a thumbnail) and 164 styles with 137 latent-style entries: 86% of
-# every edition's bytes before they went. What stays: the styles the editions name, what those are
-# based on or linked to, and the defaults.
+# settings, a customXml item, a thumbnail) and 164 styles with 137 latent-style entries: most of
+# every edition's bytes (the seeds' editions: 56 KB → 11–14 KB). What stays: the styles the
+# editions name, what those are based on or linked to, and the defaults.
 _UNUSED_PARTS = frozenset({"stylesWithEffects", "webSettings", "customXml", "thumbnail"})
 _STYLES_NAMED = frozenset({"Normal", "Title", "Heading1", "Heading2", "Footer"})
 _STYLE_LINKS = ("w:basedOn", "w:link", "w:next")
@@ -125,10 +125,10 @@ def _slim(doc: DocumentType) -> None:
     todo = list(wanted)
     while todo:
         style = by_id.get(todo.pop())
-        for link in (style.find(qn(tag)) for tag in _STYLE_LINKS) if style is not None else ():
-            if link is not None and link.get(qn("w:val")) not in wanted:
-                wanted.add(link.get(qn("w:val")))
-                todo.append(link.get(qn("w:val")))
+        links = [style.find(qn(tag)) for tag in _STYLE_LINKS] if style is not None else []
+        for target in {link.get(qn("w:val")) for link in links if link is not None} - wanted:
+            wanted.add(target)
+            todo.append(target)
     for style_id, style in by_id.items():
         if style_id not in wanted:
             styles.remove(style)
