@@ -13,6 +13,7 @@ fields. Output bytes are deterministic: the same set gives the same file.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import struct
@@ -190,14 +191,20 @@ def section_heading(section: Section, index: int) -> str | None:
 
 def question_label(q: Question, position: int) -> str:
     """The source's own label where it is a word label (题目1, 第一题), so numbering stays as printed."""
-    parsed = labels.question_label(q.label) if q.number and q.label else None
-    if parsed is not None and parsed.family in labels.WORD_FAMILIES:
+    if q.number and q.label and _is_word_label(q.label):
         return f"{q.label} "
     if q.number:
         return f"{q.number}."
     if q.label and not q.label[0].isdigit():
         return q.label if q.label.endswith((":", "☆", "★", "】")) else f"{q.label} "
     return f"{position}."
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_word_label(label: str) -> bool:
+    """Labels repeat across sets (1., 2., 第一题 …): each is parsed once."""
+    parsed = labels.question_label(label)
+    return parsed is not None and parsed.family in labels.WORD_FAMILIES
 
 
 def _answer_lines(q: Question) -> int:
@@ -217,8 +224,9 @@ INDENT = Cm(0.74).twips  # options, sub-items, keys and writing lines
 INDENT_2 = Cm(1.48).twips  # scoring points
 SPACE_BEFORE = Pt(6).twips  # before each question
 COLOR = str(ANSWER_COLOR)
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _RUN_BREAKS = re.compile(r"([\t\r\n])")
+_HAS_BREAK = re.compile(r"[\t\r\n]")
+_BREAKS = frozenset("\t\r\n")
 
 
 # A writing line: an empty paragraph ruled along its bottom, margin to margin (not a row of underscores,
@@ -233,17 +241,29 @@ RULED_LINE = (f'<w:p><w:pPr><w:pBdr><w:bottom {_RULE}/><w:between {_RULE}/></w:p
 def _run(text: str | None, bold: bool = False, italic: bool = False, color: str | None = None) -> str:
     """One w:r as python-docx writes it: tabs and line breaks as elements, preserve-space when needed."""
     props = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "") + (f'<w:color w:val="{color}"/>' if color else "")
-    content = []
-    for piece in _RUN_BREAKS.split(clean_xml_text(text)):
-        if piece == "\t":
-            content.append("<w:tab/>")
-        elif piece in ("\r", "\n"):
-            content.append("<w:br/>")
-        elif piece:
-            space = ' xml:space="preserve"' if len(piece.strip()) < len(piece) else ""
-            content.append(f"<w:t{space}>{piece.translate(_ESCAPES)}</w:t>")
-    inner = (f"<w:rPr>{props}</w:rPr>" if props else "") + "".join(content)
+    text = clean_xml_text(text)
+    if _HAS_BREAK.search(text):
+        content = "".join(_break(piece) if piece in _BREAKS else _text(piece)
+                          for piece in _RUN_BREAKS.split(text) if piece)
+    else:
+        content = _text(text) if text else ""  # most runs: one w:t
+    inner = (f"<w:rPr>{props}</w:rPr>" if props else "") + content
     return f"<w:r>{inner}</w:r>" if inner else "<w:r/>"
+
+
+def _break(piece: str) -> str:
+    return "<w:tab/>" if piece == "\t" else "<w:br/>"
+
+
+def _text(piece: str) -> str:
+    space = ' xml:space="preserve"' if piece[0].isspace() or piece[-1].isspace() else ""
+    return f"<w:t{space}>{_escaped(piece)}</w:t>"
+
+
+def _escaped(text: str) -> str:
+    """XML's three escapes (str.replace: a find where, as usual, there is nothing to replace;
+    str.translate walks every character of a Chinese text)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _paragraph(*runs: str, style: str | None = None, center: bool = False, before: int | None = None,
