@@ -24,11 +24,11 @@ def _converter():
     return opencc.OpenCC("t2s")
 
 
-_TONES = frozenset(TONE_MARKS)
+_TONES = labels.CharClass(TONE_MARKS)
 
 
 def strip_pinyin_garbage(text: str) -> str:
-    return text if _TONES.isdisjoint(text) else PINYIN_GARBAGE.sub("", text)
+    return PINYIN_GARBAGE.sub("", text) if _TONES.found_in(text) else text
 
 
 # Characters only traditional script writes (the grammar's own variants and other common ones): a
@@ -36,7 +36,7 @@ def strip_pinyin_garbage(text: str) -> str:
 TRADITIONAL_ONLY = frozenset(labels.TRADITIONAL.values()) | frozenset(
     "這個們說時來會國過學閱頁還續載檔權與發變讓從當給經區網絡級書長開門見視語認記設證義議資貨買賣費貴車軌輸轉辦農運進遠"
 )
-_NEEDS_FOLDING = re.compile("[" + "".join(sorted(TRADITIONAL_ONLY | _TONES)) + "]")  # one C-speed scan
+_NEEDS_FOLDING = re.compile("[" + "".join(sorted(TRADITIONAL_ONLY | _TONES.chars)) + "]")  # one C-speed scan
 
 
 def matching_form(text: str) -> str:

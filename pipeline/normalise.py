@@ -13,6 +13,8 @@ import re
 import unicodedata
 from collections import Counter
 
+from .labels import CharClass
+
 # C0/C1 controls except tab and newline, zero-width characters, BOM, bidi marks, soft hyphen.
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 _TRAILING = re.compile(r"[ \t]+\n")
@@ -22,7 +24,7 @@ _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 CHINESE_PUNCTUATION = "，：；？！（）"
 MATCHING_PUNCTUATION = ",:;?!()"
 _PAIRS = tuple(zip(CHINESE_PUNCTUATION, MATCHING_PUNCTUATION, strict=True))
-_MARKS = frozenset(MATCHING_PUNCTUATION)
+_MARKS = CharClass(MATCHING_PUNCTUATION)
 # The ellipsis stays one character too ("……" is not "......"): it is a sentence end either way.
 _PARKED = tuple((mark, chr(0xE000 + i)) for i, mark in enumerate(CHINESE_PUNCTUATION + "…"))
 
@@ -103,4 +105,4 @@ class Restorer:
 
 
 def _has_marks(text: str) -> bool:
-    return not _MARKS.isdisjoint(text)
+    return _MARKS.found_in(text)

@@ -15,7 +15,7 @@ from . import labels
 from .page import Line, Page
 
 RUN_ON_MIN = 150  # shorter lines are never split at question labels
-HEADING_HINTS = frozenset("题題共每PS第释")
+HEADING_HINTS = labels.CharClass("题題共每PS第释")
 SPLIT_HINTS = labels.FIELD_HINTS | HEADING_HINTS  # a short line without any of these has nothing to split
 # The patterns below open with lookbehinds, so they are tried only where a cheap scan for their
 # first characters finds a candidate (`_starts`), never at every position of a long line.
@@ -117,16 +117,16 @@ def split_line(line: Line) -> list[Line]:
     that already held a heading or a field), soft splits at question labels."""
     text = line.text
     long = len(text) >= RUN_ON_MIN
-    if not long and SPLIT_HINTS.isdisjoint(text) and not labels.leading_option(text):
+    if not long and not SPLIT_HINTS.found_in(text) and not labels.leading_option(text):
         return [line]  # nothing to split on: the common case, kept cheap
-    if HEADING_HINTS.isdisjoint(text):
+    if not HEADING_HINTS.found_in(text):
         headings = [text]
     else:
         cuts = _starts(text, INLINE_HEADING, HEADING_STARTS)
         if long:
             cuts |= _starts(text, TYPE_HEADING, HEADING_STARTS)
         headings = _cut_at(text, cuts)
-    fields_possible = not labels.FIELD_HINTS.isdisjoint(text)
+    fields_possible = labels.FIELD_HINTS.found_in(text)
     pieces = [p for h in headings for p in (_fields(h) if fields_possible else [h])]
     # "D. harmony 7. It is easy to …", "一、单选题(每小题1分)1是对…": labels inside short lines too
     option_line = labels.leading_option(text) is not None or _heading_then_first(text)
