@@ -27,7 +27,7 @@ import hashlib
 import json
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from rensa import RMinHash, RMinHashLSH
@@ -157,21 +157,35 @@ class Index:
                 self.edges.add((min(entry.key, other), max(entry.key, other)))
         self.index_key(entry.key, mh)
 
-    def dump(self) -> bytes:
-        """Sorted plain data in one blob: an index built in any order from the same sets dumps the same bytes."""
+    def dump(self) -> Iterator[str]:
+        """Sorted plain data as one line of JSON, in pieces: an index built in any order from the
+        same sets dumps the same bytes, and the whole never sits in memory (at 305,000 questions the
+        blob and its lists were the run's peak)."""
         keys = sorted(self.keys)
         live = {id(e.text): e.text for e in self.entries.values()}
         texts = sorted(live.values(), key=lambda t: (t.stem, t.answer is not None, t.answer or ""))  # each once
         number = {id(t): i for i, t in enumerate(texts)}
-        meta = {
-            "fingerprint": fingerprint("bank"), **PARAMETERS,
-            "sets": [[s, digest, title] for s, (digest, title) in sorted(self.sets.items())],
-            "keys": [[k, self.keys[k].tokens] for k in keys],
-            "texts": [[t.stem, t.answer, list(t.terms)] for t in texts],
-            "entries": [[q, e.set_id, number[id(e.text)], e.key] for q, e in sorted(self.entries.items())],
-            "edges": sorted(self.edges),
-        }
-        return INDEX_MAGIC + json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+        head = {"fingerprint": fingerprint("bank"), **PARAMETERS,
+                "sets": [[s, digest, title] for s, (digest, title) in sorted(self.sets.items())]}
+        yield INDEX_MAGIC.decode() + _compact(head)[:-1]
+        yield from _json_list("keys", ([k, self.keys[k].tokens] for k in keys))
+        yield from _json_list("texts", ([t.stem, t.answer, list(t.terms)] for t in texts))
+        yield from _json_list("entries", ([q, e.set_id, number[id(e.text)], e.key]
+                                          for q, e in sorted(self.entries.items())))
+        yield from _json_list("edges", iter(sorted(self.edges)))
+        yield "}\n"
+
+
+def _compact(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _json_list(name: str, items: Iterator[object]) -> Iterator[str]:
+    """`,"name":[…]` item by item: the bytes `_compact` gives for the whole list."""
+    yield f',"{name}":['
+    for i, item in enumerate(items):
+        yield ("," if i else "") + _compact(item)
+    yield "]"
 
 
 def load_index(out: Storage) -> Index:
@@ -210,7 +224,7 @@ def _index_of(meta: dict) -> Index:
 
 
 def save_index(out: Storage, index: Index) -> None:
-    out.write_atomic(layout.BANK_INDEX, index.dump())
+    out.write_lines_atomic(layout.BANK_INDEX, index.dump())
     for rel in layout.OLD_BANK_FILES:
         out.delete(rel)
 
@@ -318,28 +332,30 @@ def update_bank(out: Storage, set_ids: Iterable[str]) -> BankResult:
 
 def _write_bank(out: Storage, index: Index, cluster_of: dict[str, str], keywords_of: dict[str, list[str]],
                 titles: dict[str, str | None]) -> None:
+    """bank/questions.jsonl is streamed a cluster at a time: built whole, its rows and their text
+    were the run's peak memory (at 305,000 questions, 180 MB above the index itself)."""
     members: dict[str, list[str]] = {}
     for qid in sorted(cluster_of):
         members.setdefault(cluster_of[qid], []).append(qid)
-    rows = []
-    for cid in sorted(members):
+
+    def row(cid: str) -> dict:
         qids = members[cid]
         entries = [index.entries[q] for q in qids]
         best_stem = max(reversed(qids), key=lambda q: len(index.entries[q].stem))  # ties: the smallest id
         answers = [index.entries[q].answer for q in qids if index.entries[q].answer]
-        union = sorted({k for q in qids for k in keywords_of[q]})
-        rows.append({
+        return {
             "cluster_id": cid,
             "stem": index.entries[best_stem].stem,
             "answer": max(answers, key=len) if answers else None,
-            "keywords": union,
+            "keywords": sorted({k for q in qids for k in keywords_of[q]}),
             "terms": sorted({t for e in entries for t in e.terms}),
             "size": len(qids),
             "sources": [{"set_id": index.entries[q].set_id, "question_id": q,
                          "title": titles.get(index.entries[q].set_id)} for q in qids],
-        })
-    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-    out.write_atomic(layout.BANK_QUESTIONS, lines.encode("utf-8"))
+        }
+
+    out.write_lines_atomic(layout.BANK_QUESTIONS,
+                           (json.dumps(row(cid), ensure_ascii=False) + "\n" for cid in sorted(members)))
     clusters = {"threshold": THRESHOLD, "num_perm": NUM_PERM,
                 "clusters": [{"cluster_id": cid, "members": qids} for cid, qids in sorted(members.items())]}
     out.write_atomic(layout.BANK_CLUSTERS, (json.dumps(clusters, ensure_ascii=False, indent=1) + "\n").encode())

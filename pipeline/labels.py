@@ -176,7 +176,7 @@ _HINT_CHARS = "共每满章节部PS" + "".join(w[0] for w in HEADING_WORD_LIST)
 HEADING_HINT = CharClass(_HINT_CHARS + "".join(TRADITIONAL.get(c, "") for c in _HINT_CHARS))
 
 
-_HEADING_OPENINGS = frozenset("第(（PS" + CN_NUM[1:-1])
+_HEADING_OPENINGS = frozenset("第(（PS" + CN_NUM[1:-1])  # what HEADING, PAREN_HEADING, ENGLISH_HEADING open with
 
 
 def may_be_heading(text: str) -> bool:
@@ -190,6 +190,8 @@ def may_be_heading(text: str) -> bool:
 def heading_match(text: str) -> re.Match[str] | None:
     """Ordinal, separator, then the rest of a heading line: '一、…', '第一部分…', '第二节…', '(一)…',
     'Part I …'. Groups: 1 ordinal, 2 separator or part word, 3 the rest."""
+    if text[:1] not in _HEADING_OPENINGS:
+        return None  # the common line: none of the three can open here
     return HEADING.match(text) or PAREN_HEADING.match(text) or ENGLISH_HEADING.match(text)
 
 
@@ -316,7 +318,19 @@ ANSWER_PART = rx(
 ANSWER_THEN_NUMBER = re.compile(rf"(?<=[A-H√×])(?=\d{{1,3}}\s*(?:、|．|{NUMBER_DOT}|[)）]))")
 
 
+def _field_openings() -> frozenset[str]:
+    """The characters a field label opens with: a bracket or a field word's first character (both
+    scripts, both cases)."""
+    firsts = {w[0] for spec in FIELD_WORDS.values() for kind in spec.values() for w in kind}
+    return frozenset("【[" + "".join(c + TRADITIONAL.get(c, "") + c.swapcase() for c in firsts))
+
+
+FIELD_OPENINGS = _field_openings()
+
+
 def field_label(text: str) -> tuple[str, str] | None:
+    if text[:1] not in FIELD_OPENINGS:
+        return None  # the common line: no field word or bracket opens it
     if text in BARE_FIELD_WORDS:
         return "analysis", ""
     for name, pattern in FIELD_PATTERNS:
