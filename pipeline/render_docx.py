@@ -313,14 +313,31 @@ FILL_BLANK_LINE = "答：" + "_" * 24  # where a fill-in question's blanks were 
 _BLANK = re.compile(r"_{2,}|（\s*）|\(\s*\)")
 
 
-def question_xml(q: Question, position: int, answers: bool, fill_in: bool = False) -> list[str]:
-    """`fill_in`: the question is under a fill-in heading (填空): a blank to write in, not ruled lines."""
+Heads = dict[tuple[int, int], tuple[str, list[str]]]  # (position, id of the question) → (stem, its head)
+
+
+def question_head(q: Question, position: int, stem: str) -> list[str]:
+    """What both editions print of a question: label, stem and score, its sub-items, its options."""
     score = (_run(f"（{_score_text(q.score)}分）"),) if q.score is not None else ()
-    out = [_paragraph(_run(question_label(q, position), bold=True), _run(q.stem if answers else student_stem(q)),
-                      *score, before=SPACE_BEFORE)]
+    out = [_paragraph(_run(question_label(q, position), bold=True), _run(stem), *score, before=SPACE_BEFORE)]
     out += [_text_paragraph(clean_xml_text(item), indent=INDENT) for item in q.sub_items]
     if q.options:
         out += _options(q)
+    return out
+
+
+def question_xml(q: Question, position: int, answers: bool, fill_in: bool = False,
+                 heads: Heads | None = None) -> list[str]:
+    """`fill_in`: the question is under a fill-in heading (填空): a blank to write in, not ruled lines.
+    `heads`: the heads one edition wrote, reused by the other where its stem is the same."""
+    stem = q.stem if answers else student_stem(q)
+    known = heads.get((position, id(q))) if heads is not None else None
+    if known is not None and known[0] == stem:
+        out = list(known[1])
+    else:
+        out = question_head(q, position, stem)
+        if heads is not None:
+            heads[(position, id(q))] = (stem, out[:])
     if not answers:
         if fill_in or q.kind == "fill_blank":
             blank = [] if _BLANK.search(q.stem) else [_text_paragraph(FILL_BLANK_LINE, indent=INDENT)]
@@ -345,7 +362,7 @@ class Exam:
     note: str | None = None  # printed under the title: what the exam leaves out, e.g. a cut preview's end
 
 
-def body_xml(exam: Exam, answers: bool = False, header_block: bool = True) -> str:
+def body_xml(exam: Exam, answers: bool = False, header_block: bool = True, heads: Heads | None = None) -> str:
     title = clean_xml_text(exam.title) + ("（答案卷）" if answers else "")
     parts = [_text_paragraph(title, style="Title", center=True)]
     if exam.note:
@@ -361,7 +378,7 @@ def body_xml(exam: Exam, answers: bool = False, header_block: bool = True) -> st
             parts.append(_text_paragraph("（本部分没有题目）"))
         for q in section.questions:
             position += 1
-            parts += question_xml(q, position, answers, fill_in=bool(labels.FILL_IN_PART.search(section.name or "")))
+            parts += question_xml(q, position, answers, bool(labels.FILL_IN_PART.search(section.name or "")), heads)
     return "".join(parts)
 
 
@@ -438,8 +455,8 @@ def _template() -> _Template:
         return _TEMPLATE
 
 
-def render(exam: Exam, answers: bool = False, header_block: bool = True) -> bytes:
-    return _template().package(body_xml(exam, answers, header_block))
+def render(exam: Exam, answers: bool = False, header_block: bool = True, heads: Heads | None = None) -> bytes:
+    return _template().package(body_xml(exam, answers, header_block, heads))
 
 
 SENTENCE_END = tuple("。？！?!.）)」』”\"…；;")
@@ -506,8 +523,8 @@ def exam_of(qset: QuestionSet, include_cut: bool = False) -> Exam:
 
 def render_set(qset: QuestionSet) -> tuple[bytes, bytes]:
     """(student edition, answer-key edition) of one question set."""
-    exam = exam_of(qset)
-    return render(exam, answers=False), render(exam, answers=True)
+    exam, heads = exam_of(qset), {}  # the two editions share what both print of each question
+    return render(exam, answers=False, heads=heads), render(exam, answers=True, heads=heads)
 
 
 def compose(sets: Iterable[QuestionSet], title: str | None = None, sections: list[str] | None = None,
