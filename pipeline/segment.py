@@ -9,6 +9,7 @@ sentence costs nothing. Options stay on their stem's line: the parser reads an A
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import pairwise
 
 from . import labels
@@ -114,11 +115,24 @@ def _fields(text: str) -> list[str]:
 
 def split_line(line: Line) -> list[Line]:
     """Hard splits at inline headings and field labels; then, on run-on text (a long line, or one
-    that already held a heading or a field), soft splits at question labels."""
-    text = line.text
+    that already held a heading or a field), soft splits at question labels. Only the first piece
+    keeps the line's paragraph break."""
+    pieces = _pieces(line.text)
+    if pieces is None:
+        return [line]
+    return [Line(text, gap=line.gap and i == 0, soft=soft, glued=glued) for i, (text, soft, glued) in enumerate(pieces)]
+
+
+Piece = tuple[str, bool, bool]  # text, soft, glued
+
+
+@lru_cache(maxsize=1 << 14)
+def _pieces(text: str) -> tuple[Piece, ...] | None:
+    """The pieces of a line's text; None when it stays whole. A pure function of the text: a crawl
+    repeats its lines (chrome, copies of one document, shared questions), each is split once."""
     long = len(text) >= RUN_ON_MIN
     if not long and not SPLIT_HINTS.found_in(text) and not labels.leading_option(text):
-        return [line]  # nothing to split on: the common case, kept cheap
+        return None  # nothing to split on: the common case, kept cheap
     if not HEADING_HINTS.found_in(text):
         headings = [text]
     else:
@@ -131,22 +145,17 @@ def split_line(line: Line) -> list[Line]:
     # "D. harmony 7. It is easy to …", "一、单选题(每小题1分)1是对…": labels inside short lines too
     option_line = labels.leading_option(text) is not None or _heading_then_first(text)
     if len(pieces) == 1 and not long and not option_line:
-        return [line]
-    run_on = long or len(pieces) > 1 or option_line
-    out: list[Line] = []
-    for i, piece in enumerate(pieces):
-        base = Line(piece, gap=line.gap if i == 0 else False)
-        if not run_on:
-            out.append(base)
-            continue
+        return None
+    if not (long or len(pieces) > 1 or option_line):
+        return tuple((piece, False, False) for piece in pieces)
+    out: list[Piece] = []
+    for piece in pieces:
         starts = _starts(piece, INLINE_QUESTION, DIGIT_STARTS) | _starts(piece, WORD_QUESTION, WORD_STARTS)
         for k, q_piece in enumerate(_cut_at(piece, starts)):
-            whole = k == 0 and q_piece == piece
-            first = base if whole else Line(q_piece, gap=base.gap and k == 0, soft=k > 0)
             glued = _glued(q_piece) if long else [q_piece]
-            out.append(first if len(glued) == 1 else Line(glued[0], gap=first.gap, soft=first.soft))
-            out += [Line(g, soft=True, glued=True) for g in glued[1:]]
-    return out
+            out.append((glued[0], k > 0, False))
+            out += [(g, True, True) for g in glued[1:]]
+    return tuple(out)
 
 
 RUN_ON_PIECES = 3  # a long line cut into this many pieces or more was run-on text
