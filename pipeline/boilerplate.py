@@ -13,11 +13,12 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import labels
 from .fold import matching_form
 from .page import Line, Page
-from .profiles import SiteProfile, load_profiles
+from .profiles import SiteProfile, load_profiles, profiles_for, tail_pattern
 
 LIST_MARKER = re.compile(r"^(?:[-*•·]\s+|\d{1,2}\.\s+(?=\d{1,2}、))")
 NOTICE_ITEM = re.compile(r"^\d{1,2}、")
@@ -188,10 +189,9 @@ def site_key(page: Page) -> str:
 
 
 def strip_boilerplate(page: Page, templates: Templates | None = None) -> None:
-    generic, _ = load_profiles()
-    profiles = [generic] + ([page.site] if page.site else [])
+    generic = profiles_for(page.site.name if page.site else None)[0]
     learned = templates.get(site_key(page)) if templates else set()
-    _cut_tail(page, profiles)
+    _cut_tail(page)
     notices = _notice_lines(page.lines, generic.keyword_any)
     head = next((i for i, x in enumerate(page.lines) if is_structural(x.text)), len(page.lines))
     forms = _matching_forms([_core(x.text) for x in page.lines])
@@ -203,11 +203,11 @@ def strip_boilerplate(page: Page, templates: Templates | None = None) -> None:
                 continue
             kept.append(line)
             continue
-        rule = _line_rule(page, i, line.text, profiles, learned, notices, i < head, forms[i])
+        rule = _line_rule(page, i, line.text, learned, notices, i < head, forms[i])
         if rule:
             page.remove(rule, line.text)
             continue
-        text = _strip_inline(page, line.text, profiles)
+        text = _strip_inline(page, line.text)
         if text:
             kept.append(line if text == line.text else Line(text, gap=line.gap, soft=line.soft, glued=line.glued))
     page.lines = kept
@@ -237,37 +237,65 @@ def _matching_forms(cores: list[str]) -> list[str]:
     return forms if len(forms) == len(cores) else [matching_form(c) for c in cores]
 
 
-def _cut_tail(page: Page, profiles: list[SiteProfile]) -> None:
-    patterns = [p for prof in profiles for p in prof.tail]
+def _cut_tail(page: Page) -> None:
+    tail = tail_pattern(page.site.name if page.site else None)
+    if tail is None:
+        return
     for i, line in enumerate(page.lines):
-        if any(p.match(line.text) for p in patterns):
+        if tail.match(line.text):
             for dropped in page.lines[i:]:
                 page.remove("site_tail", dropped.text)
             page.lines = page.lines[:i]
             return
 
 
-def _line_rule(page: Page, index: int, text: str, profiles: list[SiteProfile], learned: set[str],
-               notices: set[int], in_head: bool, form: str) -> str | None:
+@dataclass(frozen=True, slots=True)
+class LineVerdict:
+    """What the rules say of a line's text alone (its place on the page decides the rest)."""
+
+    profile_rule: str | None  # generic_line / site_line: a site-rule pattern matches it
+    filename: str | None  # the title of a file-name line ("X.docxVIP")
+    glyph_rule: str | None  # lost_glyphs / no_text_line
+    chrome_in_head: bool  # chrome vocabulary, were it in the page's head
+    chrome_anywhere: bool
+
+
+@lru_cache(maxsize=1 << 14)
+def _verdict(text: str, form: str, site: str | None) -> LineVerdict:
+    """A pure function of the line and the site: a crawl repeats its chrome and its documents, so
+    each distinct line is judged once per site."""
+    profiles = profiles_for(site)
     core = _core(text)
+    profile_rule = None
     for prof in profiles:
         combined = prof.line_any
         if combined is not None and (combined.match(text) or (core != text and combined.match(core))
                                      or (form != core and combined.match(form))):
-            return "generic_line" if prof.name == "generic" else "site_line"
+            profile_rule = "generic_line" if prof.name == "generic" else "site_line"
+            break
+    m = FILENAME_TITLE.match(core)
+    filename = m.group(1).strip() if m and not labels.question_label(core) else None
+    glyph_rule = "lost_glyphs" if LOST_GLYPHS.match(text) else "no_text_line" if NO_TEXT.match(text) else None
+    keywords = profiles[0].keyword_any
+    return LineVerdict(profile_rule, filename, glyph_rule, _chrome_vocabulary(form, keywords, True),
+                       _chrome_vocabulary(form, keywords, False))
+
+
+def _line_rule(page: Page, index: int, text: str, learned: set[str], notices: set[int], in_head: bool,
+               form: str) -> str | None:
+    verdict = _verdict(text, form, page.site.name if page.site else None)
+    if verdict.profile_rule:
+        return verdict.profile_rule
     if index in notices:
         return "notice_block"
-    m = FILENAME_TITLE.match(core)
-    if m and not labels.question_label(core) and (index < 30 or m.group(1).strip() == page.title_hint):
-        page.title_hint = page.title_hint or m.group(1).strip()
+    if verdict.filename is not None and (index < 30 or verdict.filename == page.title_hint):
+        page.title_hint = page.title_hint or verdict.filename
         return "filename_title"
-    if LOST_GLYPHS.match(text):
-        return "lost_glyphs"
-    if NO_TEXT.match(text):
-        return "no_text_line"
-    if core in learned:
+    if verdict.glyph_rule:
+        return verdict.glyph_rule
+    if _core(text) in learned:
         return "learned_template"
-    if _chrome_vocabulary(form, profiles[0].keyword_any, in_head):
+    if verdict.chrome_in_head if in_head else verdict.chrome_anywhere:
         return "chrome_vocabulary"
     return None
 
@@ -285,17 +313,27 @@ def _chrome_vocabulary(form: str, keywords: re.Pattern[str] | None, in_head: boo
     return not is_structural(form) and not labels.looks_like_question(form.replace("请", ""))
 
 
-def _strip_inline(page: Page, text: str, profiles: list[SiteProfile]) -> str:
-    for prof in profiles:
+@lru_cache(maxsize=1 << 14)
+def _inline_cut(text: str, site: str | None) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """The line with the inline chrome patterns removed, and what they removed (rule, text)."""
+    removed: list[tuple[str, str]] = []
+    for prof in profiles_for(site):
         combined = prof.inline_any
         if combined is None or not combined.search(text):
             continue
         for pattern in prof.inline:
-            for m in pattern.finditer(text):
-                page.remove("generic_inline" if prof.name == "generic" else "site_inline", m.group(0))
+            removed += [("generic_inline" if prof.name == "generic" else "site_inline", m.group(0))
+                        for m in pattern.finditer(text)]
             text = pattern.sub("", text)
         text = MULTISPACE.sub(" ", text).strip()
-    return text
+    return text, tuple(removed)
+
+
+def _strip_inline(page: Page, text: str) -> str:
+    stripped, removed = _inline_cut(text, page.site.name if page.site else None)
+    for rule, what in removed:
+        page.remove(rule, what)
+    return stripped
 
 
 def strip_title_suffix(title: str, site: SiteProfile | None) -> str:

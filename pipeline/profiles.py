@@ -78,6 +78,19 @@ def load_profiles() -> tuple[SiteProfile, tuple[SiteProfile, ...]]:
     return generic, tuple(sites)
 
 
+@cache
+def profiles_for(site: str | None) -> tuple[SiteProfile, ...]:
+    """The rules a page of `site` is cleaned with: the generic profile, then the site's own."""
+    generic, sites = load_profiles()
+    return (generic, *(p for p in sites if p.name == site))
+
+
+@cache
+def tail_pattern(site: str | None) -> re.Pattern[str] | None:
+    """Every tail rule of `profiles_for(site)` as one alternation: one match per line."""
+    return _alternation(tuple(p for prof in profiles_for(site) for p in prof.tail))
+
+
 def detect_site(text: str) -> SiteProfile | None:
     """The site whose markers occur most often in the page; None when no marker occurs."""
     _, sites = load_profiles()
