@@ -15,6 +15,8 @@ from .models import ContentBlock, Option, Question, QuestionSet, Section, Source
 from .page import Page
 from .parse import ParseResult, QDraft, SDraft
 
+Restore = Callable[[str | None], str | None]  # a matching-text string → the page's own characters
+
 RHYTHM_SHARE = 0.5
 JUDGEMENT_MARKS = frozenset("√×✓✗✔✘")
 
@@ -211,7 +213,10 @@ def _kind(q: QDraft, answer: str | None, stem: str) -> str:
     return "open"
 
 
-def to_question(q: QDraft, set_id: str, index: str, score_each: int | float | None) -> Question:
+def to_question(q: QDraft, set_id: str, index: str, score_each: int | float | None,
+                restore: Restore = lambda x: x) -> Question:
+    """The record of a question; its id and kind read the matching text, its strings are `restore`d
+    to the page's own characters (in this order: stem, sub-items, options, answer, analysis, points)."""
     stem = q.stem_text()
     answer = _text(q.answer)
     return Question(
@@ -219,13 +224,13 @@ def to_question(q: QDraft, set_id: str, index: str, score_each: int | float | No
         number=str(q.number) if q.number is not None else None,
         label=q.label.printed if q.label else None,
         kind=_kind(q, answer, stem),  # type: ignore[arg-type]
-        stem=stem,
-        sub_items=[x for x in q.sub_items if x.strip()],
-        options=[Option(label=a, text=b) for a, b in q.options],
-        answer=answer,
+        stem=restore(stem) or stem,
+        sub_items=[restore(x) or x for x in q.sub_items if x.strip()],
+        options=[Option(label=a, text=restore(b) or b) for a, b in q.options],
+        answer=restore(answer),
         answer_source=q.answer_source if answer else None,  # type: ignore[arg-type]
-        analysis=_text(q.analysis),
-        scoring_points=[x for x in q.scoring if x.strip()],
+        analysis=restore(_text(q.analysis)),
+        scoring_points=[restore(x) or x for x in q.scoring if x.strip()],
         score=q.score if q.score is not None else score_each,
     )
 
@@ -242,7 +247,10 @@ def demote_stray_first(sections: list[SDraft]) -> list[str]:
     return []
 
 
-def build_set(page: Page, result: ParseResult, set_id: str) -> QuestionSet:
+def build_set(page: Page, result: ParseResult, set_id: str, restore: Restore = lambda x: x) -> QuestionSet:
+    """The set's records. Every published string goes through `restore` (back to the page's own
+    characters) as the record is made, in page order: title, then each section's heading, name and
+    intro before its questions, the content blocks last."""
     result.content_before.extend(demote_stray_first(result.sections))
     for s in result.sections:
         for q in s.questions:
@@ -256,48 +264,35 @@ def build_set(page: Page, result: ParseResult, set_id: str) -> QuestionSet:
         content_head += demote_point_lists(s, other_styles=len(styles) > 1)
     questions = [q for s in result.sections for q in s.questions if q.stem or q.options or q.answer]
     decide_notes(questions)
+    title = restore(page.title)
     sections: list[Section] = []
-    content = [ContentBlock(after_question=None, text=t) for t in content_head]
+    content: list[tuple[str | None, str]] = [(None, t) for t in content_head]  # (after question, text)
     for si, s in enumerate(result.sections):
+        if not (s.heading or any(q.stem or q.options or q.answer for q in s.questions)):
+            content += [(None, t) for q in s.questions for t in as_text(q)]
+            continue  # nothing of it is printed as a section
+        heading, name, intro = restore(s.heading), restore(s.name), [restore(x) or x for x in s.intro]
         records = []
         for qi, q in enumerate(s.questions):
             if not (q.stem or q.options or q.answer):  # a bare label (a cut preview): kept as text
                 after = records[-1].id if records else None
-                content += [ContentBlock(after_question=after, text=t) for t in as_text(q)]
+                content += [(after, t) for t in as_text(q)]
                 continue
-            record = to_question(q, set_id, f"{si}.{qi}", s.score_each)
+            record = to_question(q, set_id, f"{si}.{qi}", s.score_each, restore)
             records.append(record)
-            content += [ContentBlock(after_question=record.id, text=t) for t in q.after]
+            content += [(record.id, t) for t in q.after]
         if records or s.heading:
-            sections.append(Section(heading=s.heading, ordinal=s.ordinal, name=s.name, score_each=s.score_each,
-                                    count_declared=s.count_declared, score_total=s.score_total, intro=s.intro,
+            sections.append(Section(heading=heading, ordinal=s.ordinal, name=name, score_each=s.score_each,
+                                    count_declared=s.count_declared, score_total=s.score_total, intro=intro,
                                     questions=records))
-    content += [ContentBlock(after_question=None, text=t) for t in result.orphans]
+    content += [(None, t) for t in result.orphans]
     return QuestionSet(
         id=set_id,
-        title=page.title,
+        title=title,
         truncated=False,
         source=Source(path=page.path, sha256=page.sha256, site=page.site.name if page.site else None,
                       encoding=page.encoding, format=page.format),  # type: ignore[arg-type]
         sections=sections,
-        content=content,
+        content=[ContentBlock(after_question=after, text=restore(t) or t) for after, t in content],
         warnings=list(page.warnings),
     )
-
-
-
-def restore_set(qset: QuestionSet, restore: Callable[[str | None], str | None]) -> None:
-    """Every published string back in the page's own characters (its Chinese punctuation), in place."""
-    qset.title = restore(qset.title)
-    for section in qset.sections:
-        section.heading, section.name = restore(section.heading), restore(section.name)
-        section.intro = [restore(x) or x for x in section.intro]
-        for q in section.questions:
-            q.stem = restore(q.stem) or q.stem
-            q.sub_items = [restore(x) or x for x in q.sub_items]
-            for option in q.options:
-                option.text = restore(option.text) or option.text
-            q.answer, q.analysis = restore(q.answer), restore(q.analysis)
-            q.scoring_points = [restore(x) or x for x in q.scoring_points]
-    for block in qset.content:
-        block.text = restore(block.text) or block.text

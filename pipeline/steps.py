@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from . import boilerplate, dedupe, segment, title, validate
-from .assemble import build_set, restore_set, set_id_for
+from .assemble import build_set, set_id_for
 from .errors import Rejected
 from .fold import matching_form
 from .limits import PAGE_TIMEOUT
@@ -88,11 +88,10 @@ def segment_step(page: Page, ctx: Context) -> None:
 
 def parse_step(page: Page, ctx: Context) -> None:
     result = parse_lines(page.lines)
-    qset = build_set(page, result, set_id_for(page.text))
+    restore = Restorer(page.own_text, page.text)
+    qset = build_set(page, result, set_id_for(page.text), restore)
     if not qset.questions():
         raise Rejected("no_questions", "no questions found on the page")
-    restore = Restorer(page.own_text, page.text)
-    restore_set(qset, restore)
     page.removed = [(rule, restore(text) or text) for rule, text in page.removed]
     for text in result.dropped:
         page.remove("answer_part_structure", text)
