@@ -122,8 +122,10 @@ class Templates:
         return self.lines.get(site, set())
 
 
+@lru_cache(maxsize=1 << 14)
 def is_structural(text: str) -> bool:
-    """Lines the parser needs, never learned as chrome however often they recur."""
+    """Lines the parser needs, never learned as chrome however often they recur (asked of every
+    line of every sampled page: once per distinct line)."""
     return bool(
         labels.question_label(text)
         or labels.heading_match(text)
