@@ -28,6 +28,7 @@ from .limits import MAX_BYTES
 from .lock import output_lock
 from .models import ManifestEntry, QuestionSet
 from .options import IngestOptions, check
+from .page import Page
 from .steps import PRE_STEPS, Context, PageRunner, PageTimeout, StepStats, new_page, published_set, time_limit
 from .storage import NOT_A_FILE, SYMLINK_OUTSIDE, UNLISTABLE, Storage, open_storage
 
@@ -110,24 +111,39 @@ def read_raw(f: RawFile, max_bytes: int = MAX_BYTES, store: Storage | None = Non
 
 # ---- stage 2: learn ------------------------------------------------------------------------------------
 
-def page_lines(f: RawFile, max_bytes: int = MAX_BYTES, store: Storage | None = None) -> tuple[str, list[str]] | None:
-    """(site, lines) of one page for template learning; None when the page cannot be read."""
+@dataclass
+class Prepared:
+    """A page the learn pass read and took through PRE_STEPS, with those steps' stats: processing
+    goes on from there instead of reading and normalising it again."""
+
+    page: Page
+    done: StepStats
+
+
+def page_lines(f: RawFile, max_bytes: int = MAX_BYTES, store: Storage | None = None,
+               keep: dict[str, Prepared] | None = None) -> tuple[str, list[str]] | None:
+    """(site, lines) of one page for template learning; None when the page cannot be read.
+    `keep`: where to leave the prepared page for processing, by its name."""
     try:
         page = new_page(f.name, read_raw(f, max_bytes, store))
-        PageRunner(PRE_STEPS).run(page)
+        runner = PageRunner(PRE_STEPS)
+        runner.run(page)
     except Rejected:
         return None
+    if keep is not None:
+        keep[f.name] = Prepared(page, runner.stats)
     return site_key(page), [line.text for line in page.lines]
 
 
-def learn(files: list[RawFile], max_bytes: int = MAX_BYTES) -> Templates:
-    """Chrome templates from an even, deterministic sample of the corpus (every k-th page)."""
+def learn(files: list[RawFile], max_bytes: int = MAX_BYTES, keep: dict[str, Prepared] | None = None) -> Templates:
+    """Chrome templates from an even, deterministic sample of the corpus (every k-th page).
+    `keep`: see `page_lines` (in-process runs; a flow's learn task keeps nothing)."""
     files = files[:: max(1, -(-len(files) // LEARN_SAMPLE))]
     stores: dict[str, Storage] = {}
 
     def lines_of(f: RawFile) -> tuple[str, list[str]] | None:
         store = stores.setdefault(f.root, open_storage(f.root))
-        return page_lines(f, max_bytes, store)
+        return page_lines(f, max_bytes, store, keep)
 
     return learn_templates(x for x in map(lines_of, files) if x is not None)
 
@@ -172,18 +188,20 @@ def _unchanged(sha256: str, old: ManifestEntry, out: Storage, docx: bool, correc
 
 
 def process_file(f: RawFile, out: Storage, runner: PageRunner, old: ManifestEntry | None, options: IngestOptions,
-                 raw_store: Storage, reuse: bool, corrected: frozenset[str]) -> ManifestEntry:
+                 raw_store: Storage, reuse: bool, corrected: frozenset[str],
+                 prepared: Prepared | None = None) -> ManifestEntry:
     """`reuse`: the last run made its outputs with this run's fingerprints, so unchanged pages may stay.
-    `corrected`: ids of the sets that have corrections (listed once per batch, not looked up per page)."""
+    `corrected`: ids of the sets that have corrections (listed once per batch, not looked up per page).
+    `prepared`: the page as the learn pass left it (read, its first steps done)."""
     sha = None
     try:
-        page = new_page(f.name, read_raw(f, options.max_bytes, raw_store))
+        page = prepared.page if prepared else new_page(f.name, read_raw(f, options.max_bytes, raw_store))
         sha = page.sha256
         if reuse and old is not None and _unchanged(sha, old, out, options.docx, corrected):
             if old.status == "rejected" and not old.kept:
                 return old
             return old.model_copy(update={"status": "unchanged", "kept": False, "reason": None})
-        runner.run(page)
+        runner.run(page, prepared.done if prepared else None)
     except Rejected as rejected:
         if rejected.code == "unreadable" and old is not None and old.has_outputs:
             return _kept(old, str(rejected))  # a read error is not a deletion
@@ -218,8 +236,11 @@ def _corrected(out: Storage, qset: QuestionSet, corrected: frozenset[str]) -> tu
     return (corrections.apply(qset, correction), digest) if correction else (qset, None)
 
 
-def process_batch(batch: PageBatch, on_page: Callable[[], None] | None = None) -> tuple[Entries, StepStats]:
-    """Clean, parse and publish a batch; a bad page becomes a rejected entry, never an exception."""
+def process_batch(batch: PageBatch, on_page: Callable[[], None] | None = None,
+                  prepared: dict[str, Prepared] | None = None) -> tuple[Entries, StepStats]:
+    """Clean, parse and publish a batch; a bad page becomes a rejected entry, never an exception.
+    `prepared`: pages the learn pass left (see `Prepared`), taken out as they are processed."""
+    prepared = prepared if prepared is not None else {}
     options = batch.options
     store = open_storage(options.out)
     raw_stores: dict[str, Storage] = {}
@@ -229,7 +250,7 @@ def process_batch(batch: PageBatch, on_page: Callable[[], None] | None = None) -
     for f in batch.files:
         raw_store = raw_stores.setdefault(f.root, open_storage(f.root))
         entries.append(process_file(f, store, runner, batch.old.get(f.name), options, raw_store, batch.reuse,
-                                    corrected))
+                                    corrected, prepared.pop(f.name, None)))
         if on_page:
             on_page()
     return entries, runner.stats
@@ -364,17 +385,19 @@ class Stages:
 
     def __init__(self, progress: Callable[[int], Callable[[], None]] | None = None) -> None:
         self.progress = progress
+        self.prepared: dict[str, Prepared] = {}  # the learn pass's pages, handed to their batch
 
     def discover(self, raw: str) -> list[RawFile]:
         return discover(raw)
 
     def learn(self, files: list[RawFile], max_bytes: int) -> Templates:
-        return learn(files, max_bytes)
+        self.prepared.clear()  # never a page of an earlier run
+        return learn(files, max_bytes, keep=self.prepared)
 
     def process(self, batches: list[PageBatch]) -> Iterator[tuple[Entries, StepStats]]:
         tick = self.progress(sum(len(b.files) for b in batches)) if self.progress else None
         for batch in batches:
-            yield process_batch(batch, on_page=tick)
+            yield process_batch(batch, on_page=tick, prepared=self.prepared)
 
     def finish(self, job: Finish) -> RunReport:
         return finish(job)

@@ -179,18 +179,26 @@ class PageRunner:
         self.stats = StepStats()
         self.page_timeout = page_timeout
 
-    def run(self, page: Page) -> Page:
-        """Run every step; on rejection the page comes back with `qset` None and the reason raised."""
+    def run(self, page: Page, done: StepStats | None = None) -> Page:
+        """Run every step; on rejection the page comes back with `qset` None and the reason raised.
+
+        `done`: the page already went through the first steps (the learn pass's PRE_STEPS, timed
+        in `done`); the rest run here and the stats count the page once for every step."""
+        first = 0
+        if done is not None:
+            first = len(done.pages)
+            self.stats.seconds.update(done.seconds)
+            self.stats.pages.update(done.pages)
         try:
             with time_limit(self.page_timeout):
-                return self._run(page)
+                return self._run(page, first)
         except PageTimeout:
             self.stats.rejected["timeout"] += 1
             raise Rejected("timeout", f"cleaning and parsing took longer than {self.page_timeout:g} s") from None
 
-    def _run(self, page: Page) -> Page:
+    def _run(self, page: Page, first: int = 0) -> Page:
         deadline = time.perf_counter() + self.page_timeout if self.page_timeout > 0 else float("inf")
-        for name, step in self.steps:
+        for name, step in self.steps[first:]:
             if time.perf_counter() > deadline:
                 raise PageTimeout
             start = time.perf_counter()

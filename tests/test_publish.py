@@ -10,8 +10,11 @@ import sys
 import pytest
 from conftest import RAW, ROOT, load_manifest, run_ingest
 
+from pipeline.ingest import Stages, learn, run
 from pipeline.models import QuestionSet
+from pipeline.options import IngestOptions
 from pipeline.schema import schema_text
+from pipeline.storage import LocalStorage
 
 
 def snapshot(out):
@@ -191,3 +194,29 @@ def test_discovery_sorts_like_paths_and_skips_hidden(tmp_path):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("x", encoding="utf-8")
     assert [f.rel for f in discover(str(tmp_path))] == ["0.txt", "a/b/y.txt", "a/z.txt", "a-b/x.txt", "题/q.txt"]
+
+
+class _LearnKeepsNothing(Stages):
+    """The stages as a flow runs them: the learn pass hands no page on, every page is read in its batch."""
+
+    def learn(self, files, max_bytes):
+        return learn(files, max_bytes)
+
+
+def test_the_learn_pass_hands_its_pages_on_and_changes_no_output(tmp_path, monkeypatch):
+    """A sampled page is read once per run, not once to learn and again to process, and the outputs
+    and the run's step counts are those of a run that reads it twice."""
+    reads: list[str] = []
+    real_read = LocalStorage.read
+    monkeypatch.setattr(LocalStorage, "read", lambda self, rel, limit=None: reads.append(rel) or real_read(self, rel, limit))
+    handed = run(IngestOptions(raw=str(RAW), out=str(tmp_path / "handed"), bank=False), Stages())
+    raw_reads = [r for r in reads if not r.startswith(("json/", "removed/", "docx/", "manifest"))]
+    assert sorted(raw_reads) == sorted(p.name for p in RAW.iterdir() if p.is_file())  # each page once
+    twice = run(IngestOptions(raw=str(RAW), out=str(tmp_path / "twice"), bank=False), _LearnKeepsNothing())
+    assert snapshot_bytes(tmp_path / "handed") == snapshot_bytes(tmp_path / "twice")
+    assert handed.stats["pages_per_step"] == twice.stats["pages_per_step"]
+    assert handed.stats["removed_lines_by_rule"] == twice.stats["removed_lines_by_rule"]
+
+
+def snapshot_bytes(out):
+    return {rel: data for rel, (_, data) in snapshot(out).items() if rel != "manifest.json"}
