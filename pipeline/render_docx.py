@@ -14,7 +14,6 @@ fields. Output bytes are deterministic: the same set gives the same file.
 from __future__ import annotations
 
 import functools
-import io
 import re
 import struct
 import threading
@@ -238,6 +237,7 @@ RULED_LINE = (f'<w:p><w:pPr><w:pBdr><w:bottom {_RULE}/><w:between {_RULE}/></w:p
               f'<w:spacing w:before="{Pt(10).twips}"/></w:pPr></w:p>')
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _run(text: str | None, bold: bool = False, italic: bool = False, color: str | None = None) -> str:
     """One w:r as python-docx writes it: tabs and line breaks as elements, preserve-space when needed."""
     props = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "") + (f'<w:color w:val="{color}"/>' if color else "")
@@ -403,12 +403,20 @@ class _Template:
             self.entries.append((part.partname.membername, None if part.partname == main else part.blob))
             if len(part.rels):
                 self.entries.append((part.partname.rels_uri.membername, part.rels.xml))
-        self.compressed = {name: _deflated(name, blob) for name, blob in self.entries if blob is not None}
+        # The fixed parts first, in the template's order, the document last: a package is then one
+        # constant prefix, the document's record, and a directory whose fixed entries are constant too.
+        self.document_name = main.membername
+        fixed = [_deflated(name, blob) for name, blob in self.entries if blob is not None]
+        self.prefix, self.directory = _records(fixed, 0)
+        self.members = len(fixed) + 1
 
     def package(self, body: str) -> bytes:
-        document = (self.head + body + self.tail).encode("utf-8")
-        return _zip([self.compressed[name] if blob is not None else _deflated(name, document)
-                     for name, blob in self.entries])
+        document = _deflated(self.document_name, (self.head + body + self.tail).encode("utf-8"))
+        record, entry = _records([document], len(self.prefix))
+        directory = self.directory + entry
+        end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, self.members, self.members, len(directory),
+                          len(self.prefix) + len(record), 0)
+        return b"".join((self.prefix, record, directory, end))
 
 
 @dataclass(frozen=True)
@@ -428,19 +436,17 @@ _DOS_TIME, _DOS_DATE = 0, (1980 - 1980) << 9 | 1 << 5 | 1  # 1980-01-01 00:00:00
 _MADE_BY, _MODE = 3 << 8 | 20, 0o600 << 16  # "Unix, zip 2.0" and rw-------: as zipfile writes them
 
 
-def _zip(members: list[_Member]) -> bytes:
-    """A zip of already-deflated members (what zipfile writes, without compressing the fixed parts again)."""
-    out, central = io.BytesIO(), []
+def _records(members: list[_Member], offset: int) -> tuple[bytes, bytes]:
+    """Already-deflated members as zip records (what zipfile writes), the first at `offset`:
+    (their local records, their central-directory entries)."""
+    local, central = [], []
     for m in members:
-        offset = out.tell()
         fields = (20, 0, 8, _DOS_TIME, _DOS_DATE, m.crc, len(m.data), m.size, len(m.name))
-        out.write(struct.pack("<4s5H3L2H", b"PK\x03\x04", *fields, 0) + m.name + m.data)
         central.append(struct.pack("<4s6H3L5H2L", b"PK\x01\x02", _MADE_BY, *fields, 0, 0, 0, 0, _MODE, offset) + m.name)
-    start = out.tell()
-    directory = b"".join(central)
-    out.write(directory)
-    out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(members), len(members), len(directory), start, 0))
-    return out.getvalue()
+        record = struct.pack("<4s5H3L2H", b"PK\x03\x04", *fields, 0) + m.name + m.data
+        local.append(record)
+        offset += len(record)
+    return b"".join(local), b"".join(central)
 
 
 _TEMPLATE: _Template | None = None
