@@ -209,7 +209,11 @@ def process_file(f: RawFile, out: Storage, runner: PageRunner, old: ManifestEntr
     qset, correction_digest = _corrected(out, published_set(page), corrected)
     try:
         with time_limit(options.page_timeout):  # rendering a giant page is bounded like parsing it
-            files = publish.page_files(qset, page.removed, options.docx)
+            files = publish.page_files(qset, page.removed, docx=False)
+            if options.docx:
+                start = time.perf_counter()
+                files += publish.docx_files(qset)
+                runner.stats.add("docx", time.perf_counter() - start)
     except PageTimeout:
         return publish.manifest_entry(path=f.name, sha256=sha, status="rejected",
                                       reason=f"timeout: rendering took longer than {options.page_timeout:g} s")
@@ -362,9 +366,11 @@ def finish(job: Finish) -> RunReport:
     publish.write_manifest(store, f"{__version__}+{job.versions['pages']}", job.versions, entries, gone)
     clusters = None
     if options.bank:
-        from .bank import update_bank  # the tokenizer and rensa load only when the bank is built
+        start = time.perf_counter()  # with the import: the tokenizer and rensa load only when the bank is built
+        from .bank import update_bank
 
         result = update_bank(store, live)
+        job.stats.add("bank", time.perf_counter() - start, len(live))
         questions = publish.write_questions_jsonl(store, live, result.cluster_of, result.keywords_of)
         clusters = result.clusters
     else:

@@ -47,11 +47,14 @@ def outputs_digest(files: Iterable[tuple[str, bytes]]) -> str:
 def page_files(qset: QuestionSet, removed: list[tuple[str, str]], docx: bool) -> list[tuple[str, bytes]]:
     """Every output of one page (set, removed record, editions) as (path, bytes), nothing written yet."""
     files = [(layout.set_rel(qset.id), set_bytes(qset)), (layout.removed_rel(qset.id), removed_bytes(qset.id, removed))]
-    if docx:
-        from .render_docx import render_set  # python-docx loads only when DOCX is published
+    return files + docx_files(qset) if docx else files
 
-        files += zip(layout.docx_rels(qset.id), render_set(qset), strict=True)
-    return files
+
+def docx_files(qset: QuestionSet) -> list[tuple[str, bytes]]:
+    """The set's two editions as (path, bytes)."""
+    from .render_docx import render_set  # python-docx loads only when DOCX is published
+
+    return list(zip(layout.docx_rels(qset.id), render_set(qset), strict=True))
 
 
 def write_files(out: Storage, files: list[tuple[str, bytes]]) -> str:

@@ -128,6 +128,11 @@ class StepStats:
     removed: Counter[str] = field(default_factory=Counter)
     warnings: Counter[str] = field(default_factory=Counter)
 
+    def add(self, step: str, seconds: float, pages: int = 1) -> None:
+        """Time spent outside the page steps (DOCX rendering, the bank), under its own name."""
+        self.seconds[step] += seconds
+        self.pages[step] += pages
+
     def merge(self, other: StepStats) -> None:
         for name in ("seconds", "pages", "rejected", "removed", "warnings"):
             getattr(self, name).update(getattr(other, name))
