@@ -6,6 +6,7 @@ $(STAMP): pyproject.toml
 	python3 -m venv .venv
 	$(PY) -m pip install -q --upgrade pip
 	$(PY) -m pip install -q -e ".[dev]"
+	$(PY) -m flows.database  # Prefect's database, made now: the first run does not wait for it
 	touch $(STAMP)
 
 .PHONY: ingest test lint schema

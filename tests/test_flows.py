@@ -108,3 +108,17 @@ def test_a_second_flow_on_the_same_output_does_not_interleave(harness, tmp_path)
     with output_lock(str(out)), pytest.raises(LockedError):
         run(str(RAW), str(out))
     assert not (out / "json").exists()
+
+
+def test_the_install_step_makes_prefects_database_in_the_flows_home(tmp_path):
+    """`make` runs `python -m flows.database` when it installs, so a first run finds the database made."""
+    import os
+    import subprocess
+    import sys
+
+    home = tmp_path / "prefect_home"
+    env = {**os.environ, "PREFECT_HOME": str(home)}
+    proc = subprocess.run([sys.executable, "-m", "flows.database"], capture_output=True, text=True, env=env,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert (home / "prefect.db").stat().st_size > 0
