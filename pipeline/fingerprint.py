@@ -86,7 +86,7 @@ def _data_files(constants: set[str]) -> frozenset[str]:
         # `files("pipeline") / "data"` names the folder, so does `files("pipeline.sites")`
         if folder in constants or f"{PACKAGE}.{folder}" in constants:
             found.update(f"{folder}/{p.name}" for p in files)
-        found.update(f"{folder}/{p.name}" for p in files if p.name in constants)
+        found.update(f"{folder}/{p.name}" for p in files if p.name in constants or f"{folder}/{p.name}" in constants)
     return frozenset(found)
 
 

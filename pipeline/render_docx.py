@@ -1,39 +1,32 @@
 """Printable DOCX exams (student and answer-key editions) from question sets.
 
-python-docx authors the template once per process (styles, fonts, settings, numbering, the footer
-with its fields, content types); each exam writes only its body as WordprocessingML text and zips it
-beside the template's parts, which are compressed once.
-
-Chinese typography done the way Word, WPS and LibreOffice all honour it: East Asian fonts set on
-docDefaults and on every style used (python-docx's `font.name` writes only the Latin attributes,
-and the default template's theme attributes would win), `w:lang w:eastAsia="zh-CN"`, A4 pages,
-literal question labels (never Word auto-numbering), and a footer with real PAGE / NUMPAGES
-fields. Output bytes are deterministic: the same set gives the same file.
+The template (styles with East Asian fonts, settings, numbering, the footer with its PAGE /
+NUMPAGES fields, content types) is what python-docx authored in `docx_template.py`, stored as
+pipeline/data/template.docx and read once per process; each exam writes only its body as
+WordprocessingML text and zips it after the template's parts, which are compressed once. Rendering
+never imports python-docx (tests read every edition back with it). Questions carry literal labels
+(never Word auto-numbering). Output bytes are deterministic: the same set gives the same file.
 """
 
 from __future__ import annotations
 
 import functools
+import io
 import re
 import struct
 import threading
+import zipfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-from docx import Document
-from docx.document import Document as DocumentType
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.opc.pkgwriter import _ContentTypesItem
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Cm, Mm, Pt, RGBColor
+from importlib import resources
 
 from . import labels
 from .models import Question, QuestionSet, Section
 
-BODY_FONT, HEADING_FONT, LATIN_FONT = "宋体", "黑体", "Times New Roman"
-ANSWER_COLOR = RGBColor(0xA0, 0x1E, 0x1E)
+ANSWER_COLOR = "A01E1E"  # the answer key's dark red
+DOCUMENT = "word/document.xml"  # the package part each edition writes
+TEMPLATE = "data/template.docx"  # below pipeline/: styles, fonts, footer fields (authored by docx_template.py)
 NO_ANSWER = "※ 原文未提供答案"  # our own edition's chrome: generic.toml strips it when a DOCX is read back
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 CN_ORDINALS = "一二三四五六七八九十"
@@ -42,127 +35,6 @@ CN_ORDINALS = "一二三四五六七八九十"
 def clean_xml_text(text: str | None) -> str:
     """Characters XML 1.0 forbids would make python-docx raise; they carry no text anyway."""
     return _XML_FORBIDDEN.sub("", text or "")
-
-
-# --- fonts and page setup ------------------------------------------------------------------------
-def _set_fonts(rpr, east_asia: str, latin: str = LATIN_FONT) -> None:
-    """Latin and East Asian faces on one w:rPr, theme attributes removed, zh-CN language."""
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:cs"):
-        fonts.set(qn(attr), latin)
-    fonts.set(qn("w:eastAsia"), east_asia)
-    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(attr), None)  # theme attributes beat explicit names (python-docx #1601)
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:eastAsia"), "zh-CN")
-
-
-def _child(parent, tag: str, index: int | None = None):
-    """The first `tag` child of `parent`, created (at `index`, else last) when missing."""
-    found = parent.find(qn(tag))
-    if found is None:
-        found = OxmlElement(tag)
-        if index is None:
-            parent.append(found)
-        else:
-            parent.insert(index, found)
-    return found
-
-
-def _doc_defaults_rpr(doc: DocumentType):
-    """styles.xml w:docDefaults/w:rPrDefault/w:rPr: what every run inherits."""
-    defaults = _child(doc.styles.element, "w:docDefaults", 0)
-    return _child(_child(defaults, "w:rPrDefault", 0), "w:rPr")
-
-
-def new_document() -> DocumentType:
-    doc = Document()
-    _set_fonts(_doc_defaults_rpr(doc), BODY_FONT)
-    normal = doc.styles["Normal"]
-    _set_fonts(normal.element.get_or_add_rPr(), BODY_FONT)
-    normal.font.size = Pt(10.5)
-    normal.paragraph_format.space_after = Pt(2)
-    normal.paragraph_format.line_spacing = 1.25
-    for name in ("Title", "Heading 1", "Heading 2"):
-        style = doc.styles[name]
-        _set_fonts(style.element.get_or_add_rPr(), HEADING_FONT)
-        style.font.color.rgb = RGBColor(0, 0, 0)
-    doc.styles["Title"].font.size = Pt(18)
-    doc.styles["Heading 1"].font.size = Pt(12)
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin = section.bottom_margin = Cm(2.2)
-    section.left_margin = section.right_margin = Cm(2.0)
-    _page_footer(section)
-    _slim(doc)
-    return doc
-
-
-# python-docx's default template carries parts no exam uses (Word 2010's stylesWithEffects, web
-# settings, a customXml item, a thumbnail) and 164 styles with 137 latent-style entries: most of
-# every edition's bytes (the seeds' editions: 56 KB → 11–14 KB). What stays: the styles the
-# editions name, what those are based on or linked to, and the defaults.
-_UNUSED_PARTS = frozenset({"stylesWithEffects", "webSettings", "customXml", "thumbnail"})
-_STYLES_NAMED = frozenset({"Normal", "Title", "Heading1", "Heading2", "Footer"})
-_STYLE_LINKS = ("w:basedOn", "w:link", "w:next")
-
-
-def _slim(doc: DocumentType) -> None:
-    for rels in (doc.part.rels, doc.part.package.rels):
-        for rid in [rid for rid, rel in rels.items() if rel.reltype.rsplit("/", 1)[-1] in _UNUSED_PARTS]:
-            rels.pop(rid)
-    styles = doc.styles.element
-    for latent in styles.findall(qn("w:latentStyles")):
-        styles.remove(latent)
-    by_id = {style.get(qn("w:styleId")): style for style in styles.findall(qn("w:style"))}
-    wanted = set(_STYLES_NAMED) | {i for i, style in by_id.items() if style.get(qn("w:default")) == "1"}
-    todo = list(wanted)
-    while todo:
-        style = by_id.get(todo.pop())
-        links = [style.find(qn(tag)) for tag in _STYLE_LINKS] if style is not None else []
-        for target in {link.get(qn("w:val")) for link in links if link is not None} - wanted:
-            wanted.add(target)
-            todo.append(target)
-    for style_id, style in by_id.items():
-        if style_id not in wanted:
-            styles.remove(style)
-
-
-def _field(paragraph, instruction: str) -> None:
-    """A complex field (begin / instrText / separate / cached result / end), each in its own run."""
-    def run_with(element) -> None:
-        paragraph.add_run()._r.append(element)
-
-    begin = OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
-    run_with(begin)
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = f" {instruction} "
-    run_with(instr)
-    separate = OxmlElement("w:fldChar")
-    separate.set(qn("w:fldCharType"), "separate")
-    run_with(separate)
-    paragraph.add_run("1")  # cached result until the reader lays the pages out
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    run_with(end)
-
-
-def _page_footer(section) -> None:
-    paragraph = section.footer.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    paragraph.add_run("第 ")
-    _field(paragraph, "PAGE")
-    paragraph.add_run(" 页 共 ")
-    _field(paragraph, "NUMPAGES")
-    paragraph.add_run(" 页")
 
 
 # --- content ---------------------------------------------------------------------------------------
@@ -219,10 +91,10 @@ def _answer_lines(q: Question) -> int:
 # as text, element for element what python-docx's add_paragraph / add_run wrote (when this replaced
 # them, all 104 editions of the seeds and the dev set were byte-identical; the golden digest pins
 # the bytes since, and test_docx reads every edition back with python-docx), ~40× faster.
-INDENT = Cm(0.74).twips  # options, sub-items, keys and writing lines
-INDENT_2 = Cm(1.48).twips  # scoring points
-SPACE_BEFORE = Pt(6).twips  # before each question
-COLOR = str(ANSWER_COLOR)
+INDENT = 420  # twips (0.74 cm): options, sub-items, keys and writing lines
+INDENT_2 = 839  # twips (1.48 cm): scoring points
+SPACE_BEFORE = 120  # twips (6 pt): before each question
+RULE_SPACE = 200  # twips (10 pt): above each writing line
 _RUN_BREAKS = re.compile(r"([\t\r\n])")
 _HAS_BREAK = re.compile(r"[\t\r\n]")
 _BREAKS = frozenset("\t\r\n")
@@ -234,7 +106,7 @@ _BREAKS = frozenset("\t\r\n")
 # between them is the `between` border, the last one's the `bottom`.
 _RULE = 'w:val="single" w:sz="4" w:space="1" w:color="808080"'
 RULED_LINE = (f'<w:p><w:pPr><w:pBdr><w:bottom {_RULE}/><w:between {_RULE}/></w:pBdr>'
-              f'<w:spacing w:before="{Pt(10).twips}"/></w:pPr></w:p>')
+              f'<w:spacing w:before="{RULE_SPACE}"/></w:pPr></w:p>')
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -288,7 +160,7 @@ def _options(q: Question) -> list[str]:
 
 
 def _key_paragraph(tag: str, text: str) -> str:
-    return _paragraph(_run(f"【{tag}】", bold=True, color=COLOR), _run(text, color=COLOR), indent=INDENT)
+    return _paragraph(_run(f"【{tag}】", bold=True, color=ANSWER_COLOR), _run(text, color=ANSWER_COLOR), indent=INDENT)
 
 
 def student_stem(q: Question) -> str:
@@ -384,29 +256,23 @@ def body_xml(exam: Exam, answers: bool = False, header_block: bool = True, heads
 
 # --- the package -------------------------------------------------------------------------------------
 class _Template:
-    """The package's fixed parts, built once per process by python-docx and compressed once.
+    """The package's fixed parts, read once per process from pipeline/data/template.docx (what
+    python-docx authored: `docx_template.py`) and compressed once.
 
     Per exam only word/document.xml is new: the template's own document.xml with the body put in.
     """
 
     def __init__(self) -> None:
-        doc = new_document()
-        package = doc.part.package
-        parts = list(package.iter_parts())
-        main = doc.part.partname
-        document = doc.part.blob.decode("utf-8")
+        with zipfile.ZipFile(io.BytesIO(resources.files("pipeline").joinpath(TEMPLATE).read_bytes())) as package:
+            self.entries = [(info.filename, package.read(info)) for info in package.infolist()]
+        document = dict(self.entries)[DOCUMENT].decode("utf-8")
         open_body = document.index("<w:body>") + len("<w:body>")
         self.head, self.tail = document[:open_body], document[document.index("<w:sectPr", open_body):]
-        self.entries: list[tuple[str, bytes | None]] = [  # None: the document part, written per exam
-            ("[Content_Types].xml", _ContentTypesItem.from_parts(parts).blob), ("_rels/.rels", package.rels.xml)]
-        for part in parts:
-            self.entries.append((part.partname.membername, None if part.partname == main else part.blob))
-            if len(part.rels):
-                self.entries.append((part.partname.rels_uri.membername, part.rels.xml))
+        main = DOCUMENT
         # The fixed parts first, in the template's order, the document last: a package is then one
         # constant prefix, the document's record, and a directory whose fixed entries are constant too.
-        self.document_name = main.membername
-        fixed = [_deflated(name, blob) for name, blob in self.entries if blob is not None]
+        self.document_name = main
+        fixed = [_deflated(name, blob) for name, blob in self.entries if name != main]
         self.prefix, self.directory = _records(fixed, 0)
         self.members = len(fixed) + 1
 

@@ -263,3 +263,11 @@ def test_fill_in_questions_whose_blanks_were_lost_get_a_blank_not_writing_lines(
     assert text.count(FILL_BLANK_LINE) == 1 and "<w:pBdr>" not in text
     body = zipfile.ZipFile(io.BytesIO(render_set(_one_section_set("填空题", lost, kept))[0])).read("word/document.xml")
     assert b"<w:pBdr>" not in body
+
+
+def test_the_stored_template_is_what_python_docx_authors_now():
+    """render_docx reads pipeline/data/template.docx instead of importing python-docx; the file must
+    be what docx_template builds (after editing docx_template.py: python -m pipeline.docx_template)."""
+    from pipeline import docx_template
+
+    assert docx_template.stored_members() == docx_template.members()

@@ -191,7 +191,7 @@ def test_after_any_change_incremental_equals_a_full_rebuild(kind, tmp_path):
     edits = {  # edits that change outputs of the seeds
         "synonyms": ("data/synonyms.txt", "\n", "\n客户 顾客 用户 客人 消费者\n"),
         "site rule": ("sites/generic.toml", "  '^本文档由用户\\S{0,12}创建.*$',\n", ""),
-        "renderer": ("render_docx.py", "Pt(", "Pt(1 + "),
+        "renderer": ("render_docx.py", "INDENT = 420", "INDENT = 520"),
         "bank parameter": ("bank.py", "KEYWORDS = 8", "KEYWORDS = 3"),
         "tokenizer code": ("text_tokens.py", "def tokens(", "def _unused():\n    return 1\n\n\ndef tokens("),
     }
