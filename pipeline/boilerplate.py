@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from . import labels
 from .fold import matching_form
+from .limits import LINE_CACHE
 from .page import Line, Page
 from .profiles import SiteProfile, load_profiles, profiles_for, tail_pattern
 
@@ -122,7 +123,7 @@ class Templates:
         return self.lines.get(site, set())
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=LINE_CACHE)
 def is_structural(text: str) -> bool:
     """Lines the parser needs, never learned as chrome however often they recur (asked of every
     line of every sampled page: once per distinct line)."""
@@ -191,9 +192,10 @@ def site_key(page: Page) -> str:
 
 
 def strip_boilerplate(page: Page, templates: Templates | None = None) -> None:
-    generic = profiles_for(page.site.name if page.site else None)[0]
+    site = page.site.name if page.site else None
+    generic = profiles_for(site)[0]
     learned = templates.get(site_key(page)) if templates else set()
-    _cut_tail(page)
+    _cut_tail(page, site)
     notices = _notice_lines(page.lines, generic.keyword_any)
     head = next((i for i, x in enumerate(page.lines) if is_structural(x.text)), len(page.lines))
     forms = _matching_forms([_core(x.text) for x in page.lines])
@@ -205,11 +207,11 @@ def strip_boilerplate(page: Page, templates: Templates | None = None) -> None:
                 continue
             kept.append(line)
             continue
-        rule = _line_rule(page, i, line.text, learned, notices, i < head, forms[i])
+        rule = _line_rule(page, site, i, line.text, learned, notices, i < head, forms[i])
         if rule:
             page.remove(rule, line.text)
             continue
-        text = _strip_inline(page, line.text)
+        text = _strip_inline(page, site, line.text)
         if text:
             kept.append(line if text == line.text else Line(text, gap=line.gap, soft=line.soft, glued=line.glued))
     page.lines = kept
@@ -239,8 +241,8 @@ def _matching_forms(cores: list[str]) -> list[str]:
     return forms if len(forms) == len(cores) else [matching_form(c) for c in cores]
 
 
-def _cut_tail(page: Page) -> None:
-    tail = tail_pattern(page.site.name if page.site else None)
+def _cut_tail(page: Page, site: str | None) -> None:
+    tail = tail_pattern(site)
     if tail is None:
         return
     for i, line in enumerate(page.lines):
@@ -262,30 +264,29 @@ class LineVerdict:
     chrome_anywhere: bool
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=LINE_CACHE)
 def _verdict(text: str, form: str, site: str | None) -> LineVerdict:
     """A pure function of the line and the site: a crawl repeats its chrome and its documents, so
     each distinct line is judged once per site."""
     profiles = profiles_for(site)
     core = _core(text)
-    profile_rule = None
     for prof in profiles:
         combined = prof.line_any
         if combined is not None and (combined.match(text) or (core != text and combined.match(core))
                                      or (form != core and combined.match(form))):
-            profile_rule = "generic_line" if prof.name == "generic" else "site_line"
-            break
+            rule = "generic_line" if prof.name == "generic" else "site_line"
+            return LineVerdict(rule, None, None, False, False)  # decides the line before anything else
     m = FILENAME_TITLE.match(core)
     filename = m.group(1).strip() if m and not labels.question_label(core) else None
     glyph_rule = "lost_glyphs" if LOST_GLYPHS.match(text) else "no_text_line" if NO_TEXT.match(text) else None
     keywords = profiles[0].keyword_any
-    return LineVerdict(profile_rule, filename, glyph_rule, _chrome_vocabulary(form, keywords, True),
+    return LineVerdict(None, filename, glyph_rule, _chrome_vocabulary(form, keywords, True),
                        _chrome_vocabulary(form, keywords, False))
 
 
-def _line_rule(page: Page, index: int, text: str, learned: set[str], notices: set[int], in_head: bool,
-               form: str) -> str | None:
-    verdict = _verdict(text, form, page.site.name if page.site else None)
+def _line_rule(page: Page, site: str | None, index: int, text: str, learned: set[str], notices: set[int],
+               in_head: bool, form: str) -> str | None:
+    verdict = _verdict(text, form, site)
     if verdict.profile_rule:
         return verdict.profile_rule
     if index in notices:
@@ -315,7 +316,7 @@ def _chrome_vocabulary(form: str, keywords: re.Pattern[str] | None, in_head: boo
     return not is_structural(form) and not labels.looks_like_question(form.replace("请", ""))
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=LINE_CACHE)
 def _inline_cut(text: str, site: str | None) -> tuple[str, tuple[tuple[str, str], ...]]:
     """The line with the inline chrome patterns removed, and what they removed (rule, text)."""
     removed: list[tuple[str, str]] = []
@@ -331,8 +332,8 @@ def _inline_cut(text: str, site: str | None) -> tuple[str, tuple[tuple[str, str]
     return text, tuple(removed)
 
 
-def _strip_inline(page: Page, text: str) -> str:
-    stripped, removed = _inline_cut(text, page.site.name if page.site else None)
+def _strip_inline(page: Page, site: str | None, text: str) -> str:
+    stripped, removed = _inline_cut(text, site)
     for rule, what in removed:
         page.remove(rule, what)
     return stripped

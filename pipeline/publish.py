@@ -52,7 +52,7 @@ def page_files(qset: QuestionSet, removed: list[tuple[str, str]], docx: bool) ->
 
 def docx_files(qset: QuestionSet) -> list[tuple[str, bytes]]:
     """The set's two editions as (path, bytes)."""
-    from .render_docx import render_set  # python-docx loads only when DOCX is published
+    from .render_docx import render_set  # the renderer loads only when DOCX is published
 
     return list(zip(layout.docx_rels(qset.id), render_set(qset), strict=True))
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from importlib import resources
 
 from . import labels
+from .limits import LINE_CACHE
 from .models import Question, QuestionSet, Section
 
 ANSWER_COLOR = "A01E1E"  # the answer key's dark red
@@ -109,7 +110,7 @@ RULED_LINE = (f'<w:p><w:pPr><w:pBdr><w:bottom {_RULE}/><w:between {_RULE}/></w:p
               f'<w:spacing w:before="{RULE_SPACE}"/></w:pPr></w:p>')
 
 
-@functools.lru_cache(maxsize=1 << 14)
+@functools.lru_cache(maxsize=LINE_CACHE)
 def _run(text: str | None, bold: bool = False, italic: bool = False, color: str | None = None) -> str:
     """One w:r as python-docx writes it: tabs and line breaks as elements, preserve-space when needed."""
     props = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "") + (f'<w:color w:val="{color}"/>' if color else "")
@@ -264,20 +265,18 @@ class _Template:
 
     def __init__(self) -> None:
         with zipfile.ZipFile(io.BytesIO(resources.files("pipeline").joinpath(TEMPLATE).read_bytes())) as package:
-            self.entries = [(info.filename, package.read(info)) for info in package.infolist()]
-        document = dict(self.entries)[DOCUMENT].decode("utf-8")
+            entries = [(info.filename, package.read(info)) for info in package.infolist()]
+        document = dict(entries)[DOCUMENT].decode("utf-8")
         open_body = document.index("<w:body>") + len("<w:body>")
         self.head, self.tail = document[:open_body], document[document.index("<w:sectPr", open_body):]
-        main = DOCUMENT
         # The fixed parts first, in the template's order, the document last: a package is then one
         # constant prefix, the document's record, and a directory whose fixed entries are constant too.
-        self.document_name = main
-        fixed = [_deflated(name, blob) for name, blob in self.entries if name != main]
+        fixed = [_deflated(name, blob) for name, blob in entries if name != DOCUMENT]
         self.prefix, self.directory = _records(fixed, 0)
         self.members = len(fixed) + 1
 
     def package(self, body: str) -> bytes:
-        document = _deflated(self.document_name, (self.head + body + self.tail).encode("utf-8"))
+        document = _deflated(DOCUMENT, (self.head + body + self.tail).encode("utf-8"))
         record, entry = _records([document], len(self.prefix))
         directory = self.directory + entry
         end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, self.members, self.members, len(directory),

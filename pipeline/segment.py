@@ -13,6 +13,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from . import labels
+from .limits import LINE_CACHE
 from .page import Line, Page
 
 RUN_ON_MIN = 150  # shorter lines are never split at question labels
@@ -126,7 +127,7 @@ def split_line(line: Line) -> list[Line]:
 Piece = tuple[str, bool, bool]  # text, soft, glued
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=LINE_CACHE)
 def _pieces(text: str) -> tuple[Piece, ...] | None:
     """The pieces of a line's text; None when it stays whole. A pure function of the text: a crawl
     repeats its lines (chrome, copies of one document, shared questions), each is split once."""
