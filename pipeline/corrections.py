@@ -9,10 +9,15 @@ correction whose question is gone is not applied to any other question, and the 
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import json
+import os
+import threading
+from collections.abc import Callable, Iterator
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import layout
 from .models import Option, Question, QuestionSet, Score
@@ -22,7 +27,7 @@ EDITABLE = ("stem", "options", "answer", "analysis", "score")
 
 
 class QuestionCorrection(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)  # NaN is not JSON: never stored
 
     stem: str | None = None
     options: list[Option] | None = None
@@ -45,11 +50,23 @@ class SetCorrection(BaseModel):
 
 
 def load(out: Storage, set_id: str) -> tuple[SetCorrection | None, str | None]:
-    """The set's corrections and the digest of their file (None, None when there are none)."""
+    """The set's corrections and the digest of their file (None, None when there are none).
+
+    The file name is the set id: a file that names another set inside (`../../x`, or a copy of
+    another set's file) is refused with ValueError, like one that does not parse, and never applied.
+    """
+    if not layout.is_set_id(set_id):
+        raise ValueError(f"{set_id!r} is not a set id")
     data = out.read_if_exists(layout.correction_rel(set_id))
     if data is None:
         return None, None
-    return SetCorrection.model_validate_json(data), _digest(data)
+    try:
+        correction = SetCorrection.model_validate_json(data)
+    except ValidationError as exc:
+        raise ValueError(str(exc).splitlines()[0] + f" ({exc.error_count()} problems)") from None
+    if correction.set_id != set_id:
+        raise ValueError(f"it names set {correction.set_id!r}, not the set its file name gives")
+    return correction, _digest(data)
 
 
 def digest(out: Storage, set_id: str) -> str | None:
@@ -62,8 +79,41 @@ def _digest(data: bytes) -> str:
 
 
 def save(out: Storage, correction: SetCorrection) -> None:
+    if not layout.is_set_id(correction.set_id):
+        raise ValueError(f"{correction.set_id!r} is not a set id: refusing to write a correction for it")
     data = json.dumps(correction.model_dump(exclude_defaults=True), ensure_ascii=False, indent=1, sort_keys=True)
     out.write_atomic(layout.correction_rel(correction.set_id), (data + "\n").encode("utf-8"))
+
+
+_EDITS = threading.Lock()  # one read-modify-write at a time in this process (the review page's threads)
+
+
+@contextlib.contextmanager
+def _exclusive(out: Storage) -> Iterator[None]:
+    """Held while a correction is read, changed and written back: no edit is lost to a concurrent one.
+    A thread lock in the process, and on a local folder a file lock across processes too."""
+    with _EDITS:
+        root = getattr(out, "root", None)
+        if root is None:
+            yield
+            return
+        folder = os.path.join(root, layout.CORRECTIONS)
+        os.makedirs(folder, exist_ok=True)
+        fd = os.open(os.path.join(folder, ".lock"), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
+
+
+def update(out: Storage, set_id: str, change: Callable[[SetCorrection], None]) -> SetCorrection:
+    """Read the set's corrections, `change` them and write them back, all under one lock."""
+    with _exclusive(out):
+        correction = load(out, set_id)[0] or SetCorrection(set_id=set_id)
+        change(correction)
+        save(out, correction)
+        return correction
 
 
 def apply(qset: QuestionSet, correction: SetCorrection) -> QuestionSet:

@@ -358,7 +358,10 @@ def finish(job: Finish) -> RunReport:
             reasons[code] = reasons.get(code, 0) + 1
     gone = sorted(p for p in job.previous if p not in seen)
     for name in store.list_dir(layout.CORRECTIONS):
-        if name.endswith(".json") and name[:-5] not in live:
+        if name.endswith(".json") and not layout.is_set_id(name[:-5]):
+            job.warnings.append(f"{layout.CORRECTIONS}/{name} is not named by a set id: it applies to no set and is "
+                                f"ignored")
+        elif name.endswith(".json") and name[:-5] not in live:
             job.warnings.append(f"corrections of set {name[:-5]} apply to no page now (its raw page changed or "
                                 f"left): {layout.CORRECTIONS}/{name} is kept, not applied")
     publish.remove_stale(store, live, options.docx, options.bank)

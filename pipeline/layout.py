@@ -6,6 +6,8 @@ the flow) takes its paths from here.
 
 from __future__ import annotations
 
+import re
+
 MANIFEST = "manifest.json"  # the run's commit point: one entry per raw page
 QUESTIONS = "questions.jsonl"  # every question of every live set, one a line
 LOCK = ".ingest.lock"  # held by the run that is writing the folder
@@ -22,6 +24,14 @@ BANK_QUESTIONS = f"{BANK}/questions.jsonl"
 BANK_CLUSTERS = f"{BANK}/clusters.json"
 OLD_BANK_FILES = (f"{BANK}/index.json", f"{BANK}/signatures.bin")  # the two-file index of older versions
 FOLDERS = ("", SETS, REMOVED, DOCX, BANK, RUNS)  # where a killed run may have left temp files
+
+
+SET_ID = re.compile(r"[0-9a-f]{16}")  # a set id is a content hash: the only name a set's files take
+
+
+def is_set_id(text: str) -> bool:
+    """A set id, and so a safe file name (no separator, no dots): anything else names no set."""
+    return SET_ID.fullmatch(text) is not None
 
 
 def set_rel(set_id: str) -> str:

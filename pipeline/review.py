@@ -6,17 +6,29 @@ shows its raw page beside the parsed questions, with the lines cleaning removed 
 editor edits a field of a question, drops one, or approves the set: each is stored as a correction
 (`pipeline/corrections.py`), shown at once and applied by every later ingest; the student and
 answer-key editions download with the corrections applied. FastAPI and Jinja2 (Prefect's own stack).
+
+It is a web server on the editor's machine, and any page the editor's browser opens can send it
+requests, so it takes the usual guards (OWASP's CSRF and DNS-rebinding advice): only a loopback
+`Host` is served; every POST carries the page's CSRF token and, when the browser sends them, a
+same-origin `Origin`/`Referer`/`Sec-Fetch-Site`; bodies and fields have size limits (413); pages
+may not be framed and load nothing from elsewhere (CSP). Corrections are read, changed and written
+back under a lock (`corrections.update`), so concurrent edits are never lost.
 """
 
 from __future__ import annotations
 
+import hmac
 import json
+import math
+import secrets
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from jinja2 import DictLoader, Environment, select_autoescape
+from pydantic import ValidationError
 
 from . import corrections, layout
 from .models import Option, QuestionSet
@@ -43,11 +55,13 @@ SET = """{% extends "page" %}{% block body %}<p><a href="/">← all sets</a></p>
 <a href="/set/{{ q.id }}/docx/answers">answer key</a>
 {% if q.approved %} · <span class="ok">approved</span>{% endif %}</p>
 {% if q.warnings %}<ul class="flag">{% for w in q.warnings %}<li>{{ w }}</li>{% endfor %}</ul>{% endif %}
-<form method="post" action="/set/{{ q.id }}/approve"><button id="approve">Approve this set</button></form>
+<form method="post" action="/set/{{ q.id }}/approve"><input type="hidden" name="csrf" value="{{ csrf }}">
+<button id="approve">Approve this set</button></form>
 <div class="cols"><div><h2>Raw page</h2><pre>{% for line, rule in raw %}{% if rule %}<span class="removed"
  title="{{ rule }}">{{ line }}</span> <small>[{{ rule }}]</small>{% else %}{{ line }}{% endif %}
 {% endfor %}</pre></div><div><h2>Parsed</h2>{% for s in q.sections %}<h3>{{ s.heading or "" }}</h3>
 {% for x in s.questions %}<form class="q" method="post" action="/set/{{ q.id }}/question/{{ x.id }}" id="q-{{ x.id }}">
+<input type="hidden" name="csrf" value="{{ csrf }}">
 <b>{{ x.number or "" }}</b> {% if x.edited %}<small class="edited">edited: {{ x.edited|join(", ") }}</small>{% endif %}
 <label>stem<textarea name="stem" rows="3">{{ x.stem }}</textarea></label>
 {% if x.options %}<label>options, one a line<textarea name="options" rows="{{ x.options|length }}">
@@ -60,6 +74,17 @@ SET = """{% extends "page" %}{% block body %}<p><a href="/">← all sets</a></p>
 <label><input type="checkbox" name="merge" value="1"> merge into the question before (a stem split in two)</label>
 <button>Save</button></form>{% endfor %}{% endfor %}</div></div>{% endblock %}"""
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})  # DNS rebinding: any other name is refused
+MAX_BODY = 256 * 1024  # one question's form, all fields together
+MAX_FIELD = 64 * 1024  # one field: a stem or an analysis is a few KB at most
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; "
+                               "form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TEMPLATES = Environment(loader=DictLoader({"page": PAGE, "index": INDEX, "set": SET}),
                         autoescape=select_autoescape(default=True))
@@ -92,37 +117,125 @@ def parse_options(text: str) -> list[Option]:
     return options
 
 
+def host_name(host: str) -> str:
+    """`127.0.0.1:8765` → `127.0.0.1`, `[::1]:8765` → `[::1]`."""
+    return host if host.endswith("]") else host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def refusal(request: Request) -> tuple[int, str] | None:
+    """Why a request must not be served (status, reason), or None: the Host is not loopback, or a
+    POST comes from another site (its Origin/Referer names another host, or the browser says so)."""
+    host = request.headers.get("host", "")
+    if host_name(host).lower() not in LOOPBACK_HOSTS:
+        return 400, "this review page answers only to a loopback Host (127.0.0.1, localhost)"
+    if request.method != "POST":
+        return None
+    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+        return 403, "cross-site request refused"
+    for header in ("origin", "referer"):
+        value = request.headers.get(header)
+        if value is not None:
+            if urlsplit(value).netloc.lower() != host.lower():
+                return 403, f"cross-origin request refused ({header} {value[:80]!r})"
+            break  # Origin, when present, decides; Referer only when there is no Origin
+    length = request.headers.get("content-length", "0")
+    if not length.isdigit() or int(length) > MAX_BODY:
+        return 413, f"a request body may have at most {MAX_BODY} bytes"
+    return None
+
+
+async def read_form(request: Request, token: str) -> dict[str, str]:
+    """The POSTed form: at most MAX_BODY bytes however it is sent, UTF-8, fields within MAX_FIELD,
+    and the page's CSRF token in it; else an HTTP error that says which."""
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            raise HTTPException(413, f"a request body may have at most {MAX_BODY} bytes")
+    try:
+        fields = parse_qs(body.decode("utf-8"), keep_blank_values=True, errors="strict", max_num_fields=32)
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise HTTPException(400, f"the form is not UTF-8 form data ({exc.__class__.__name__})") from None
+    form = {k: v[0] for k, v in fields.items()}
+    if not hmac.compare_digest(form.pop("csrf", "").encode(), token.encode()):
+        raise HTTPException(403, "missing or wrong CSRF token: reload the page and try again")
+    too_long = [k for k, v in form.items() if len(v.encode("utf-8")) > MAX_FIELD]
+    if too_long:
+        raise HTTPException(413, f"field {too_long[0]!r} is over {MAX_FIELD} bytes")
+    return form
+
+
+def parse_score(text: str) -> float | None:
+    """A score as typed: empty is none; anything else must be a finite number (NaN is not JSON)."""
+    if not text.strip():
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise HTTPException(400, f"score {text!r} is not a number") from None
+    if not math.isfinite(value):
+        raise HTTPException(400, f"score {text!r} is not a finite number")
+    return value
+
+
 def create_app(clean: str, raw: str = "raw") -> FastAPI:
     store = LocalStorage(clean)
+    token = secrets.token_urlsafe(32)  # one per server: only pages this server rendered carry it
     app = FastAPI(title="qset review", docs_url=None, redoc_url=None, openapi_url=None)
 
-    def current(set_id: str) -> QuestionSet:
-        """The published set with the corrections saved since (what the next ingest will publish)."""
-        data = None if "/" in set_id else store.read_if_exists(layout.set_rel(set_id))
+    @app.middleware("http")
+    async def guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        refused = refusal(request)
+        response = PlainTextResponse(refused[1], refused[0]) if refused else await call_next(request)
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
+    def published(set_id: str) -> QuestionSet:
+        data = store.read_if_exists(layout.set_rel(set_id)) if layout.is_set_id(set_id) else None
         if data is None:
             raise HTTPException(404, f"no set {set_id}")
-        qset = QuestionSet.model_validate_json(data)
-        correction, _ = corrections.load(store, set_id)
+        return QuestionSet.model_validate_json(data)
+
+    def current(set_id: str) -> QuestionSet:
+        """The published set with the corrections saved since (what the next ingest will publish); a
+        corrections file that cannot be read is a warning of this set only."""
+        qset = published(set_id)
+        try:
+            correction, _ = corrections.load(store, set_id)
+        except ValueError as exc:
+            problem = f"correction: {layout.correction_rel(set_id)} cannot be read ({exc}): fix or remove it"
+            return qset.model_copy(update={"warnings": [*qset.warnings, problem]})
         return corrections.apply(qset, correction) if correction else qset
 
-    def correction_of(set_id: str) -> corrections.SetCorrection:
-        return corrections.load(store, set_id)[0] or corrections.SetCorrection(set_id=set_id)
+    def change(set_id: str, edit: Callable[[corrections.SetCorrection], None]) -> None:
+        try:
+            corrections.update(store, set_id, edit)
+        except ValueError as exc:  # never overwrite a file an editor may still want
+            raise HTTPException(409, f"{layout.correction_rel(set_id)} cannot be read ({exc}): fix or remove "
+                                     f"it first") from None
 
     @app.get("/", response_class=HTMLResponse)
     def index() -> str:
         rows = []
         for name in store.list_dir(layout.SETS):
-            if name.endswith(".json") and not name.startswith("."):
+            if not (name.endswith(".json") and layout.is_set_id(name[:-5])):
+                continue
+            try:
                 qset = current(name[:-5])
-                rows.append({"id": qset.id, "title": qset.title, "questions": len(qset.questions()),
-                             "findings": findings(qset), "approved": qset.approved})
+            except ValidationError:
+                rows.append({"id": name[:-5], "title": None, "questions": 0, "approved": False,
+                             "findings": ["the published JSON cannot be read: run ingest again"]})
+                continue
+            rows.append({"id": qset.id, "title": qset.title, "questions": len(qset.questions()),
+                         "findings": findings(qset), "approved": qset.approved})
         rows.sort(key=lambda r: (-len(r["findings"]), r["title"] or "", r["id"]))
         return TEMPLATES.get_template("index").render(title="题集审阅", sets=rows, clean=clean)
 
     @app.get("/set/{set_id}", response_class=HTMLResponse)
     def one_set(set_id: str) -> str:
         qset = current(set_id)
-        return TEMPLATES.get_template("set").render(title=qset.title or set_id, q=qset, raw=raw_lines(qset))
+        return TEMPLATES.get_template("set").render(title=qset.title or set_id, q=qset, raw=raw_lines(qset),
+                                                    csrf=token)
 
     def raw_lines(qset: QuestionSet) -> list[tuple[str, str | None]]:
         path = Path(raw) / qset.source.path
@@ -142,12 +255,10 @@ def create_app(clean: str, raw: str = "raw") -> FastAPI:
 
     @app.post("/set/{set_id}/question/{question_id}")
     async def edit(set_id: str, question_id: str, request: Request) -> RedirectResponse:
-        form = {k: v[0] for k, v in parse_qs((await request.body()).decode("utf-8"), keep_blank_values=True).items()}
+        form = await read_form(request, token)
         before = next((q for q in current(set_id).questions() if q.id == question_id), None)
         if before is None:
             raise HTTPException(404, f"no question {question_id} in set {set_id}")
-        correction = correction_of(set_id)
-        fix = correction.questions.get(question_id, corrections.QuestionCorrection())
         changes: dict[str, object] = {"drop": form.get("drop") == "1", "merge_into_previous": form.get("merge") == "1"}
         if "options" in form:
             options = parse_options(form["options"])
@@ -158,21 +269,25 @@ def create_app(clean: str, raw: str = "raw") -> FastAPI:
             if name in form and value != getattr(before, name):
                 changes[name] = value
         if form.get("score", "").strip() != ("" if before.score is None else f"{before.score:g}"):
-            try:
-                changes["score"] = float(form["score"]) if form.get("score", "").strip() else None
-            except ValueError:
-                raise HTTPException(400, f"score {form['score']!r} is not a number") from None
-        values = {**{k: getattr(fix, k) for k in fix.model_fields_set}, **changes}
-        correction.questions[question_id] = corrections.QuestionCorrection(**values)
-        corrections.save(store, correction)
+            changes["score"] = parse_score(form.get("score", ""))
+
+        def edit_question(correction: corrections.SetCorrection) -> None:
+            fix = correction.questions.get(question_id, corrections.QuestionCorrection())
+            values = {**{k: getattr(fix, k) for k in fix.model_fields_set}, **changes}
+            correction.questions[question_id] = corrections.QuestionCorrection(**values)
+
+        change(set_id, edit_question)
         return RedirectResponse(f"/set/{set_id}#q-{question_id}", status_code=303)
 
     @app.post("/set/{set_id}/approve")
-    def approve(set_id: str) -> RedirectResponse:
-        current(set_id)
-        correction = correction_of(set_id)
-        correction.approved = True
-        corrections.save(store, correction)
+    async def approve(set_id: str, request: Request) -> RedirectResponse:
+        await read_form(request, token)
+        published(set_id)
+
+        def approved(correction: corrections.SetCorrection) -> None:
+            correction.approved = True
+
+        change(set_id, approved)
         return RedirectResponse(f"/set/{set_id}", status_code=303)
 
     @app.get("/set/{set_id}/docx/{edition}")

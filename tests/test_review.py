@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -162,14 +163,16 @@ def test_an_option_edit_and_a_merge_through_the_page_survive_reingest(tmp_path):
     (path,) = (out / "json").iterdir()
     qset = json.loads(path.read_text(encoding="utf-8"))
     first, _, third, fourth = [q for s in qset["sections"] for q in s["questions"]]
-    client = TestClient(create_app(str(out), str(raw)))
+    client = TestClient(create_app(str(out), str(raw)), base_url="http://127.0.0.1")
     page = client.get(f"/set/{qset['id']}")
     assert page.status_code == 200 and "A. 争辩" in page.text
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
     options = "A. 争辩\nB. 耐心倾听\nC. 挂断\nD. 转接"
-    assert client.post(f"/set/{qset['id']}/question/{first['id']}", data={"options": options, "stem": first["stem"],
-                       "answer": first["answer"], "analysis": "", "score": ""}).status_code == 200
-    assert client.post(f"/set/{qset['id']}/question/{fourth['id']}", data={"merge": "1", "stem": fourth["stem"],
-                       "answer": "", "analysis": "", "score": ""}).status_code == 200
+    assert client.post(f"/set/{qset['id']}/question/{first['id']}", data={
+        "csrf": token, "options": options, "stem": first["stem"], "answer": first["answer"], "analysis": "",
+        "score": ""}).status_code == 200
+    assert client.post(f"/set/{qset['id']}/question/{fourth['id']}", data={
+        "csrf": token, "merge": "1", "stem": fourth["stem"], "answer": "", "analysis": "", "score": ""}).status_code == 200
     ingest(raw, out)
     again = json.loads(path.read_text(encoding="utf-8"))
     questions = [q for s in again["sections"] for q in s["questions"]]
