@@ -8,25 +8,33 @@ One task runs a whole batch of pages: Prefect's per-task cost is milliseconds, a
 
 from __future__ import annotations
 
+import errno
+import functools
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import ParamSpec, TypeVar
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import MissingContextError
+from prefect.states import Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from pipeline import ingest as core
 from pipeline.boilerplate import Templates
 from pipeline.entries import Entries
+from pipeline.errors import CannotRun
 from pipeline.limits import KEEP_RUNS, MAX_BYTES, PAGE_TIMEOUT
-from pipeline.options import IngestOptions
+from pipeline.options import IngestOptions, nothing_published
 from pipeline.steps import StepStats
 
 from .settings import DEFAULT_BATCH_SIZE
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def run_logger() -> logging.Logger | logging.LoggerAdapter:
@@ -37,17 +45,53 @@ def run_logger() -> logging.Logger | logging.LoggerAdapter:
         return logging.getLogger("flows.ingest")
 
 
+# Failures no retry can mend: a full disk, a read-only or forbidden folder, a run the core refuses.
+FINAL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM})
+
+
+class Stopped:
+    """A final failure carried out of a task as its result: Prefect neither retries it nor logs a
+    traceback for it; the flow raises it again (`unwrap`) and ends in a Failed state that says why."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
+def carried(body: Callable[P, R]) -> Callable[P, R | Stopped]:
+    @functools.wraps(body)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R | Stopped:
+        try:
+            return body(*args, **kwargs)
+        except CannotRun as exc:
+            return Stopped(exc)
+        except OSError as exc:
+            if exc.errno in FINAL_ERRNOS:
+                return Stopped(exc)
+            raise  # a passing fault of remote storage: the task's retries are for these
+
+    return wrapper
+
+
+def unwrap(value: R | Stopped) -> R:
+    if isinstance(value, Stopped):
+        raise value.error
+    return value
+
+
 @task(retries=3, retry_delay_seconds=[1, 4, 16], cache_policy=NO_CACHE)
+@carried
 def discover_pages(raw_dir: str) -> list[core.RawFile]:
     return core.discover(raw_dir)
 
 
 @task(cache_policy=NO_CACHE)
+@carried
 def learn_templates(files: list[core.RawFile], max_bytes: int) -> Templates:
     return core.learn(files, max_bytes)
 
 
 @task(retries=2, retry_delay_seconds=[2, 8], cache_policy=NO_CACHE)
+@carried
 def clean_parse_publish(batch: core.PageBatch) -> tuple[Entries, StepStats]:
     """One batch: every page is read, cleaned, parsed and published; a bad page is rejected, not raised."""
     entries, stats = core.process_batch(batch)
@@ -57,6 +101,7 @@ def clean_parse_publish(batch: core.PageBatch) -> tuple[Entries, StepStats]:
 
 
 @task(retries=2, retry_delay_seconds=[1, 4], cache_policy=NO_CACHE)
+@carried
 def finish_run(job: core.Finish) -> core.RunReport:
     """Corpus-level steps: duplicates, stale outputs, manifest, the question bank, JSONL, run report."""
     return core.finish(job)
@@ -66,26 +111,27 @@ class TaskStages(core.Stages):
     """The core's stages as Prefect tasks; batches go to the flow's task runner all at once."""
 
     def discover(self, raw: str) -> list[core.RawFile]:
-        return discover_pages(raw)
+        return unwrap(discover_pages(raw))
 
     def learn(self, files: list[core.RawFile], max_bytes: int) -> Templates:
-        return learn_templates(quote(files), max_bytes)  # quote(): Prefect need not walk every page record
+        return unwrap(learn_templates(quote(files), max_bytes))  # quote(): Prefect need not walk every page record
 
     def process(self, batches: list[core.PageBatch]) -> Iterator[tuple[Entries, StepStats]]:
         run_logger().info("%d pages in %d batches", sum(len(b.files) for b in batches), len(batches))
         futures = [clean_parse_publish.submit(batch) for batch in batches]
         for future in futures:
-            yield future.result()
+            yield unwrap(future.result())
 
     def finish(self, job: core.Finish) -> core.RunReport:
-        return finish_run(quote(job))
+        return unwrap(finish_run(quote(job)))
 
     def warn(self, message: str) -> None:
         run_logger().warning("%s", message)
 
 
 def summary_markdown(report: core.RunReport) -> str:
-    rows = [
+    rows = [f"**Nothing published:** {nothing_published(report)}", ""] if report.nothing_published else []
+    rows += [
         "| pages | published | unchanged | rejected | questions | seconds |",
         "|---|---|---|---|---|---|",
         f"| {report.pages} | {report.published} | {report.unchanged} | {report.rejected} | {report.questions} "
@@ -110,14 +156,24 @@ def summary_markdown(report: core.RunReport) -> str:
 @flow(name="ingest", log_prints=True)
 def ingest_flow(raw_dir: str = "raw", out: str = "clean", batch_size: int = DEFAULT_BATCH_SIZE,
                 max_bytes: int = MAX_BYTES, docx: bool = True, bank: bool = True, wait: float = 0.0,
-                page_timeout: float = PAGE_TIMEOUT, keep_runs: int = KEEP_RUNS, allow_empty: bool = False) -> dict:
-    """One run over raw_dir (the core's run definition, with the lock on `out` held throughout)."""
-    options = IngestOptions(raw=raw_dir, out=out, max_bytes=max_bytes, docx=docx, bank=bank, wait=wait,
-                            page_timeout=page_timeout, keep_runs=keep_runs, allow_empty=allow_empty)
-    report = core.run(options, TaskStages(), batch_size=batch_size)
+                page_timeout: float = PAGE_TIMEOUT, keep_runs: int = KEEP_RUNS,
+                allow_removal: bool = False) -> dict | State:
+    """One run over raw_dir (the core's run definition, with the lock on `out` held throughout).
+
+    Ends Failed, with a one-line message and no traceback, when the run cannot go on (`CannotRun`:
+    a full disk, a refused removal …) or when it found pages and published none of them."""
+    try:
+        options = IngestOptions(raw=raw_dir, out=out, max_bytes=max_bytes, docx=docx, bank=bank, wait=wait,
+                                page_timeout=page_timeout, keep_runs=keep_runs, allow_removal=allow_removal)
+        report = core.run(options, TaskStages(), batch_size=batch_size)
+    except CannotRun as exc:
+        run_logger().error("%s", exc)
+        return Failed(message=str(exc), data=exc)
     create_markdown_artifact(key="ingest-summary", markdown=summary_markdown(report),
                              description=f"ingest of {raw_dir} into {out}")
     run_logger().info("%s", core.summary_line(report))
+    if report.nothing_published:
+        return Failed(message=nothing_published(report), data=report.as_dict())
     return report.as_dict()
 
 
@@ -144,4 +200,8 @@ def run(raw_dir: str, out: str, batch_size: int = DEFAULT_BATCH_SIZE, runner: st
         dask_address: str | None = None, workers: int | None = None, **options: object) -> dict:
     """The flow with a task runner, from Python; `options` are `IngestOptions` fields (docx, bank …)."""
     configured = ingest_flow.with_options(task_runner=task_runner(runner, dask_address, workers))
-    return configured(raw_dir=raw_dir, out=out, batch_size=batch_size, **options)
+    state = configured(raw_dir=raw_dir, out=out, batch_size=batch_size, return_state=True, **options)
+    result = state.result(raise_on_failure=False)
+    if isinstance(result, BaseException):  # CannotRun: the one-line reason; anything else: a bug, shown whole
+        raise result
+    return result

@@ -13,11 +13,14 @@ tasks are in `flows.flow`.
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 from dataclasses import fields
 
+from pipeline.errors import EXIT_INTERRUPTED
 from pipeline.lock import wait_until_free
-from pipeline.options import add_arguments, at_least, check, execute, from_args
+from pipeline.options import INTERRUPTED, add_arguments, at_least, check, execute, from_args
 
 from .settings import DEFAULT_BATCH_SIZE
 
@@ -44,6 +47,19 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def stop_at_once_on_ctrl_c() -> None:
+    """Ctrl-C: one line and exit 130 now. Prefect's temporary server got the same signal and is gone,
+    so letting Prefect unwind would retry a dead server for minutes. Stopping here loses nothing:
+    every file is written whole (temp file, rename), the manifest is the last finished run's, the
+    lock goes with the process, and the next run resumes."""
+
+    def stop(signum: int, frame: object) -> None:
+        print(INTERRUPTED, file=sys.stderr, flush=True)
+        os._exit(EXIT_INTERRUPTED)
+
+    signal.signal(signal.SIGINT, stop)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
 
@@ -59,6 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         from .reaper import end_server_with_me
 
         end_server_with_me()
+        stop_at_once_on_ctrl_c()
         from .flow import run
 
         rest = {f.name: getattr(options, f.name) for f in fields(options) if f.name not in ("raw", "out")}

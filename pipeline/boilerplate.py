@@ -9,6 +9,7 @@ Three layers, each recorded on the page with the rule that fired:
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -121,6 +122,14 @@ class Templates:
 
     def get(self, site: str) -> set[str]:
         return self.lines.get(site, set())
+
+    def digest(self, site: str) -> str | None:
+        """What was learned for `site`, as a digest (None: nothing): a page cleaned with other lines
+        must be cleaned again for an incremental run to equal a full rebuild."""
+        learned = self.lines.get(site)
+        if not learned:
+            return None
+        return hashlib.sha256("\n".join(sorted(learned)).encode("utf-8")).hexdigest()[:16]
 
 
 @lru_cache(maxsize=LINE_CACHE)

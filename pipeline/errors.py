@@ -2,7 +2,9 @@
 
 Exit codes of both command lines (`python -m pipeline ingest`, `python -m flows.ingest`):
 0 the run ended (rejected pages included); 2 it could not run or could not finish (bad options,
-missing raw folder, unwritable output, no space left); 3 another run holds the output folder.
+missing raw folder, unwritable output, no space left, a run that would remove most published
+sets); 3 another run holds the output folder; 4 it ended, found pages and published none of them;
+130 stopped by Ctrl-C (every file written is whole; the next run resumes).
 """
 
 from __future__ import annotations
@@ -12,6 +14,15 @@ import errno
 EXIT_OK = 0
 EXIT_CANNOT_RUN = 2
 EXIT_LOCKED = 3
+EXIT_NOTHING_PUBLISHED = 4  # the run ended, found pages, and published none of them: not a success
+EXIT_INTERRUPTED = 130  # Ctrl-C (128 + SIGINT), as shells report it
+
+# Rejections that the page's bytes decide, whatever the options: kept as final while the bytes and the
+# code stay the same. Every other one (timeout, too_large, unreadable, internal_error, duplicate) is
+# tried again on the next run, which may have a higher limit, the file back, or the owner gone.
+FINAL_REJECTIONS = frozenset({"empty", "binary", "bad_docx", "zip_bomb", "no_text", "no_content", "no_questions",
+                              "undecodable", "unsupported_type", "html_too_complex", "not_a_file",
+                              "symlink_outside"})
 
 
 class Rejected(Exception):

@@ -22,7 +22,7 @@ from pathlib import PurePosixPath
 from . import __version__, corrections, layout, publish
 from .boilerplate import Templates, learn_templates, site_key
 from .entries import Entries, PreviousEntries
-from .errors import CannotRun, Rejected, stopped_by
+from .errors import FINAL_REJECTIONS, CannotRun, Rejected, stopped_by
 from .fingerprint import fingerprint
 from .limits import MAX_BYTES
 from .lock import output_lock
@@ -68,6 +68,12 @@ class RunReport:
     stats: dict = field(default_factory=dict)
     clusters: int | None = None  # question-bank clusters, when the bank is built
     warnings: list[str] = field(default_factory=list)  # findings about the run itself, also printed to stderr
+    pages_read: int = 0  # files of a page type (what else raw holds is rejected as unsupported_type)
+
+    @property
+    def nothing_published(self) -> bool:
+        """Pages were there and not one of them gave a set: a scheduler must not see success."""
+        return self.pages_read > 0 and self.published + self.unchanged == 0
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -89,6 +95,11 @@ def discover(raw: str) -> list[RawFile]:
     return [RawFile(raw, e.rel, e.size) for e in open_storage(raw).list_files()]
 
 
+def is_page(f: RawFile) -> bool:
+    """A file of a type the pipeline reads (what else a raw folder holds is rejected, never read)."""
+    return PurePosixPath(f.rel).suffix.lower() in SUFFIXES
+
+
 def read_raw(f: RawFile, max_bytes: int = MAX_BYTES, store: Storage | None = None) -> bytes:
     if f.size == SYMLINK_OUTSIDE:
         raise Rejected("symlink_outside", "a symlink pointing outside the raw folder (not followed)")
@@ -96,7 +107,7 @@ def read_raw(f: RawFile, max_bytes: int = MAX_BYTES, store: Storage | None = Non
         raise Rejected("unlistable_folder", "a folder that could not be listed: the outputs of its pages are kept")
     if f.size == NOT_A_FILE:
         raise Rejected("not_a_file", "not a regular file (a FIFO, socket, device or symlink loop): never opened")
-    if PurePosixPath(f.rel).suffix.lower() not in SUFFIXES:
+    if not is_page(f):
         raise Rejected("unsupported_type", f"not a page type the pipeline reads ({', '.join(sorted(SUFFIXES))})")
     if f.size > max_bytes:
         raise Rejected("too_large", f"{f.size} bytes is over the {max_bytes}-byte limit per page")
@@ -176,15 +187,28 @@ def batches_of(files: list[RawFile], size: int, templates: Templates | None, old
     return [PageBatch(files[i:i + size], templates, old, options, reuse) for i in range(0, len(files), size)]
 
 
-def _unchanged(sha256: str, old: ManifestEntry, out: Storage, docx: bool, corrected: frozenset[str]) -> bool:
+def _unchanged(sha256: str, old: ManifestEntry, out: Storage, docx: bool, corrected: frozenset[str],
+               templates: Templates | None) -> bool:
+    """The last run's entry still holds: same bytes, the same chrome learned for its site, a final
+    rejection or outputs that still hash to what was written (and the same corrections)."""
     if old.sha256 != sha256:
         return False
+    if old.site is not None and old.chrome_sha256 != (templates.digest(old.site) if templates else None):
+        return False
     if old.status == "rejected" and not old.kept:
-        return True
+        return (old.reason or "").split(":", 1)[0] in FINAL_REJECTIONS
     if old.set_id is None:
         return False
     digest = corrections.digest(out, old.set_id) if old.set_id in corrected else None
     return digest == old.corrections_sha256 and publish.outputs_intact(out, old.set_id, docx, old.outputs_sha256)
+
+
+def _chrome(page: Page | None, templates: Templates | None) -> dict[str, str | None]:
+    """The entry's record of the chrome the page was cleaned with (nothing before it has lines)."""
+    if page is None or not page.lines:
+        return {}
+    site = site_key(page)
+    return {"site": site, "chrome_sha256": templates.digest(site) if templates else None}
 
 
 def process_file(f: RawFile, out: Storage, runner: PageRunner, old: ManifestEntry | None, options: IngestOptions,
@@ -193,11 +217,12 @@ def process_file(f: RawFile, out: Storage, runner: PageRunner, old: ManifestEntr
     """`reuse`: the last run made its outputs with this run's fingerprints, so unchanged pages may stay.
     `corrected`: ids of the sets that have corrections (listed once per batch, not looked up per page).
     `prepared`: the page as the learn pass left it (read, its first steps done)."""
-    sha = None
+    sha, page = None, None
+    templates = runner.ctx.templates
     try:
         page = prepared.page if prepared else new_page(f.name, read_raw(f, options.max_bytes, raw_store))
         sha = page.sha256
-        if reuse and old is not None and _unchanged(sha, old, out, options.docx, corrected):
+        if reuse and old is not None and _unchanged(sha, old, out, options.docx, corrected, templates):
             if old.status == "rejected" and not old.kept:
                 return old
             return old.model_copy(update={"status": "unchanged", "kept": False, "reason": None})
@@ -205,7 +230,8 @@ def process_file(f: RawFile, out: Storage, runner: PageRunner, old: ManifestEntr
     except Rejected as rejected:
         if rejected.code == "unreadable" and old is not None and old.has_outputs:
             return _kept(old, str(rejected))  # a read error is not a deletion
-        return publish.manifest_entry(path=f.name, sha256=sha, status="rejected", reason=str(rejected))
+        return publish.manifest_entry(path=f.name, sha256=sha, status="rejected", reason=str(rejected),
+                                      **_chrome(page, templates))
     qset, correction_digest = _corrected(out, published_set(page), corrected)
     try:
         with time_limit(options.page_timeout):  # rendering a giant page is bounded like parsing it
@@ -221,7 +247,7 @@ def process_file(f: RawFile, out: Storage, runner: PageRunner, old: ManifestEntr
     return publish.manifest_entry(path=f.name, sha256=page.sha256, status="published", set_id=qset.id,
                                   output=layout.set_rel(qset.id), questions=len(qset.questions()),
                                   warnings=len(qset.warnings), outputs_sha256=digest,
-                                  corrections_sha256=correction_digest)
+                                  corrections_sha256=correction_digest, **_chrome(page, templates))
 
 
 def corrected_sets(out: Storage) -> frozenset[str]:
@@ -339,6 +365,22 @@ def _with_unlisted(entries: Entries, previous: PreviousEntries) -> Entries:
     return kept
 
 
+def refuse_mass_removal(previous: PreviousEntries, entries: Entries, options: IngestOptions) -> None:
+    """`CannotRun` when this run would leave more than half of the last run's sets without a page
+    (gone from raw, or now rejected): the wrong raw folder, a half-synced share, a broken reader. A
+    page whose set is replaced by a newer version of it loses nothing. Checked before anything is
+    deleted; the sets written so far are kept, and `--allow-removal` lets the run go on."""
+    held = [path for path in previous if previous[path].has_outputs]
+    if len(held) < 2:
+        return
+    live = {e.path for e in entries if e.has_outputs}
+    lost = [path for path in held if path not in live]
+    if len(lost) * 2 > len(held):
+        raise CannotRun(f"this run would remove {len(lost)} of the {len(held)} published sets (their pages are gone "
+                        f"from {options.raw} or now rejected, e.g. {lost[0]}): refusing; check the raw folder, or pass "
+                        f"--allow-removal to remove them")
+
+
 def finish(job: Finish) -> RunReport:
     """Resolve duplicates, delete stale outputs, write the manifest, the bank, the JSONL and a run report."""
     options, store = job.options, open_storage(job.options.out)
@@ -357,6 +399,8 @@ def finish(job: Finish) -> RunReport:
             code = e.reason.split(":", 1)[0]
             reasons[code] = reasons.get(code, 0) + 1
     gone = sorted(p for p in job.previous if p not in seen)
+    if not options.allow_removal:
+        refuse_mass_removal(job.previous, entries, options)
     for name in store.list_dir(layout.CORRECTIONS):
         if name.endswith(".json") and not layout.is_set_id(name[:-5]):
             job.warnings.append(f"{layout.CORRECTIONS}/{name} is not named by a set id: it applies to no set and is "
@@ -366,7 +410,6 @@ def finish(job: Finish) -> RunReport:
                                 f"left): {layout.CORRECTIONS}/{name} is kept, not applied")
     publish.remove_stale(store, live, options.docx, options.bank)
     publish.sweep_temp_files(store)
-    publish.write_manifest(store, f"{__version__}+{job.versions['pages']}", job.versions, entries, gone)
     clusters = None
     if options.bank:
         start = time.perf_counter()  # with the import: the tokenizer and rensa load only when the bank is built
@@ -380,8 +423,12 @@ def finish(job: Finish) -> RunReport:
         questions = publish.write_questions_jsonl(store, live)
     report = RunReport(job.started_at, round(time.perf_counter() - job.started, 3), len(entries),
                        count["published"], count["unchanged"], count["rejected"], questions, reasons, gone,
-                       job.stats.as_dict(), clusters, job.warnings)
+                       job.stats.as_dict(), clusters, job.warnings,
+                       pages_read=sum(1 for e in entries if PurePosixPath(e.path).suffix.lower() in SUFFIXES))
+    # The report before the manifest: a run killed between them is redone from the last manifest, so
+    # the pages gone since are reported again, never lost (the manifest is the commit point).
     store.write_atomic(layout.run_rel(job.started_at), publish.dumps(report.as_dict()))
+    publish.write_manifest(store, f"{__version__}+{job.versions['pages']}", job.versions, entries, gone)
     publish.prune_runs(store, options.keep_runs)
     return report
 
@@ -441,12 +488,14 @@ def _run(options: IngestOptions, stages: Stages, batch_size: int) -> RunReport:
     previous = publish.read_manifest(store)
     if previous.problem:
         warn(f"{previous.problem}: every page is processed again")
-    if not files:
+    if not any(is_page(f) for f in files):
         held = len(publish.published_ids(store))
-        if held and not options.allow_empty:
-            raise CannotRun(f"no pages found under {options.raw}, but {options.out} holds {held} sets from earlier "
-                            f"runs: refusing to delete them (an unmounted share?); pass --allow-empty to clear them")
-        warn(f"no pages found under {options.raw}")
+        found = f" ({len(files)} files, none of them a page: {', '.join(sorted(SUFFIXES))})" if files else ""
+        if held and not options.allow_removal:
+            raise CannotRun(f"no pages found under {options.raw}{found}, but {options.out} holds {held} sets from "
+                            f"earlier runs: refusing to delete them (an unmounted share, the wrong folder?); pass "
+                            f"--allow-removal to clear them")
+        warn(f"no pages found under {options.raw}{found}")
     current = versions(options)
     reuse = previous.fingerprints.get("pages") == current["pages"] and (
         not options.docx or previous.fingerprints.get("docx") == current["docx"])

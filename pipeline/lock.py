@@ -7,14 +7,16 @@ lock: there, schedule runs so that they do not overlap (a Prefect concurrency li
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
+import stat
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import LockedError
+from .errors import CannotRun, LockedError
 from .layout import LOCK
 from .storage import is_url, local_path
 
@@ -28,7 +30,17 @@ def output_lock(out: str, wait: float = 0.0) -> Iterator[None]:
         return
     folder = Path(local_path(out)).resolve()  # one lock file for every spelling of the folder
     folder.mkdir(parents=True, exist_ok=True)
-    handle = open(folder / LOCK, "a+")  # noqa: SIM115 - held for the whole run, closed below
+    try:  # never through a symlink: truncating the lock would truncate whatever it points at
+        fd = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
+    except OSError as exc:
+        if exc.errno not in (errno.ELOOP, errno.ENXIO, errno.EISDIR):
+            raise
+        raise CannotRun(f"{folder / LOCK} is not a plain file (a symlink, folder or FIFO): refusing to use it "
+                        f"as the lock; remove it and run again") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise CannotRun(f"{folder / LOCK} is not a plain file: refusing to use it as the lock; remove it and run again")
+    handle = os.fdopen(fd, "r+")  # held for the whole run, closed below
     deadline = time.monotonic() + wait
     try:
         while True:

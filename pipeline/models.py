@@ -105,6 +105,10 @@ class ManifestEntry(_Record):
                        "last good read are kept")
     corrections_sha256: str | None = Field(default=None, description="Digest of the editor's corrections "
                                            "applied to the set, when there are any")
+    site: str | None = Field(default=None, description="The site whose learned chrome the page was cleaned with")
+    chrome_sha256: str | None = Field(default=None, description="Digest of the chrome lines learned for that site "
+                                      "in the run that processed the page: when the corpus teaches other lines, the "
+                                      "page is processed again")
 
     @property
     def has_outputs(self) -> bool:

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from . import layout
-from .errors import CannotRun
+from .errors import EXIT_INTERRUPTED, EXIT_NOTHING_PUBLISHED, CannotRun
 from .limits import KEEP_RUNS, MAX_BYTES, PAGE_TIMEOUT
-from .storage import is_url, local_path, open_storage
+from .storage import check_location, inside, is_url, local_path, open_storage
 
 if TYPE_CHECKING:
     from .ingest import RunReport
@@ -33,7 +33,7 @@ class IngestOptions:
     wait: float = 0.0
     page_timeout: float = PAGE_TIMEOUT
     keep_runs: int = KEEP_RUNS
-    allow_empty: bool = False
+    allow_removal: bool = False  # let this run remove most published sets (an empty raw folder included)
 
     def __post_init__(self) -> None:
         for name, value, low in (("max-bytes", self.max_bytes, 1), ("keep-runs", self.keep_runs, 1),
@@ -42,6 +42,10 @@ class IngestOptions:
         for name, location in (("RAW_DIR", self.raw), ("--out", self.out)):
             if not str(location).strip():
                 raise CannotRun(f"{name} is empty: give a folder or a URL")
+            try:
+                check_location(location, name)
+            except ValueError as exc:
+                raise CannotRun(str(exc)) from None
 
 
 def at_least(option: str, value: float, low: float) -> None:
@@ -64,15 +68,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="seconds to wait for another ingest on the same --out to finish (default: exit at once)")
     parser.add_argument("--keep-runs", type=int, default=KEEP_RUNS,
                         help=f"run reports kept in CLEAN_DIR/runs/ (default {KEEP_RUNS})")
-    parser.add_argument("--allow-empty", action="store_true",
-                        help="let a raw folder with no pages clear the outputs of earlier runs")
+    parser.add_argument("--allow-removal", "--allow-empty", dest="allow_removal", action="store_true",
+                        help="let this run remove more than half of the published sets (a raw folder with no "
+                             "pages included); without it such a run is refused with exit 2")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def from_args(args: argparse.Namespace) -> IngestOptions:
     return IngestOptions(raw=args.raw_dir, out=args.out, max_bytes=args.max_bytes, docx=not args.no_docx,
                          bank=not args.no_bank, wait=args.wait, page_timeout=args.page_timeout,
-                         keep_runs=args.keep_runs, allow_empty=args.allow_empty)
+                         keep_runs=args.keep_runs, allow_removal=args.allow_removal)
 
 
 def check(options: IngestOptions) -> None:
@@ -82,6 +87,11 @@ def check(options: IngestOptions) -> None:
     if is_url(options.out):
         return
     out = local_path(options.out)
+    if not is_url(options.raw):
+        raw, real_out = os.path.realpath(local_path(options.raw)), os.path.realpath(out)
+        if inside(real_out, raw) or inside(raw, real_out):
+            raise CannotRun(f"--out {options.out} and RAW_DIR {options.raw} overlap: a run would read its own "
+                            f"outputs as pages (or write among them); give folders apart")
     probe = out
     while not os.path.exists(probe):  # the nearest folder that exists must let us create the rest
         parent = os.path.dirname(os.path.abspath(probe))
@@ -102,14 +112,15 @@ def check(options: IngestOptions) -> None:
 def foreign_files(out: str) -> list[str]:
     """What a folder that no ingest claimed holds (empty when it is ours, new or empty).
 
-    Ours: it has the marker, or the manifest of a run from before the marker existed. A README
-    beside the outputs is allowed (the repository's clean/ has one).
+    Ours: it has the marker, a plain file (a file that only happens to be called manifest.json
+    claims nothing). A README beside the outputs is allowed (the repository's clean/ has one).
     """
     try:
         names = sorted(os.listdir(out))
     except (FileNotFoundError, NotADirectoryError):
         return []
-    if layout.MARKER in names or layout.MANIFEST in names:
+    marker = os.path.join(out, layout.MARKER)
+    if os.path.isfile(marker) and not os.path.islink(marker):
         return []
     return [n for n in names if n not in (layout.LOCK, "README.md")]
 
@@ -132,7 +143,22 @@ def execute(start: Callable[[], RunReport]) -> int:
     except CannotRun as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except KeyboardInterrupt:
+        print(INTERRUPTED, file=sys.stderr)
+        return EXIT_INTERRUPTED
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(summary_line(report))
+    if report.nothing_published:
+        print(f"error: {nothing_published(report)}", file=sys.stderr)
+        return EXIT_NOTHING_PUBLISHED
     return 0
+
+
+INTERRUPTED = ("interrupted: stopped by Ctrl-C; every file written is whole and the last finished run's manifest "
+               "stands, so the next run resumes where this one stopped")
+
+
+def nothing_published(report: RunReport) -> str:
+    reasons = ", ".join(f"{k}: {v}" for k, v in sorted(report.rejected_reasons.items())) or "none"
+    return f"{report.pages_read} pages found and none published (rejected by reason: {reasons})"

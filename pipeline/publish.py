@@ -179,7 +179,7 @@ def remove_outputs(out: Storage, set_id: str) -> None:
 
 def published_ids(out: Storage) -> list[str]:
     """Ids of the sets in json/, sorted."""
-    return [name[:-5] for name in out.list_dir(layout.SETS) if name.endswith(".json") and not name.startswith(".")]
+    return [name[:-5] for name in out.list_dir(layout.SETS) if name.endswith(".json") and layout.is_set_id(name[:-5])]
 
 
 def remove_stale(out: Storage, live: set[str], docx: bool, bank: bool) -> None:
@@ -190,7 +190,8 @@ def remove_stale(out: Storage, live: set[str], docx: bool, bank: bool) -> None:
     for folder, suffix in ((layout.REMOVED, ".json"), (layout.DOCX, ".answers.docx"), (layout.DOCX, ".docx")):
         for name in out.list_dir(folder):
             stem = name[: -len(suffix)]
-            if name.endswith(suffix) and "." not in stem and (stem not in live or (folder == layout.DOCX and not docx)):
+            if name.endswith(suffix) and layout.is_set_id(stem) and (  # a file of another name is not ours
+                    stem not in live or (folder == layout.DOCX and not docx)):
                 out.delete(f"{folder}/{name}")
     if not bank:
         for rel in (layout.BANK_INDEX, layout.BANK_QUESTIONS, layout.BANK_CLUSTERS, *layout.OLD_BANK_FILES):

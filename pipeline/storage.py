@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import filecmp
 import os
+import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -40,13 +41,44 @@ class Storage(Protocol):
     def list_dir(self, rel: str) -> list[str]: ...
 
 
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*)://")
+LOCAL_SCHEMES = ("file", "local")  # fsspec's names for this machine's file system
+
+
+def _split(location: str | os.PathLike[str]) -> tuple[str | None, str]:
+    """(scheme in lower case or None, the rest). URL schemes are case-insensitive (`FILE:///x`)."""
+    text = str(location)
+    found = _SCHEME.match(text)
+    return (found.group(1).lower(), text[found.end():]) if found else (None, text)
+
+
 def is_url(location: str | os.PathLike[str]) -> bool:
-    return "://" in str(location) and not str(location).startswith("file://")
+    """A location on another file system (s3://, memory://): every spelling of a local path is not."""
+    scheme, _ = _split(location)
+    return scheme is not None and scheme not in LOCAL_SCHEMES
 
 
 def local_path(location: str | os.PathLike[str]) -> str:
-    """A local location as a plain path: `file://` spellings name the same folder as the path."""
-    return str(location).removeprefix("file://") or "."
+    """A local location as a plain path. `file:///x`, `FILE:///x`, `local:///x`, `file://localhost/x`
+    all name /x, so they share one lock and one claim; `file://x` is the relative path x."""
+    scheme, rest = _split(location)
+    if scheme is not None and rest.lower().startswith("localhost/"):
+        rest = rest[len("localhost"):]
+    return rest or "."
+
+
+def check_location(location: str | os.PathLike[str], what: str) -> None:
+    """A URL's scheme must be one fsspec knows (and can load here); else ValueError in one line."""
+    scheme, _ = _split(location)
+    if scheme is None or scheme in LOCAL_SCHEMES:
+        return
+    import fsspec
+
+    try:
+        fsspec.get_filesystem_class(scheme)
+    except (ValueError, ImportError) as exc:
+        raise ValueError(f"{what} {location}: unknown or unavailable storage scheme {scheme!r} "
+                         f"({str(exc).splitlines()[0][:120]})") from None
 
 
 def _temp_path(path: str) -> str:
@@ -55,7 +87,7 @@ def _temp_path(path: str) -> str:
     return os.path.join(folder, f".{name}.{os.getpid()}.{threading.get_ident()}.tmp")
 
 
-def _inside(path: str, root: str) -> bool:
+def inside(path: str, root: str) -> bool:
     return path == root or path.startswith(root.rstrip(os.sep) + os.sep)
 
 
@@ -106,7 +138,7 @@ class LocalStorage:
             return
         rel = f"{folder}/{item.name}" if folder else item.name
         try:
-            if item.is_symlink() and not _inside(os.path.realpath(item.path), real_root):
+            if item.is_symlink() and not inside(os.path.realpath(item.path), real_root):
                 found.append(Entry(rel, SYMLINK_OUTSIDE))
             elif item.is_dir(follow_symlinks=False):
                 pending.append(rel)

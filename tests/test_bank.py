@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import RAW, ROOT, run_ingest
 
 from pipeline.bank import THRESHOLD, components, keywords, similarity
@@ -115,7 +116,10 @@ def test_the_fast_tokenizer_cuts_every_text_as_jieba_does():
     from pipeline.steps import process_page
     from pipeline.text_tokens import _Words, normalise_stem, reference_tokenizer, tokenizer
 
-    pages = sorted(RAW.iterdir()) + sorted((ROOT.parent / "shared" / "devset" / "raw").glob("*"))
+    devset = ROOT.parent / "shared" / "devset" / "raw"
+    if not devset.is_dir():
+        pytest.skip(f"the dev set is not at {devset} (a copy of shared/ beside the repo): the seeds alone are too few")
+    pages = sorted(RAW.iterdir()) + sorted(devset.iterdir())
     texts = []
     for path in pages:
         try:
