@@ -87,3 +87,19 @@ def test_chrome_inside_run_on_text_is_found_once_the_text_is_split():
     assert [(q.number, q.stem) for q in page.qset.questions()] == [("1", "您如何处理客户的投诉?"), ("2", "您如何安排团队的工作?")]
     published = json.dumps(page.qset.model_dump(), ensure_ascii=False)
     assert "侵权必究" not in published and "VIP会员" not in published
+
+
+def test_a_second_copy_loses_only_what_is_already_on_the_page():
+    """Dumps often carry the document twice, the second copy reworded or longer: the repeated part
+    goes, a sentence found only in the copy stays (it is the author's text)."""
+    intro = ("本卷考查服务礼仪的基本知识，请认真作答。每道题目都来自真实的客户服务场景，答题时间为三十分钟。"
+             "作答前请先通读全卷，遇到不会的题目可以先跳过，最后再回来检查。选择题只有一个正确答案，多选不得分。"
+             "考试结束后请将试卷和答题卡一并交回，不得带出考场。")
+    first = "服务礼仪练习卷\n" + intro + "\n" + BODY + "答题完毕请仔细检查。\n"
+    unique = "补充说明：本卷第二部分的案例题将在下次课上讲评，请提前准备好案例材料。"
+    page = first + "服务礼仪练习卷 " + intro + BODY.replace("\n", " ") + unique + "\n"
+    qset = process_page("page.txt", page).qset
+    assert [q.number for q in qset.questions()] == ["1", "2"]  # the copy's questions are not published twice
+    assert unique in json.dumps(qset.model_dump(), ensure_ascii=False)
+    (warning,) = [w for w in qset.warnings if w.startswith("duplicate_copy")]
+    assert "found only in the copy" in warning

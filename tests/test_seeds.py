@@ -133,6 +133,8 @@ def test_004_second_copy_dropped(seed_run):
     content = " ".join(c["text"] for c in qset["content"])
     for tip in ("客户服务员面试技巧", "研究公司：", "使用STAR方法", "为面试官准备问题"):
         assert tip in content
+    # Only 37% of the second copy was already on the page: its own closing summary is kept.
+    assert "5个常见的客户服务员面试问题关键点" in content
     assert qset["truncated"] is False
 
 
