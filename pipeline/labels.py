@@ -98,22 +98,26 @@ class Label:
     rest: str  # the line after the label
 
 
+# A question's number: up to four digits (an item bank runs past 999; a longer number is a code or a
+# year's neighbour, and a number is only read as a label where it continues the page's sequence).
+QNUM = r"\d{1,4}"
+
 # (family, the characters a label of it opens with, its pattern). The openings route each line to
 # the few patterns it could match: a "1." line tries two patterns, not nine.
 QUESTION_PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
-    ("timu", "题试问例第", rx(rf"^(题目|试题|问题|例题|第)\s*({CN_NUM}+|\d{{1,3}})\s*(?:题|问)?\s*[:.、]?\s*")),
-    ("di", "第", rx(rf"^(第)\s*({CN_NUM}+|\d{{1,3}})\s*[题问]\s*[:.、]?\s*")),
+    ("timu", "题试问例第", rx(rf"^(题目|试题|问题|例题|第)\s*({CN_NUM}+|{QNUM})\s*(?:题|问)?\s*[:.、]?\s*")),
+    ("di", "第", rx(rf"^(第)\s*({CN_NUM}+|{QNUM})\s*[题问]\s*[:.、]?\s*")),
     ("example", "【[", rx(r"^[【\[](例题|例|题目|试题|问题|真题|习题)(\d{0,3})[】\]]\s*")),
     ("q", "Q问", rx(r"^(Q|问)\s*(\d{0,3})\s*[:.](?!\d)\s*")),
     ("star", "☆★●◆■▲◇□○", rx(r"^([☆★●◆■▲◇□○])\s*")),
-    ("paren", "(（", rx(r"^([(（])\s*(\d{1,3})\s*[)）]\s*")),
+    ("paren", "(（", rx(rf"^([(（])\s*({QNUM})\s*[)）]\s*")),
     ("circled", CIRCLED, rx(rf"^([{CIRCLED}])\s*")),
-    ("rparen", "0123456789", rx(r"^()(\d{1,3})\s*[)）]\s*")),
+    ("rparen", "0123456789", rx(rf"^()({QNUM})\s*[)）]\s*")),
     # "1.", "1、", and the item-bank form "1(La2A3261)." with the item's code before the dot
     ("arabic", "0123456789",
-     rx(rf"^()(\d{{1,3}})\s*(?:[(（][A-Za-z][A-Za-z0-9-]{{2,15}}[)）])?\s*(?:、|{NUMBER_DOT})\s*")),
+     rx(rf"^()({QNUM})\s*(?:[(（][A-Za-z][A-Za-z0-9-]{{2,15}}[)）])?\s*(?:、|{NUMBER_DOT})\s*")),
 ]
-DI_QUESTION = rx(rf"^第\s*(?:{CN_NUM}+|\d{{1,3}})\s*[题问]")
+DI_QUESTION = rx(rf"^第\s*(?:{CN_NUM}+|{QNUM})\s*[题问]")
 
 
 def _by_first(table: list[tuple[str, str, re.Pattern[str]]]) -> dict[str, list[tuple[str, re.Pattern[str]]]]:

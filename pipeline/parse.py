@@ -597,8 +597,8 @@ def _cjk_edge(left: str, right: str) -> bool:
     return bool(left and right and (ord(left[-1]) > 0x2E80 or ord(right[0]) > 0x2E80))
 
 
-_KEY_PAIR = re.compile(r"(\d{1,3})\s*[.、:\-]?\s*([A-H]{1,5}|[√×✓✗对错])(?![A-Za-z\u4e00-\u9fff])")
-_KEY_RANGES = re.compile(r"(\d{1,3})[-~～—](\d{1,3})[:.、]?([A-H]+)[,;，；]?")
+_KEY_PAIR = re.compile(rf"({labels.QNUM})\s*[.、:\-]?\s*([A-H]{{1,5}}|[√×✓✗对错])(?![A-Za-z\u4e00-\u9fff])")
+_KEY_RANGES = re.compile(rf"({labels.QNUM})[-~～—]({labels.QNUM})[:.、]?([A-H]+)[,;，；]?")
 
 
 def _compact_key(text: str) -> list[tuple[int, str]]:

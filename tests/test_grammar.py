@@ -239,3 +239,18 @@ def test_run_on_parts_named_by_their_type_and_numbers_after_units():
     assert [(s.heading, len(s.questions)) for s in sections] == [("单项选择题(每题2分,共3题)", 3), ("多项选择题(每题2分,共2题)", 2)]
     assert sections[0].questions[0].options[-1].text == "110V"
     assert sections[0].questions[2].options[-1].text == "30Hz"
+
+
+def test_question_numbers_past_999_are_numbers():
+    """An item bank runs past 999 questions: number 1000 on was once read as text of question 999,
+    and an answer key for them as nothing."""
+    from pipeline.steps import process_page
+
+    page = "题库\n一、单项选择题\n" + "".join(
+        f"{i}.第{i}题中客户投诉时首先应该做什么？\nA.争辩 B.倾听 C.挂断 D.转接\n" for i in range(1, 1101))
+    page += "参考答案\n" + " ".join(f"{i}.{'ABCD'[i % 4]}" for i in range(1, 1101)) + "\n"
+    qset = process_page("bank.txt", page).qset
+    questions = qset.questions()
+    assert [q.number for q in questions] == [str(i) for i in range(1, 1101)]
+    assert questions[999].stem.startswith("第1000题") and questions[1099].answer == "ABCD"[1100 % 4]
+    assert not qset.content
