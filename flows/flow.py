@@ -24,10 +24,9 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from pipeline import ingest as core
-from pipeline.boilerplate import Templates
 from pipeline.entries import Entries
 from pipeline.errors import CannotRun
-from pipeline.limits import KEEP_RUNS, MAX_BYTES, PAGE_TIMEOUT
+from pipeline.limits import KEEP_RUNS, MAX_BYTES, PAGE_MEMORY, PAGE_TIMEOUT
 from pipeline.options import IngestOptions, nothing_published
 from pipeline.steps import StepStats
 
@@ -86,8 +85,8 @@ def discover_pages(raw_dir: str) -> list[core.RawFile]:
 
 @task(cache_policy=NO_CACHE)
 @carried
-def learn_templates(files: list[core.RawFile], max_bytes: int) -> Templates:
-    return core.learn(files, max_bytes)
+def learn_templates(files: list[core.RawFile], options: IngestOptions) -> core.Learned:
+    return core.learn(files, options)
 
 
 @task(retries=2, retry_delay_seconds=[2, 8], cache_policy=NO_CACHE)
@@ -113,8 +112,8 @@ class TaskStages(core.Stages):
     def discover(self, raw: str) -> list[core.RawFile]:
         return unwrap(discover_pages(raw))
 
-    def learn(self, files: list[core.RawFile], max_bytes: int) -> Templates:
-        return unwrap(learn_templates(quote(files), max_bytes))  # quote(): Prefect need not walk every page record
+    def learn(self, files: list[core.RawFile], options: IngestOptions) -> core.Learned:
+        return unwrap(learn_templates(quote(files), options))  # quote(): Prefect need not walk every page record
 
     def process(self, batches: list[core.PageBatch]) -> Iterator[tuple[Entries, StepStats]]:
         run_logger().info("%d pages in %d batches", sum(len(b.files) for b in batches), len(batches))
@@ -156,15 +155,16 @@ def summary_markdown(report: core.RunReport) -> str:
 @flow(name="ingest", log_prints=True)
 def ingest_flow(raw_dir: str = "raw", out: str = "clean", batch_size: int = DEFAULT_BATCH_SIZE,
                 max_bytes: int = MAX_BYTES, docx: bool = True, bank: bool = True, wait: float = 0.0,
-                page_timeout: float = PAGE_TIMEOUT, keep_runs: int = KEEP_RUNS,
-                allow_removal: bool = False) -> dict | State:
+                page_timeout: float = PAGE_TIMEOUT, keep_runs: int = KEEP_RUNS, allow_removal: bool = False,
+                page_memory: int = PAGE_MEMORY, in_process: bool = False) -> dict | State:
     """One run over raw_dir (the core's run definition, with the lock on `out` held throughout).
 
     Ends Failed, with a one-line message and no traceback, when the run cannot go on (`CannotRun`:
     a full disk, a refused removal …) or when it found pages and published none of them."""
     try:
         options = IngestOptions(raw=raw_dir, out=out, max_bytes=max_bytes, docx=docx, bank=bank, wait=wait,
-                                page_timeout=page_timeout, keep_runs=keep_runs, allow_removal=allow_removal)
+                                page_timeout=page_timeout, keep_runs=keep_runs, allow_removal=allow_removal,
+                                page_memory=page_memory, in_process=in_process)
         report = core.run(options, TaskStages(), batch_size=batch_size)
     except CannotRun as exc:
         run_logger().error("%s", exc)

@@ -19,8 +19,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
 
-from . import __version__, corrections, layout, publish
-from .boilerplate import Templates, learn_templates, site_key
+from . import __version__, corrections, isolate, layout, publish
+from .boilerplate import Templates, site_key
 from .entries import Entries, PreviousEntries
 from .errors import FINAL_REJECTIONS, CannotRun, Rejected, stopped_by
 from .fingerprint import fingerprint
@@ -29,7 +29,7 @@ from .lock import output_lock
 from .models import ManifestEntry, QuestionSet
 from .options import IngestOptions, check
 from .page import Page
-from .steps import PRE_STEPS, Context, PageRunner, PageTimeout, StepStats, new_page, published_set, time_limit
+from .steps import PageRunner, PageTimeout, StepStats, new_page, published_set, time_limit
 from .storage import NOT_A_FILE, SYMLINK_OUTSIDE, UNLISTABLE, Storage, open_storage
 
 SUFFIXES = {".txt", ".html", ".htm", ".docx"}
@@ -123,40 +123,20 @@ def read_raw(f: RawFile, max_bytes: int = MAX_BYTES, store: Storage | None = Non
 # ---- stage 2: learn ------------------------------------------------------------------------------------
 
 @dataclass
-class Prepared:
-    """A page the learn pass read and took through PRE_STEPS, with those steps' stats: processing
-    goes on from there instead of reading and normalising it again."""
+class Learned:
+    """What the learn pass found: chrome templates, and the pages that ran out of time while read
+    for it (rejected once: their batch does not try them again)."""
 
-    page: Page
-    done: StepStats
-
-
-def page_lines(f: RawFile, max_bytes: int = MAX_BYTES, store: Storage | None = None,
-               keep: dict[str, Prepared] | None = None) -> tuple[str, list[str]] | None:
-    """(site, lines) of one page for template learning; None when the page cannot be read.
-    `keep`: where to leave the prepared page for processing, by its name."""
-    try:
-        page = new_page(f.name, read_raw(f, max_bytes, store))
-        runner = PageRunner(PRE_STEPS)
-        runner.run(page)
-    except Rejected:
-        return None
-    if keep is not None:
-        keep[f.name] = Prepared(page, runner.stats)
-    return site_key(page), [line.text for line in page.lines]
+    templates: Templates
+    rejected: dict[str, ManifestEntry] = field(default_factory=dict)
 
 
-def learn(files: list[RawFile], max_bytes: int = MAX_BYTES, keep: dict[str, Prepared] | None = None) -> Templates:
-    """Chrome templates from an even, deterministic sample of the corpus (every k-th page).
-    `keep`: see `page_lines` (in-process runs; a flow's learn task keeps nothing)."""
-    files = files[:: max(1, -(-len(files) // LEARN_SAMPLE))]
-    stores: dict[str, Storage] = {}
-
-    def lines_of(f: RawFile) -> tuple[str, list[str]] | None:
-        store = stores.setdefault(f.root, open_storage(f.root))
-        return page_lines(f, max_bytes, store, keep)
-
-    return learn_templates(x for x in map(lines_of, files) if x is not None)
+def learn(files: list[RawFile], options: IngestOptions | None = None) -> Learned:
+    """Chrome templates from an even, deterministic sample of the corpus (every k-th page), each page
+    read in this thread's worker within the page limits (see `isolate`)."""
+    options = options or IngestOptions(raw=files[0].root if files else ".", out=".")
+    templates, rejected = isolate.learn_pages(files[:: max(1, -(-len(files) // LEARN_SAMPLE))], options)
+    return Learned(templates, rejected)
 
 
 # ---- stage 3: batches ----------------------------------------------------------------------------------
@@ -169,22 +149,24 @@ class PageBatch:
     objects alone, and it travels to a Dask worker whole.
     """
 
-    __slots__ = ("files", "old", "options", "reuse", "templates")
+    __slots__ = ("files", "old", "options", "rejected", "reuse", "templates")
 
     def __init__(self, files: list[RawFile], templates: Templates | None, old: Previous, options: IngestOptions,
-                 reuse: bool = True) -> None:
+                 reuse: bool = True, rejected: dict[str, ManifestEntry] | None = None) -> None:
         self.files, self.templates, self.options, self.reuse = files, templates, options, reuse
         previous = old if isinstance(old, PreviousEntries) else PreviousEntries.of(old.values())
         self.old = previous.subset(f.name for f in files)  # O(batch) to each worker, not O(corpus)
+        self.rejected = {f.name: rejected[f.name] for f in files if f.name in rejected} if rejected else {}
 
     def __repr__(self) -> str:
         return f"PageBatch({len(self.files)} pages from {self.files[0].rel if self.files else '-'})"
 
 
-def batches_of(files: list[RawFile], size: int, templates: Templates | None, old: Previous,
+def batches_of(files: list[RawFile], size: int, learned: Learned, old: Previous,
                options: IngestOptions, reuse: bool) -> list[PageBatch]:
     size = max(1, size)
-    return [PageBatch(files[i:i + size], templates, old, options, reuse) for i in range(0, len(files), size)]
+    return [PageBatch(files[i:i + size], learned.templates, old, options, reuse, learned.rejected)
+            for i in range(0, len(files), size)]
 
 
 def _unchanged(sha256: str, old: ManifestEntry, out: Storage, docx: bool, corrected: frozenset[str],
@@ -213,7 +195,7 @@ def _chrome(page: Page | None, templates: Templates | None) -> dict[str, str | N
 
 def process_file(f: RawFile, out: Storage, runner: PageRunner, old: ManifestEntry | None, options: IngestOptions,
                  raw_store: Storage, reuse: bool, corrected: frozenset[str],
-                 prepared: Prepared | None = None) -> ManifestEntry:
+                 prepared: isolate.Prepared | None = None) -> ManifestEntry:
     """`reuse`: the last run made its outputs with this run's fingerprints, so unchanged pages may stay.
     `corrected`: ids of the sets that have corrections (listed once per batch, not looked up per page).
     `prepared`: the page as the learn pass left it (read, its first steps done)."""
@@ -266,24 +248,11 @@ def _corrected(out: Storage, qset: QuestionSet, corrected: frozenset[str]) -> tu
     return (corrections.apply(qset, correction), digest) if correction else (qset, None)
 
 
-def process_batch(batch: PageBatch, on_page: Callable[[], None] | None = None,
-                  prepared: dict[str, Prepared] | None = None) -> tuple[Entries, StepStats]:
-    """Clean, parse and publish a batch; a bad page becomes a rejected entry, never an exception.
-    `prepared`: pages the learn pass left (see `Prepared`), taken out as they are processed."""
-    prepared = prepared if prepared is not None else {}
-    options = batch.options
-    store = open_storage(options.out)
-    raw_stores: dict[str, Storage] = {}
-    runner = PageRunner(ctx=Context(templates=batch.templates), page_timeout=options.page_timeout)
-    entries = Entries()
-    corrected = corrected_sets(store)
-    for f in batch.files:
-        raw_store = raw_stores.setdefault(f.root, open_storage(f.root))
-        entries.append(process_file(f, store, runner, batch.old.get(f.name), options, raw_store, batch.reuse,
-                                    corrected, prepared.pop(f.name, None)))
-        if on_page:
-            on_page()
-    return entries, runner.stats
+def process_batch(batch: PageBatch, on_page: Callable[[], None] | None = None) -> tuple[Entries, StepStats]:
+    """Clean, parse and publish a batch, each page in this thread's worker within the page limits;
+    a bad page becomes a rejected entry, never an exception."""
+    entries, stats = isolate.run_batch(batch, on_page)
+    return Entries(entries), stats
 
 
 # ---- stage 4: finish -----------------------------------------------------------------------------------
@@ -441,19 +410,17 @@ class Stages:
 
     def __init__(self, progress: Callable[[int], Callable[[], None]] | None = None) -> None:
         self.progress = progress
-        self.prepared: dict[str, Prepared] = {}  # the learn pass's pages, handed to their batch
 
     def discover(self, raw: str) -> list[RawFile]:
         return discover(raw)
 
-    def learn(self, files: list[RawFile], max_bytes: int) -> Templates:
-        self.prepared.clear()  # never a page of an earlier run
-        return learn(files, max_bytes, keep=self.prepared)
+    def learn(self, files: list[RawFile], options: IngestOptions) -> Learned:
+        return learn(files, options)
 
     def process(self, batches: list[PageBatch]) -> Iterator[tuple[Entries, StepStats]]:
         tick = self.progress(sum(len(b.files) for b in batches)) if self.progress else None
         for batch in batches:
-            yield process_batch(batch, on_page=tick, prepared=self.prepared)
+            yield process_batch(batch, on_page=tick)
 
     def finish(self, job: Finish) -> RunReport:
         return finish(job)
@@ -499,8 +466,8 @@ def _run(options: IngestOptions, stages: Stages, batch_size: int) -> RunReport:
     current = versions(options)
     reuse = previous.fingerprints.get("pages") == current["pages"] and (
         not options.docx or previous.fingerprints.get("docx") == current["docx"])
-    templates = stages.learn(files, options.max_bytes)
-    batches = batches_of(files, batch_size or len(files), templates, previous.entries, options, reuse)
+    learned = stages.learn(files, options)
+    batches = batches_of(files, batch_size or len(files), learned, previous.entries, options, reuse)
     entries, stats = Entries(), StepStats()
     for batch_entries, batch_stats in stages.process(batches):
         entries.extend(batch_entries)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from . import layout
 from .errors import EXIT_INTERRUPTED, EXIT_NOTHING_PUBLISHED, CannotRun
-from .limits import KEEP_RUNS, MAX_BYTES, PAGE_TIMEOUT
+from .limits import KEEP_RUNS, MAX_BYTES, PAGE_MEMORY, PAGE_TIMEOUT
 from .storage import check_location, inside, is_url, local_path, open_storage
 
 if TYPE_CHECKING:
@@ -34,10 +34,13 @@ class IngestOptions:
     page_timeout: float = PAGE_TIMEOUT
     keep_runs: int = KEEP_RUNS
     allow_removal: bool = False  # let this run remove most published sets (an empty raw folder included)
+    page_memory: int = PAGE_MEMORY  # MB a page's worker process may use
+    in_process: bool = False  # pages processed in this process: the timer's limits only (profiling, debugging)
 
     def __post_init__(self) -> None:
         for name, value, low in (("max-bytes", self.max_bytes, 1), ("keep-runs", self.keep_runs, 1),
-                                 ("wait", self.wait, 0), ("page-timeout", self.page_timeout, 0)):
+                                 ("wait", self.wait, 0), ("page-timeout", self.page_timeout, 0),
+                                 ("page-memory", self.page_memory, 256)):
             at_least(name, value, low)
         for name, location in (("RAW_DIR", self.raw), ("--out", self.out)):
             if not str(location).strip():
@@ -64,6 +67,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="no question bank: keywords, near-duplicate clusters (an existing bank is removed)")
     parser.add_argument("--page-timeout", type=float, default=PAGE_TIMEOUT,
                         help="reject a page that takes longer than this many seconds to clean and parse (0: no limit)")
+    parser.add_argument("--page-memory", type=int, default=PAGE_MEMORY,
+                        help=f"MB of memory the worker process of a page may use; a page that needs more is "
+                             f"rejected (default {PAGE_MEMORY})")
+    parser.add_argument("--in-process", action="store_true",
+                        help="process pages in this process, not a worker that can be stopped (profiling, "
+                             "debugging): a page stuck in a library call is then not held to --page-timeout")
     parser.add_argument("--wait", type=float, default=0.0,
                         help="seconds to wait for another ingest on the same --out to finish (default: exit at once)")
     parser.add_argument("--keep-runs", type=int, default=KEEP_RUNS,
@@ -77,7 +86,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def from_args(args: argparse.Namespace) -> IngestOptions:
     return IngestOptions(raw=args.raw_dir, out=args.out, max_bytes=args.max_bytes, docx=not args.no_docx,
                          bank=not args.no_bank, wait=args.wait, page_timeout=args.page_timeout,
-                         keep_runs=args.keep_runs, allow_removal=args.allow_removal)
+                         keep_runs=args.keep_runs, allow_removal=args.allow_removal,
+                         page_memory=args.page_memory, in_process=args.in_process)
 
 
 def check(options: IngestOptions) -> None:

@@ -74,7 +74,7 @@ def _format(value: int, fmt: str) -> str:
     if fmt in {"upperLetter", "lowerLetter"}:
         letter = chr(ord("A") + (value - 1) % 26)
         return letter if fmt == "upperLetter" else letter.lower()
-    if fmt in {"upperRoman", "lowerRoman"}:
+    if fmt in {"upperRoman", "lowerRoman"} and 0 < value < 4000:  # past that no roman numeral (10^15 was 4 GB)
         roman = _roman(value)
         return roman if fmt == "upperRoman" else roman.lower()
     if fmt.startswith("chinese") or fmt.startswith("ideograph") or fmt == "taiwaneseCounting":

@@ -214,6 +214,8 @@ class PageRunner:
             except Rejected as rejected:
                 self.stats.rejected[rejected.code] += 1
                 raise
+            except MemoryError:
+                raise  # the page's memory cap: the worker rejects the page as too_much_memory
             except Exception as exc:  # a bug must cost one page, not the batch
                 self.stats.rejected["internal_error"] += 1
                 raise Rejected("internal_error", f"{name} step failed: {type(exc).__name__}: {exc}") from exc

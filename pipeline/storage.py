@@ -58,6 +58,13 @@ def is_url(location: str | os.PathLike[str]) -> bool:
     return scheme is not None and scheme not in LOCAL_SCHEMES
 
 
+PROCESS_SCHEMES = ("memory",)  # file systems that live inside one process: no worker process can see them
+
+
+def in_this_process(location: str | os.PathLike[str]) -> bool:
+    return _split(location)[0] in PROCESS_SCHEMES
+
+
 def local_path(location: str | os.PathLike[str]) -> str:
     """A local location as a plain path. `file:///x`, `FILE:///x`, `local:///x`, `file://localhost/x`
     all name /x, so they share one lock and one claim; `file://x` is the relative path x."""

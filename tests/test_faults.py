@@ -117,8 +117,8 @@ def test_a_read_error_keeps_the_last_good_outputs(tmp_path, monkeypatch):
             raise PermissionError(13, "Permission denied")
         return real_read(self, rel, limit)
 
-    monkeypatch.setattr(LocalStorage, "read", flaky)
-    report = run_ingest(raw, out, bank=False)
+    monkeypatch.setattr(LocalStorage, "read", flaky)  # in this process: the run's pages are read here too
+    report = run_ingest(raw, out, bank=False, in_process=True)
     entry = next(e for e in load_manifest(out)["pages"] if e["path"].startswith("000_"))
     assert entry["status"] == "rejected" and entry["kept"] and entry["reason"].startswith("unreadable")
     assert report["rejected_reasons"] == {"unreadable": 1}
@@ -241,7 +241,7 @@ def test_the_page_time_limit_covers_rendering(tmp_path, monkeypatch):
     raw.mkdir()
     shutil.copy(SEED, raw / "slow.txt")
     start = time.perf_counter()
-    report = run_ingest(raw, tmp_path / "out", bank=False, page_timeout=1.0)
+    report = run_ingest(raw, tmp_path / "out", bank=False, page_timeout=1.0, in_process=True)  # the timer's own limit
     assert report["rejected_reasons"] == {"timeout": 1} and time.perf_counter() - start < 4
     assert not list((tmp_path / "out" / "json").glob("*.json"))  # nothing of the page half-written
 

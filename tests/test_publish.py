@@ -10,6 +10,7 @@ import sys
 import pytest
 from conftest import RAW, ROOT, load_manifest, run_ingest
 
+from pipeline import isolate
 from pipeline.ingest import Stages, learn, run
 from pipeline.models import QuestionSet
 from pipeline.options import IngestOptions
@@ -199,8 +200,10 @@ def test_discovery_sorts_like_paths_and_skips_hidden(tmp_path):
 class _LearnKeepsNothing(Stages):
     """The stages as a flow runs them: the learn pass hands no page on, every page is read in its batch."""
 
-    def learn(self, files, max_bytes):
-        return learn(files, max_bytes)
+    def learn(self, files, options):
+        learned = learn(files, options)
+        isolate.worker(options).call(("reset",))  # nothing the learn pass read is handed on
+        return learned
 
 
 def test_the_learn_pass_hands_its_pages_on_and_changes_no_output(tmp_path, monkeypatch):
@@ -209,10 +212,11 @@ def test_the_learn_pass_hands_its_pages_on_and_changes_no_output(tmp_path, monke
     reads: list[str] = []
     real_read = LocalStorage.read
     monkeypatch.setattr(LocalStorage, "read", lambda self, rel, limit=None: reads.append(rel) or real_read(self, rel, limit))
-    handed = run(IngestOptions(raw=str(RAW), out=str(tmp_path / "handed"), bank=False), Stages())
+    handed = run(IngestOptions(raw=str(RAW), out=str(tmp_path / "handed"), bank=False, in_process=True), Stages())
     raw_reads = [r for r in reads if not r.startswith(("json/", "removed/", "docx/", "manifest"))]
     assert sorted(raw_reads) == sorted(p.name for p in RAW.iterdir() if p.is_file())  # each page once
-    twice = run(IngestOptions(raw=str(RAW), out=str(tmp_path / "twice"), bank=False), _LearnKeepsNothing())
+    twice = run(IngestOptions(raw=str(RAW), out=str(tmp_path / "twice"), bank=False, in_process=True),
+                _LearnKeepsNothing())
     assert snapshot_bytes(tmp_path / "handed") == snapshot_bytes(tmp_path / "twice")
     assert handed.stats["pages_per_step"] == twice.stats["pages_per_step"]
     assert handed.stats["removed_lines_by_rule"] == twice.stats["removed_lines_by_rule"]

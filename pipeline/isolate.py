@@ -1,0 +1,332 @@
+"""Every page within its limits: read, cleaned, parsed and published in a worker process that the
+run can stop.
+
+A timer inside a process cannot interrupt a regular expression or a C library mid-call (the alarm
+is seen only between Python bytecodes), and it cannot run at all in a flow's worker threads. So a
+page is handed to a worker process (`python -m pipeline.isolate`) with a deadline; a worker past it
+is killed and replaced, and the page is rejected `timeout`. The worker's address space is capped
+(`page_memory`), so a page that would need more is rejected `too_much_memory` instead of taking the
+machine. The learn pass goes through the same worker, so a page that times out there is rejected
+once and not tried again in its batch, and the pages it read stay in the worker (up to
+`PREPARED_BYTES` of them) for their batch, never in the parent.
+
+`PageService` is what a worker does; `Subprocess` runs one in a child process, `InProcess` here
+(`--in-process`: for profiling and debugging, with the timer's limits only). Each thread has its
+own worker, kept for the life of the process.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import resource
+import signal
+import subprocess
+import sys
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import TYPE_CHECKING, Any
+
+from .errors import Rejected
+from .storage import in_this_process
+
+if TYPE_CHECKING:
+    from .boilerplate import Templates
+    from .ingest import PageBatch, RawFile
+    from .models import ManifestEntry
+    from .page import Page
+    from .steps import StepStats
+
+PREPARED_BYTES = 64 * 1024 * 1024  # pages the learn pass read, held for their batch: bounded by size, not count
+HARD_STOP_GRACE = 0.25  # seconds past a page's limit before its worker is killed (the timer inside fires first)
+STARTUP_SECONDS = 60.0  # a worker that has not answered by then is not coming
+
+
+@dataclass
+class Prepared:
+    """A page the learn pass read and took through PRE_STEPS, with those steps' stats."""
+
+    page: Page
+    done: StepStats
+    size: int
+
+
+def held_size(page: Page) -> int:
+    """What a prepared page holds in memory, roughly: its bytes and its texts (str of CJK: 2–4 bytes a character)."""
+    return len(page.raw) + 4 * (len(page.text) + len(page.own_text)) + sum(4 * len(x.text) + 64 for x in page.lines)
+
+
+class PageService:
+    """The work a worker does, one request at a time: learn a page's lines, take a batch's context,
+    process a page. Pure core calls; no limits of its own beyond the steps' timer."""
+
+    def __init__(self) -> None:
+        self.prepared: OrderedDict[str, Prepared] = OrderedDict()
+        self.held = 0
+        self.batch: PageBatch | None = None
+
+    def reset(self) -> None:
+        """A new run: nothing an earlier run read is handed on."""
+        self.prepared.clear()
+        self.held = 0
+
+    def learn(self, f: RawFile, max_bytes: int, page_timeout: float) -> tuple[str, list[str]] | ManifestEntry | None:
+        """(site, lines) of a page for template learning; its rejection when it ran out of time (final
+        for this run); None when it cannot be read (its batch says why)."""
+        from . import publish
+        from .boilerplate import site_key
+        from .ingest import read_raw
+        from .steps import PRE_STEPS, PageRunner, new_page
+
+        page = None
+        try:
+            page = new_page(f.name, read_raw(f, max_bytes))
+            runner = PageRunner(PRE_STEPS, page_timeout=page_timeout)
+            runner.run(page)
+        except Rejected as rejected:
+            if rejected.code != "timeout":
+                return None
+            sha = page.sha256 if page is not None else None
+            return publish.manifest_entry(path=f.name, sha256=sha, status="rejected", reason=str(rejected))
+        self._keep(f.name, Prepared(page, runner.stats, held_size(page)))
+        return site_key(page), [line.text for line in page.lines]
+
+    def _keep(self, name: str, prepared: Prepared) -> None:
+        if prepared.size > PREPARED_BYTES:
+            return
+        self.prepared[name] = prepared
+        self.held += prepared.size
+        while self.held > PREPARED_BYTES:
+            _, dropped = self.prepared.popitem(last=False)  # the oldest goes: its batch reads it again
+            self.held -= dropped.size
+
+    def start_batch(self, batch: PageBatch) -> None:
+        from .ingest import corrected_sets
+        from .steps import Context, PageRunner
+        from .storage import open_storage
+
+        self.batch = batch
+        self.out = open_storage(batch.options.out)
+        self.corrected = corrected_sets(self.out)
+        self.runner = PageRunner(ctx=Context(templates=batch.templates), page_timeout=batch.options.page_timeout)
+        self.raw_stores: dict[str, Any] = {}
+
+    def page(self, f: RawFile) -> tuple[ManifestEntry, StepStats]:
+        """One page of the batch: its manifest entry and the stats of its steps."""
+        from . import publish
+        from .ingest import process_file
+        from .steps import StepStats
+        from .storage import open_storage
+
+        assert self.batch is not None, "start_batch first"
+        batch, self.runner.stats = self.batch, StepStats()
+        prepared = self.prepared.pop(f.name, None)
+        if prepared is not None:
+            self.held -= prepared.size
+        raw_store = self.raw_stores.setdefault(f.root, open_storage(f.root))
+        try:
+            entry = process_file(f, self.out, self.runner, batch.old.get(f.name), batch.options, raw_store,
+                                 batch.reuse, self.corrected, prepared)
+        except MemoryError:
+            self.runner.stats.rejected["too_much_memory"] += 1
+            entry = publish.manifest_entry(path=f.name, sha256=None, status="rejected", reason=(
+                f"too_much_memory: the page needed more than the {batch.options.page_memory} MB a page may use"))
+        return entry, self.runner.stats
+
+    def handle(self, request: tuple) -> object:
+        kind, *args = request
+        return getattr(self, kind)(*args)
+
+
+# ---- the parent's side -----------------------------------------------------------------------------
+
+class WorkerStopped(Exception):
+    """The worker did not answer in time (`timed_out`) or died (a signal, the memory cap's OOM kill)."""
+
+    def __init__(self, timed_out: bool, detail: str) -> None:
+        super().__init__(detail)
+        self.timed_out = timed_out
+
+
+class InProcess:
+    """The service called here: the same work, limited by the steps' timer only."""
+
+    def __init__(self) -> None:
+        self.service = PageService()
+
+    def call(self, request: tuple, seconds: float | None = None) -> object:
+        return self.service.handle(request)
+
+
+class Subprocess:
+    """A `PageService` in a child process: each call has a deadline, after which the child is killed
+    (and started again on the next call, with the batch it had)."""
+
+    def __init__(self, page_memory: int) -> None:
+        self.page_memory = page_memory
+        self.proc: subprocess.Popen | None = None
+        self.batch_request: tuple | None = None  # replayed to a replacement worker
+
+    def _start(self) -> None:
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        cmd = [sys.executable, "-m", "pipeline.isolate", str(to_child_r), str(from_child_w), str(self.page_memory)]
+        self.proc = subprocess.Popen(cmd, pass_fds=(to_child_r, from_child_w), stdin=subprocess.DEVNULL,
+                                     start_new_session=True)  # Ctrl-C is the parent's to handle: it ends us
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self.send_conn = Connection(to_child_w, readable=False)
+        self.recv_conn = Connection(from_child_r, writable=False)
+        if self.batch_request is not None:
+            self._exchange(self.batch_request, STARTUP_SECONDS)
+
+    def call(self, request: tuple, seconds: float | None = None) -> object:
+        if request[0] == "start_batch":
+            self.batch_request = request
+        if self.proc is None or self.proc.poll() is not None:
+            self._start()
+            if request[0] == "start_batch":
+                return None
+        return self._exchange(request, seconds)
+
+    def _exchange(self, request: tuple, seconds: float | None) -> object:
+        self.send_conn.send_bytes(pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL))
+        if not self.recv_conn.poll(seconds):
+            self.stop()
+            raise WorkerStopped(True, f"no answer within {seconds:g} s")
+        try:
+            status, value = pickle.loads(self.recv_conn.recv_bytes())
+        except (EOFError, OSError):
+            code = self.stop()
+            raise WorkerStopped(False, _death(code)) from None
+        if status == "error":
+            raise value
+        return value
+
+    def stop(self) -> int | None:
+        """Kill the worker (its whole session: anything it started goes too); its exit code."""
+        if self.proc is None:
+            return None
+        proc, self.proc = self.proc, None
+        if proc.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+        for conn in (self.send_conn, self.recv_conn):
+            conn.close()
+        return proc.wait()
+
+
+def _death(code: int | None) -> str:
+    if code is not None and code < 0:
+        return f"the worker was killed by {signal.Signals(-code).name}"
+    return f"the worker exited ({code})"
+
+
+_local = threading.local()
+
+
+def worker(options: Any) -> InProcess | Subprocess:
+    """This thread's worker for these options (one kind per thread, kept for the process's life)."""
+    here = options.in_process or in_this_process(options.raw) or in_this_process(options.out)
+    kind = InProcess if here else Subprocess
+    current = getattr(_local, "worker", None)
+    if not isinstance(current, kind) or (kind is Subprocess and current.page_memory != options.page_memory):
+        if isinstance(current, Subprocess):
+            current.stop()
+        current = kind() if kind is InProcess else Subprocess(options.page_memory)
+        _local.worker = current
+    return current
+
+
+def deadline(page_timeout: float) -> float | None:
+    return page_timeout + HARD_STOP_GRACE if page_timeout > 0 else None
+
+
+def stopped_entry(f: RawFile, stop: WorkerStopped, page_timeout: float, what: str) -> ManifestEntry:
+    """The rejection of a page whose worker had to be stopped (or died) while it had the page."""
+    from . import publish
+
+    if stop.timed_out:
+        reason = f"timeout: {what} took longer than {page_timeout:g} s (its worker was stopped)"
+    else:
+        reason = f"worker_died: {stop} while {what} this page (the memory cap, or a crash in a library)"
+    return publish.manifest_entry(path=f.name, sha256=None, status="rejected", reason=reason)
+
+
+def run_batch(batch: PageBatch, on_page: Callable[[], None] | None = None) -> tuple[list[ManifestEntry], StepStats]:
+    """Every page of the batch through this thread's worker, each within the page limit."""
+    from .steps import StepStats
+
+    options = batch.options
+    service = worker(options)
+    service.call(("start_batch", batch), STARTUP_SECONDS)
+    entries, stats = [], StepStats()
+    for f in batch.files:
+        if f.name in batch.rejected:
+            entry = batch.rejected[f.name]
+        else:
+            try:
+                entry, page_stats = service.call(("page", f), deadline(options.page_timeout))
+                stats.merge(page_stats)
+            except WorkerStopped as stop:
+                entry = stopped_entry(f, stop, options.page_timeout, "cleaning, parsing and publishing")
+                stats.rejected[entry.reason.split(":", 1)[0]] += 1
+        entries.append(entry)
+        if on_page:
+            on_page()
+    return entries, stats
+
+
+def learn_pages(files: list[RawFile], options: Any) -> tuple[Templates, dict[str, ManifestEntry]]:
+    """Chrome templates from `files` (read in this thread's worker), and the pages that ran out of
+    time while read for it (rejected once: their batch does not try them again)."""
+    from .boilerplate import learn_templates
+
+    service = worker(options)
+    service.call(("reset",), STARTUP_SECONDS)
+    rejected: dict[str, ManifestEntry] = {}
+    learned: list[tuple[str, list[str]]] = []
+    for f in files:
+        try:
+            result = service.call(("learn", f, options.max_bytes, options.page_timeout), deadline(options.page_timeout))
+        except WorkerStopped as stop:
+            rejected[f.name] = stopped_entry(f, stop, options.page_timeout, "reading for template learning")
+            continue
+        if isinstance(result, tuple):
+            learned.append(result)
+        elif result is not None:
+            rejected[f.name] = result
+    return learn_templates(learned), rejected
+
+
+# ---- the child's side ------------------------------------------------------------------------------
+
+def serve(read_fd: int, write_fd: int, page_memory_mb: int) -> None:
+    """The worker's loop: one pickled request in, one (status, value) out, until the parent goes."""
+    if page_memory_mb > 0:
+        cap = page_memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when we stop
+    inbox, outbox = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
+    service = PageService()
+    while True:
+        try:
+            request = pickle.loads(inbox.recv_bytes())
+        except EOFError:
+            return
+        try:
+            reply: tuple[str, object] = ("ok", service.handle(request))
+        except MemoryError:
+            service.reset()
+            reply = ("error", MemoryError(f"over the worker's {page_memory_mb} MB"))
+        except Exception as exc:  # the parent re-raises it: a bug is not the worker's to hide
+            reply = ("error", exc)
+        outbox.send_bytes(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+if __name__ == "__main__":
+    serve(int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))
