@@ -91,7 +91,8 @@ class PageService:
             if rejected.code != "timeout":
                 return None
             sha = page.sha256 if page is not None else None
-            return publish.manifest_entry(path=f.name, sha256=sha, status="rejected", reason=str(rejected))
+            return publish.manifest_entry(path=f.name, sha256=sha, status="rejected", reason=(
+                f"timeout: reading it for template learning took longer than {page_timeout:g} s"))
         self._keep(f.name, Prepared(page, runner.stats, held_size(page)))
         return site_key(page), [line.text for line in page.lines]
 
@@ -135,11 +136,17 @@ class PageService:
             self.runner.stats.rejected["too_much_memory"] += 1
             entry = publish.manifest_entry(path=f.name, sha256=None, status="rejected", reason=(
                 f"too_much_memory: the page needed more than the {batch.options.page_memory} MB a page may use"))
+        self.runner.stats.peak_memory_mb = peak_memory_mb()
         return entry, self.runner.stats
 
     def handle(self, request: tuple) -> object:
         kind, *args = request
         return getattr(self, kind)(*args)
+
+
+def peak_memory_mb() -> float:
+    """This process's largest resident size so far (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 # ---- the parent's side -----------------------------------------------------------------------------
@@ -181,6 +188,7 @@ class Subprocess:
         os.close(from_child_w)
         self.send_conn = Connection(to_child_w, readable=False)
         self.recv_conn = Connection(from_child_r, writable=False)
+        self._answer(STARTUP_SECONDS)  # "ready": its imports done, so no page's time pays for them
         if self.batch_request is not None:
             self._exchange(self.batch_request, STARTUP_SECONDS)
 
@@ -195,6 +203,9 @@ class Subprocess:
 
     def _exchange(self, request: tuple, seconds: float | None) -> object:
         self.send_conn.send_bytes(pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL))
+        return self._answer(seconds)
+
+    def _answer(self, seconds: float | None) -> object:
         if not self.recv_conn.poll(seconds):
             self.stop()
             raise WorkerStopped(True, f"no answer within {seconds:g} s")
@@ -313,6 +324,9 @@ def serve(read_fd: int, write_fd: int, page_memory_mb: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when we stop
     inbox, outbox = Connection(read_fd, writable=False), Connection(write_fd, readable=False)
     service = PageService()
+    from . import ingest, publish, render_docx  # noqa: F401 - loaded now, before any page's clock starts
+
+    outbox.send_bytes(pickle.dumps(("ok", "ready")))
     while True:
         try:
             request = pickle.loads(inbox.recv_bytes())

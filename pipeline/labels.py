@@ -457,7 +457,7 @@ def leading_option(text: str) -> tuple[str, str] | None:
 SCORE_LABEL = rx(r"[(（]\s*(?:本(?:小)?题)?\s*(?:满分)?\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
 BRACKET_CHOICE = rx(r"[(（]\s*([A-H]{1,5}|[a-h]{1,5})\s*[)）]")
 # A blank filled in on the page: "__B__", "_安全、可靠_", "( 支部大会 )" in a fill-in section.
-FILLED_BLANK = rx(r"(?<![A-Za-z0-9])_+\s*([^_\s][^_]{0,15}?)\s*_+(?![A-Za-z0-9])")
+FILLED_BLANK = rx(r"(?<![A-Za-z0-9_])_+\s*([^_\s][^_]{0,15}?)\s*_+(?![A-Za-z0-9])")
 FILLED_BRACKET = rx(r"[(（]\s*([^()（）\s][^()（）]{0,59}?)\s*[)）]")
 LONE_OPTION = rx(r"[(（]\s*[)）]\s*(A)\s*[.、．]")
 FILL_IN_PART = rx(r"填空")

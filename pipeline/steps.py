@@ -127,6 +127,7 @@ class StepStats:
     rejected: Counter[str] = field(default_factory=Counter)
     removed: Counter[str] = field(default_factory=Counter)
     warnings: Counter[str] = field(default_factory=Counter)
+    peak_memory_mb: float = 0.0  # the largest resident size a page's worker reached (see isolate)
 
     def add(self, step: str, seconds: float, pages: int = 1) -> None:
         """Time spent outside the page steps (DOCX rendering, the bank), under its own name."""
@@ -136,6 +137,7 @@ class StepStats:
     def merge(self, other: StepStats) -> None:
         for name in ("seconds", "pages", "rejected", "removed", "warnings"):
             getattr(self, name).update(getattr(other, name))
+        self.peak_memory_mb = max(self.peak_memory_mb, other.peak_memory_mb)
 
     def as_dict(self) -> dict:
         return {
@@ -144,6 +146,7 @@ class StepStats:
             "rejected": dict(self.rejected),
             "removed_lines_by_rule": dict(sorted(self.removed.items())),
             "warnings_by_kind": dict(sorted(self.warnings.items())),
+            "worker_peak_memory_mb": round(self.peak_memory_mb, 1),
         }
 
 
