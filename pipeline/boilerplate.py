@@ -145,13 +145,31 @@ def is_structural(text: str) -> bool:
     )
 
 
-def learn_templates(pages: Iterable[tuple[str, Iterable[str]]], min_pages: int = 3,
+LONG_LINE = 64  # a learned line longer than this is held as its digest: a huge page costs little to learn from
+
+
+def template_key(core: str) -> str:
+    """How a line's core is held in templates: itself, or for a long line its digest (equal lines,
+    equal keys), so learning from a corpus of big pages never holds their text."""
+    if len(core) <= LONG_LINE:
+        return core
+    return "\0" + hashlib.blake2b(core.encode("utf-8"), digest_size=16).hexdigest()
+
+
+def chrome_candidates(lines: Iterable[str]) -> set[str]:
+    """A page's lines that could be chrome, as template keys: never the labelled ones the parser needs.
+    Computed where the page is read, so only this set travels to the learn pass."""
+    return {template_key(core) for core in {_core(x) for x in lines if len(x) >= 2} if not is_structural(core)}
+
+
+def learn_templates(pages: Iterable[tuple[str, set[str]]], min_pages: int = 3,
                     min_share: float = 0.5) -> Templates:
-    """`pages`: (site name, lines) per page. A line on ≥ min_pages and ≥ min_share of a site's
-    documents is chrome, where copies of one document count once (see `_documents`)."""
+    """`pages`: (site name, `chrome_candidates` of its lines) per page. A line on ≥ min_pages and
+    ≥ min_share of a site's documents is chrome, where copies of one document count once (see
+    `_documents`)."""
     by_site: dict[str, list[set[str]]] = defaultdict(list)
-    for site, lines in pages:  # the lines that could be chrome: never the labelled ones the parser needs
-        by_site[site].append({core for core in {_core(x) for x in lines if len(x) >= 2} if not is_structural(core)})
+    for site, candidates in pages:
+        by_site[site].append(candidates)
     learned: dict[str, set[str]] = {}
     for site, page_lines in by_site.items():
         candidates = _shared(page_lines, min_pages, min_share)
@@ -305,7 +323,7 @@ def _line_rule(page: Page, site: str | None, index: int, text: str, learned: set
         return "filename_title"
     if verdict.glyph_rule:
         return verdict.glyph_rule
-    if _core(text) in learned:
+    if learned and template_key(_core(text)) in learned:
         return "learned_template"
     if verdict.chrome_in_head if in_head else verdict.chrome_anywhere:
         return "chrome_vocabulary"

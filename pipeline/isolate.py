@@ -74,11 +74,11 @@ class PageService:
         self.prepared.clear()
         self.held = 0
 
-    def learn(self, f: RawFile, max_bytes: int, page_timeout: float) -> tuple[str, list[str]] | ManifestEntry | None:
-        """(site, lines) of a page for template learning; its rejection when it ran out of time (final
+    def learn(self, f: RawFile, max_bytes: int, page_timeout: float) -> tuple[str, set[str]] | ManifestEntry | None:
+        """(site, chrome candidates) of a page for template learning; its rejection when it ran out of time (final
         for this run); None when it cannot be read (its batch says why)."""
         from . import publish
-        from .boilerplate import site_key
+        from .boilerplate import chrome_candidates, site_key
         from .ingest import read_raw
         from .steps import PRE_STEPS, PageRunner, new_page
 
@@ -94,7 +94,7 @@ class PageService:
             return publish.manifest_entry(path=f.name, sha256=sha, status="rejected", reason=(
                 f"timeout: reading it for template learning took longer than {page_timeout:g} s"))
         self._keep(f.name, Prepared(page, runner.stats, held_size(page)))
-        return site_key(page), [line.text for line in page.lines]
+        return site_key(page), chrome_candidates(line.text for line in page.lines)
 
     def _keep(self, name: str, prepared: Prepared) -> None:
         if prepared.size > PREPARED_BYTES:
@@ -300,7 +300,7 @@ def learn_pages(files: list[RawFile], options: Any) -> tuple[Templates, dict[str
     service = worker(options)
     service.call(("reset",), STARTUP_SECONDS)
     rejected: dict[str, ManifestEntry] = {}
-    learned: list[tuple[str, list[str]]] = []
+    learned: list[tuple[str, set[str]]] = []
     for f in files:
         try:
             result = service.call(("learn", f, options.max_bytes, options.page_timeout), deadline(options.page_timeout))

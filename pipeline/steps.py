@@ -192,20 +192,23 @@ class PageRunner:
 
         `done`: the page already went through the first steps (the learn pass's PRE_STEPS, timed
         in `done`); the rest run here and the stats count the page once for every step."""
-        first = 0
+        first, limit = 0, self.page_timeout
         if done is not None:
             first = len(done.pages)
             self.stats.seconds.update(done.seconds)
             self.stats.pages.update(done.pages)
+            if limit > 0:  # the time the first steps took counts against the page's limit
+                limit = max(1e-3, limit - sum(done.seconds.values()))
         try:
-            with time_limit(self.page_timeout):
-                return self._run(page, first)
+            with time_limit(limit):
+                return self._run(page, first, limit)
         except PageTimeout:
             self.stats.rejected["timeout"] += 1
             raise Rejected("timeout", f"cleaning and parsing took longer than {self.page_timeout:g} s") from None
 
-    def _run(self, page: Page, first: int = 0) -> Page:
-        deadline = time.perf_counter() + self.page_timeout if self.page_timeout > 0 else float("inf")
+    def _run(self, page: Page, first: int = 0, limit: float | None = None) -> Page:
+        limit = self.page_timeout if limit is None else limit
+        deadline = time.perf_counter() + limit if limit > 0 else float("inf")
         for name, step in self.steps[first:]:
             if time.perf_counter() > deadline:
                 raise PageTimeout
