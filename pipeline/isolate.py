@@ -330,7 +330,7 @@ def serve(read_fd: int, write_fd: int, page_memory_mb: int) -> None:
     while True:
         try:
             request = pickle.loads(inbox.recv_bytes())
-        except EOFError:
+        except (EOFError, OSError):
             return
         try:
             reply: tuple[str, object] = ("ok", service.handle(request))
@@ -339,7 +339,14 @@ def serve(read_fd: int, write_fd: int, page_memory_mb: int) -> None:
             reply = ("error", MemoryError(f"over the worker's {page_memory_mb} MB"))
         except Exception as exc:  # the parent re-raises it: a bug is not the worker's to hide
             reply = ("error", exc)
-        outbox.send_bytes(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
+        try:
+            data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # an exception that does not pickle: its text does
+            data = pickle.dumps(("error", RuntimeError(f"{type(exc).__name__}: {reply[1]!r}")))
+        try:
+            outbox.send_bytes(data)
+        except OSError:  # the parent is gone (Ctrl-C, kill): nobody to answer, nothing to say
+            return
 
 
 if __name__ == "__main__":
