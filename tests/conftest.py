@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import uuid
 from pathlib import Path
 
 import pytest
@@ -53,3 +56,16 @@ def one_page(tmp_path: Path, name: str, content: bytes | str, **kwargs) -> tuple
     entry = next(e for e in load_manifest(out)["pages"] if e["path"] == name)
     sets = sets_by_name(out)
     return entry, sets.get(name)
+
+
+@pytest.fixture
+def tmpfs(tmp_path):
+    """A small file system of our own (needs root: mount): about half of what the seeds' outputs take;
+    skipped where the machine does not allow it."""
+    mount = tmp_path / f"tmpfs-{uuid.uuid4().hex[:6]}"
+    mount.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=150k", "tmpfs", str(mount)],
+                                           capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], capture_output=True)

@@ -286,3 +286,17 @@ def test_ctrl_c_stops_at_once_with_one_line(entry, tmp_path):
     assert [line for line in stderr.splitlines() if line.startswith("interrupted: ")]
     proc = cli("pipeline", str(raw), "--out", str(out), *QUICK, "--no-docx")
     assert proc.returncode == 0 and json.loads(proc.stdout)["pages"] == 3000
+
+
+def test_a_full_disk_during_a_flow_run_is_one_line_and_no_retries(tmpfs, tmp_path):
+    """The flow once retried writes that no retry can mend and printed three tracebacks (123 lines):
+    a full disk ends the flow Failed with one `error:` line, exit 2, every file whole."""
+    out = tmpfs / "out"
+    proc = cli("flows.ingest", str(RAW), "--out", str(out), *QUICK, env={"PREFECT_HOME": str(tmp_path / "home")})
+    assert proc.returncode == 2, proc.stderr[-3000:]
+    (line,) = error_lines(proc)
+    assert "no space left on the device" in line
+    assert "Traceback" not in proc.stderr and "Retrying" not in proc.stderr
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+    for path in out.rglob("*.json"):
+        json.loads(path.read_text(encoding="utf-8"))

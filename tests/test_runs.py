@@ -9,7 +9,6 @@ import os
 import shutil
 import subprocess
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
@@ -248,19 +247,6 @@ def test_a_stale_lock_of_a_killed_run_does_not_block(reference, tmp_path):
     proc = cli("pipeline", str(RAW), "--out", str(out), *QUICK)
     assert proc.returncode == 0, proc.stderr
     assert outputs(out) == reference
-
-
-@pytest.fixture
-def tmpfs(tmp_path):
-    """A small file system of our own (needs root: mount): about half of what the seeds' outputs take;
-    skipped where the machine does not allow it."""
-    mount = tmp_path / f"tmpfs-{uuid.uuid4().hex[:6]}"
-    mount.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=150k", "tmpfs", str(mount)],
-                                           capture_output=True).returncode != 0:
-        pytest.skip("cannot mount a tmpfs here")
-    yield mount
-    subprocess.run(["umount", "-l", str(mount)], capture_output=True)
 
 
 def test_a_full_disk_stops_the_run_and_the_next_run_finishes_the_work(tmpfs, reference):
