@@ -2,9 +2,9 @@
 
 Each case is a raw folder of its own (the seeds plus the case's pages) ingested by
 `python -m pipeline ingest` with the default limits (--page-timeout 10, --page-memory 1024,
---max-bytes 20 MiB). For each: wall seconds, what became of the case's pages, the parent's peak
-resident memory (`/usr/bin/time`; the worker is not the parent's waited child, so it is not in
-that figure) and the worker's (the run report's `worker_peak_memory_mb`). `--write` puts the table
+--max-bytes 20 MiB). For each: wall seconds, what became of the case's pages, the command's own peak
+resident memory and the largest peak of its worker processes (getrusage of the command and of its
+reaped children: a worker killed at a page's limit included). `--write` puts the table
 in bench/limits.md, which the README quotes.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
-import re
+import random
 import shutil
 import subprocess
 import sys
@@ -48,9 +48,11 @@ def roman_list() -> dict[str, bytes]:
 
 
 def big_docx() -> dict[str, bytes]:
-    """About 9 MB packed: many short, distinct paragraphs (a whole bank exported from Word)."""
-    rows = [f"{i}.第{i}题：客户第{i * 7919 % 100003}次投诉时首先应该做什么？A.争辩{i} B.倾听{i} C.挂断 D.转接 答案:B"
-            for i in range(1, 160_000)]
+    """About 9 MB packed (the size that once peaked at 1.58 GB): a bank exported from Word, its
+    stems varied enough that deflate packs them only about 3:1."""
+    rng = random.Random(7)
+    common = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种"
+    rows = [f"{i}.{''.join(rng.choices(common, k=40))}？A.争辩 B.倾听 C.挂断 D.转接 答案:B" for i in range(1, 176_000)]
     return {"bank.docx": docx(["题库", *rows])}
 
 
@@ -60,7 +62,7 @@ def spaces(megabytes: int) -> Callable[[], dict[str, bytes]]:
 
 def many_big_pages() -> dict[str, bytes]:
     """Long articles: one question, then paragraphs (each page distinct from the first line on)."""
-    prose = "".join(f"第{i}段：客户服务的要点在于倾听、复述与跟进，每一次沟通都应留下记录。\n" for i in range(1, 230_000))
+    prose = "".join(f"第{i}段：客户服务的要点在于倾听、复述与跟进，每次沟通都应留下记录。\n" for i in range(1, 230_000))
     return {f"big{n:02}.txt": (f"练习{n}\n1.客户投诉时首先应该做什么？\n答案:倾听\n" + prose).encode()[: 15 << 20]
             for n in range(20)}
 
@@ -69,9 +71,23 @@ CASES: dict[str, Callable[[], dict[str, bytes]]] = {
     "5 MB of spaces on one line": spaces(5),
     "19 MB of spaces on one line": spaces(19),
     "1 KB DOCX, list numbered from 10^15 in roman numerals": roman_list,
-    "a DOCX of about 9 MB (160,000 paragraphs)": big_docx,
+    "a DOCX of about 9 MB (176,000 paragraphs)": big_docx,
     "20 pages of 15 MB": many_big_pages,
 }
+
+
+# The ingest command in a process that then reports its own peak and its reaped workers' (one of them
+# may have been killed at a page's limit: the run report cannot know that one's peak).
+PEAKS = """
+import json, resource, sys
+from pipeline.__main__ import main
+from pipeline import isolate
+code = main(["ingest", *sys.argv[1:]])
+isolate.close_workers()
+peak = lambda who: resource.getrusage(who).ru_maxrss
+print(json.dumps({"command": peak(resource.RUSAGE_SELF), "workers": peak(resource.RUSAGE_CHILDREN), "code": code}),
+      file=sys.stderr)
+"""
 
 
 def measure(name: str, make: Callable[[], dict[str, bytes]], work: Path) -> dict:
@@ -81,11 +97,10 @@ def measure(name: str, make: Callable[[], dict[str, bytes]], work: Path) -> dict
     for file_name, data in pages.items():
         (raw / file_name).write_bytes(data)
     start = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/time", "-f", "maxrss %M", sys.executable, "-m", "pipeline", "ingest", str(raw),
-                           "--out", str(out), "--quiet", "--no-bank"], cwd=ROOT, capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-c", PEAKS, str(raw), "--out", str(out), "--quiet", "--no-bank"],
+                          cwd=ROOT, capture_output=True, text=True)
     seconds = time.perf_counter() - start
-    parent_kb = int(re.search(r"maxrss (\d+)", proc.stderr).group(1))
-    report = json.loads(next((out / "runs").iterdir()).read_text(encoding="utf-8"))
+    peaks = json.loads(proc.stderr.strip().splitlines()[-1])
     rows = [json.loads(line.rstrip(",\n")) for line in (out / "manifest.json").read_text().splitlines()
             if line.startswith('{"path"')]
     outcome = {}
@@ -95,15 +110,15 @@ def measure(name: str, make: Callable[[], dict[str, bytes]], work: Path) -> dict
             outcome[what] = outcome.get(what, 0) + 1
     return {"case": name, "size": sum(map(len, pages.values())), "seconds": round(seconds, 1),
             "outcome": ", ".join(f"{k} {v}" for k, v in sorted(outcome.items())),
-            "parent_mb": round(parent_kb / 1024), "worker_mb": round(report["stats"]["worker_peak_memory_mb"]),
+            "parent_mb": round(peaks["command"] / 1024), "workers_mb": round(peaks["workers"] / 1024),
             "exit": proc.returncode}
 
 
 def table(results: list[dict]) -> str:
-    lines = ["| case | bytes | seconds | the case's pages | parent peak RSS | worker peak RSS |",
+    lines = ["| case | bytes | seconds | the case's pages | command's peak RSS | largest worker's peak RSS |",
              "|---|---|---|---|---|---|"]
     lines += [f"| {r['case']} | {r['size']:,} | {r['seconds']} | {r['outcome']} | {r['parent_mb']} MB | "
-              f"{r['worker_mb']} MB |" for r in results]
+              f"{r['workers_mb']} MB |" for r in results]
     return "\n".join(lines)
 
 
