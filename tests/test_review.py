@@ -9,15 +9,13 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 
 import pytest
 from conftest import RAW, ROOT
+from test_review_security import start_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
@@ -33,24 +31,11 @@ def ingest(raw: Path, out: Path) -> None:
 
 @pytest.fixture
 def site(tmp_path):
-    import uvicorn
-
-    from pipeline.review import create_app
-
     raw, out = tmp_path / "raw", tmp_path / "out"
     shutil.copytree(RAW, raw)
     ingest(raw, out)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(str(out), str(raw)), host="127.0.0.1", port=port,
-                                           log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", raw, out
+    server, thread, base = start_server(out, raw)
+    yield base, raw, out
     server.should_exit = True
     thread.join(timeout=10)
 
