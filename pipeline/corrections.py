@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from . import layout
 from .models import Option, Question, QuestionSet, Score
-from .storage import Storage
+from .storage import LocalStorage, Storage
 
 EDITABLE = ("stem", "options", "answer", "analysis", "score")
 
@@ -93,11 +93,10 @@ def _exclusive(out: Storage) -> Iterator[None]:
     """Held while a correction is read, changed and written back: no edit is lost to a concurrent one.
     A thread lock in the process, and on a local folder a file lock across processes too."""
     with _EDITS:
-        root = getattr(out, "root", None)
-        if root is None:
+        if not isinstance(out, LocalStorage):  # an object store has no file lock: the thread lock only
             yield
             return
-        folder = os.path.join(root, layout.CORRECTIONS)
+        folder = os.path.join(out.root, layout.CORRECTIONS)
         os.makedirs(folder, exist_ok=True)
         fd = os.open(os.path.join(folder, ".lock"), os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
         try:
