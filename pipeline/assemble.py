@@ -64,18 +64,23 @@ def _score_from_stem(q: QDraft, stem: str) -> str:
     return stem
 
 
+def _key_letters(key: str) -> set[str]:
+    """'(a b )' keys options A and B: a key's letters in the options' case."""
+    return set(key.replace(" ", "").upper())
+
+
 def _key_in_stem(q: QDraft, stem: str) -> str:
     """The key printed in the stem's bracket, in its filled blanks, after the last option, or as a
     √/× at its end. The stem keeps a bracket or blank as printed (the student edition blanks it)."""
     if q.options:
-        letters = {o[0] for o in q.options}
-        m = next((m for m in labels.BRACKET_CHOICE.finditer(stem) if set(m.group(1)) <= letters), None)
+        letters = {o[0].upper() for o in q.options}
+        m = next((m for m in labels.BRACKET_CHOICE.finditer(stem) if _key_letters(m.group(1)) <= letters), None)
         last = q.options[-1]
         tail = labels.BRACKET_CHOICE.search(last[1])
         if m:
-            q.answer, q.answer_source = [m.group(1)], "stem_bracket"
-        elif tail and tail.end() == len(last[1].rstrip(" 。.")) and set(tail.group(1)) <= letters:
-            q.answer, q.answer_source = [tail.group(1)], "stem_bracket"  # "…D.Unpredictable(C)"
+            q.answer, q.answer_source = [m.group(1).replace(" ", "")], "stem_bracket"
+        elif tail and tail.end() == len(last[1].rstrip(" 。.")) and _key_letters(tail.group(1)) <= letters:
+            q.answer, q.answer_source = [tail.group(1).replace(" ", "")], "stem_bracket"  # "…D.Unpredictable(C)"
             last[1] = last[1][: tail.start()].rstrip()
     if q.answer is None and "_" in stem:
         # in a choice question a blank holds option letters, even of options a preview cut off

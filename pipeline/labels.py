@@ -134,6 +134,36 @@ _PATTERNS_BY_FIRST = _by_first(QUESTION_PATTERNS)
 WEAK_ARABIC = rx(r"^()(\d{1,3})(?=[\u4e00-\u9fff(（《“])")
 
 
+# Misreadings of a label that a page's numbering can vouch for: accepted only where the whole-page
+# reading (`reading.py`) finds them continuing a sequence. Each opens with the label's number.
+MISPRINTED_LABEL = re.compile(r"^()(\d{1,3})\s*[,，](?!\d)\s*")  # "1,地球绕太阳…" (a comma for the dot)
+STRAY_MARK = re.compile(r"^[)）\]】,，.。;；]\s*(?=\d)")  # ")1.下列…": a bracket left over from the line before
+BARE_NUMBER = re.compile(r"^()(\d{1,3})\s*$")  # "1" on a line of its own, the item below it
+SPACED_NUMBER = re.compile(r"^()(\d{1,3})\s+(?=[\u4e00-\u9fff(（“A-Z])")  # "1 算法题:…", "1 我国宪法…"
+
+# The costs of the whole-page reading, in one place: why a line was (or was not) read as a question.
+# A reading's value is the sum of its questions' gains minus the costs of how they follow each other;
+# `python -m pipeline explain PAGE` prints every term. A label is worth reading when its gain is more
+# than what it costs to fit it in.
+READING_COSTS: dict[str, float] = {
+    "question": 3.0,  # gain: one more question read (the page is a question set: labels are what it is made of)
+    "asks": 0.5,  # gain: what follows the label asks something ("…是()", "?", "简述…")
+    "soft_label": 0.5,  # a label found inside run-on text, not at a line's start: a number in a sentence may look so
+    "weak_label": 1.0,  # a number glued to its text or followed by a space ("1以下…", "1 算法题"): often a quantity
+    "glued_label": 1.5,  # a bare number between CJK characters: the weakest label of all
+    "misprinted_label": 1.5,  # "1," for "1.", or a stray ")" before the label: only when the sequence vouches
+    "bare_number": 1.5,  # a number alone on its line: a label only where the numbering runs through such lines
+    "digits_cut": 0.5,  # the label's digits cut off a number glued before it ("…D.1978" + "2.新中国…")
+    "start_not_one": 0.5,  # numbering may start anywhere (a preview from question 16), but 1 is likeliest
+    "numbering_gap": 1.0,  # a missing number: a misprint or a question lost; costs a warning, never the rest
+    "gap_per_number": 0.25,  # each further missing number: far jumps are years, amounts, codes
+    "gap_cap": 3.5,  # no gap costs more than this: past it, the numbering itself must vouch for the label
+    "restart_after_heading": 0.5,  # numbering starting again under a new section heading: normal
+    "restart": 4.0,  # starting again without a heading: a list inside a question, or a key part
+    "family_change": 2.0,  # another label style ('1.' then '(2)'): sub-items, unless a heading starts a part
+}
+
+
 def question_label(text: str, allow_weak: bool = False) -> Label | None:
     for family, pattern in _PATTERNS_BY_FIRST.get(text[:1], ()):
         m = pattern.match(text)
@@ -349,18 +379,22 @@ OPTION_LETTERS = "ABCDEFGH"
 # Strong labels: a letter and a delimiter ('A.', 'A、', 'A)', '(A)', 'A:'). On run-on pages they are
 # glued to the text before them ('…的是A.因材施教B.循序渐进', '…to:A.rareB.common'), so anything but a
 # capital may precede one; the run's order (A→B→C) is what makes them options.
-STRONG_OPTION = rx(r"(?:(?<![A-Z])|(?<=[0-9][A-Z]))[(（]?([A-H])\s*[)）.、:．]")  # "…A.220VB.380V…": a unit
+STRONG_OPTION = rx(r"(?:(?<![A-Z])|(?<=[0-9][A-Z]))(?:[(（]\s*)?([A-H])\s*[)）.、:．]")  # "…A.220VB.380V…": a unit
 WEAK_OPTION = rx(r"(?:^|(?<=[\s。;)）?]))([A-H])\s*[.、．]?(?=[\u4e00-\u9fff]|\s+\S|[A-Z]|\s*$)")
 # After A and B, a later letter may follow a CJK character straight on: "…钢筋砖过梁C 木过梁".
 LATE_OPTION = rx(r"(?<![A-Za-z0-9])([C-H])(?=\s+[\u4e00-\u9fff]|\s*$)")
 # Lowercase options: 'a.', '(a)' after a non-letter; bare 'a会计账户b会计科目…' between CJK characters.
 STRONG_LOWER = rx(r"(?<![A-Za-z0-9])[(（]?([a-h])\s*[)）.、．]")
 WEAK_LOWER = rx(r"(?:^|(?<=[\u4e00-\u9fff。)）\s]))([a-h])(?=[\u4e00-\u9fff]|\d)")
-WEAK_STYLES = (WEAK_OPTION, WEAK_LOWER)
+# The last resort of run-on pages: capitals glued between CJK text and mixed delimiters
+# ("(ABCE)A學習過程B教學過程C評價過程", "A, 同一問題…B 不同問題…C.不同問題…"): three in order at least.
+LOOSE_OPTION = rx(r"(?<![A-Za-z0-9])([A-H])(?:\s*[.,，、．:)）]\s*|\s+|(?=[\u4e00-\u9fff(（“]))(?=\S)")
+WEAK_STYLES = (WEAK_OPTION, WEAK_LOWER, LOOSE_OPTION)
 # A cheap pre-check: an option A of any style somewhere in the text.
 _MAY_HOLD_OPTIONS = re.compile(r"A(?:\s*[.、:．)）]|[\u4e00-\u9fff]|\s+\S|[A-Z])|a(?:\s*[.、．)）]|[\u4e00-\u9fff\d])")
 OPTION_STYLES = (  # (pattern, first letter, options needed)
     (STRONG_OPTION, "A", 2), (WEAK_OPTION, "A", 3), (STRONG_LOWER, "a", 2), (WEAK_LOWER, "a", 3),
+    (LOOSE_OPTION, "A", 3),
 )
 
 
@@ -455,7 +489,7 @@ def leading_option(text: str) -> tuple[str, str] | None:
 
 # --- scores, answers in brackets, question-likeness --------------------------------------------
 SCORE_LABEL = rx(r"[(（]\s*(?:本(?:小)?题)?\s*(?:满分)?\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
-BRACKET_CHOICE = rx(r"[(（]\s*([A-H]{1,5}|[a-h]{1,5})\s*[)）]")
+BRACKET_CHOICE = rx(r"[(（]\s*([A-H](?:\s?[A-H]){0,4}|[a-h](?:\s?[a-h]){0,4})\s*[)）]")  # "(ABCE)", "( c )", "(a b )"
 # A blank filled in on the page: "__B__", "_安全、可靠_", "( 支部大会 )" in a fill-in section.
 FILLED_BLANK = rx(r"(?<![A-Za-z0-9_])_+\s*([^_\s][^_]{0,15}?)\s*_+(?![A-Za-z0-9])")
 FILLED_BRACKET = rx(r"[(（]\s*([^()（）\s][^()（）]{0,59}?)\s*[)）]")

@@ -16,6 +16,7 @@ from functools import cached_property
 from . import labels
 from .labels import Label
 from .page import Line
+from .reading import Reading, read_page
 
 
 @dataclass
@@ -184,6 +185,7 @@ class Parser:
         self.dropped: list[str] = []
         self.orphans: list[str] = []
         self.index = 0
+        self.reading = Reading([], [], [])
 
     @property
     def section(self) -> SDraft:
@@ -192,7 +194,13 @@ class Parser:
     def all_questions(self) -> list[QDraft]:
         return [q for s in self.sections for q in s.questions]
 
+    def heading_lines(self) -> list[int]:
+        """Lines that read as section headings on their own: where numbering may start again."""
+        return [i for i, line in enumerate(self.lines)
+                if labels.may_be_heading(line.text) and parse_heading(line.text, False, 0) is not None]
+
     def run(self) -> ParseResult:
+        self.reading = read_page(self.lines, self.heading_lines())
         for i, line in enumerate(self.lines):
             self.index = i
             if self.answer_part:
@@ -212,13 +220,19 @@ class Parser:
 
     # body ------------------------------------------------------------------------------------
     def body_line(self, line: Line) -> None:
-        text = line.text
-        heading = self._heading(text)
+        heading = self._heading(line.text)
         if heading:
             self.sections.append(heading)
             self.q = None
             return
+        planned = self.reading.at(self.index)
+        if planned is not None and planned.cut:  # "…D.1978" + "2.新中国…", ")" + "1.下列…": cut where the reading cut
+            self._put_back(line.text[:planned.cut])
+            line = Line(line.text[planned.cut:], gap=line.gap, soft=line.soft, glued=line.glued)
+        text = line.text
         label = labels.question_label(text, allow_weak=line.soft)
+        if label is None and planned is not None:
+            label = planned.label  # a label only the page's numbering reads ("1,地球…", "1 算法题…")
         if line.soft and self.q is not None and text[:2].isdigit() and not (label and self._accept(label, line)):
             split = self._glued_number(line)
             if split:  # "…October55.The idiom": the text ends in 5, question 5 begins
@@ -237,6 +251,16 @@ class Parser:
             (self.section.intro if self.section.heading else self.content_before).append(text)
             return
         self._question_line(self.q, line)
+
+    def _put_back(self, head: str) -> None:
+        """Text the reading cut off a label line: it belongs to what came before."""
+        if self.q is not None:
+            self._rejoin(head)
+        else:
+            (self.section.intro if self.section.heading else self.content_before).append(head)
+
+    def _vouched(self, label: Label) -> bool:
+        return self.reading.vouches(self.index, label)
 
     def _glued_number(self, line: Line) -> tuple[str, Line] | None:
         """A soft label whose leading digits belong to the text before it ('…October5' + '5.The…',
@@ -277,6 +301,8 @@ class Parser:
     def _accept_glued(self, label: Label) -> bool:
         """'…d會計主體2下列…': only right after a question whose options ran A→D."""
         q, last = self.q, self.section.last_number()
+        if self._vouched(label) and q is not None and last is not None and label.number is not None:
+            return label.number > last
         return (q is not None and label.number is not None and last is not None and label.number == last + 1
                 and bool(q.options or labels.split_options(q.stem_text())))
 
@@ -294,6 +320,8 @@ class Parser:
             return False  # a different numbering inside a question: its sub-items
         if in_body and q is not None:
             return False  # a list inside an answer
+        if self._vouched(label):
+            return True  # the page's numbering starts here (at 1, or at 16 in a preview, or after a misprint)
         questions = self.all_questions()
         previous = [x.number for x in questions if x.number is not None and family(x) == label.family]
         if label.number == 1 or (previous and label.number == previous[-1] + 1):
@@ -313,7 +341,11 @@ class Parser:
             # in a long answer a soft "2、" is a list item, unless what follows it asks something
             long_body = in_body and line.soft and q is not None and len("".join(q.answer or q.notes)) > 12
             return not long_body or labels.looks_like_question(label.rest)
-        if line.soft or in_body or label.number <= last or nested_goes_on:
+        if in_body or label.number <= last or nested_goes_on:
+            return False
+        if self._vouched(label):
+            return True  # a gap the page's numbering reads through: a numbering_gap warning, not lost questions
+        if line.soft:
             return False
         return label.number <= last + 3 and labels.looks_like_question(label.rest)
 

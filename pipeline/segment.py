@@ -38,6 +38,8 @@ INLINE_QUESTION = re.compile(
     r"|(?<=[\s。?!)）;])\d{1,3}[\u4e00-\u9fff(（《“]"
     r"|(?<=[a-z.?!\"”)])\d{1,3}\.(?=[A-Z\"“(])"  # English run-on: "…D.complex2.Which of…"
     r"|(?<=[A-Za-z])\d{1,2}\.(?=[\u4e00-\u9fff])"  # after an option's unit: "…D.110V4.热继电器…", "…30Hz6.电流…"
+    # a numeric option and the next label glued: "…D.19782.新中国…" (the reading cuts the digits apart)
+    r"|(?<=[A-H][.．、])\d{3,6}(?:、|\.(?!\d))(?=[\u4e00-\u9fff])"
 )
 # In run-on text, a declared part named by its question type, glued to the text before it:
 # "…D.过压保护多项选择题(每题2分,共10题)…" (never after an ordinal, a label or a bracket: "一、单项选择题(…)"
