@@ -1,4 +1,4 @@
-"""Command line: `python -m pipeline ingest RAW_DIR --out CLEAN_DIR`, `docx`, `search`, `review`, `schema`."""
+"""Command line: `python -m pipeline ingest RAW_DIR --out CLEAN_DIR`, `docx`, `search`, `review`, `explain`, `schema`."""
 
 from __future__ import annotations
 
@@ -92,6 +92,18 @@ def cmd_review(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_explain(args: argparse.Namespace) -> int:
+    from .explain import explain_page
+
+    try:
+        lines = explain_page(args.page)
+    except OSError as exc:
+        print(f"error: cannot read {args.page}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print("\n".join(lines))
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from .schema import write_schema
 
@@ -130,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
     rev.add_argument("--raw", default="raw", help="the raw folder the sets came from, to show each page beside them")
     rev.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
     rev.set_defaults(func=cmd_review)
+    exp = sub.add_parser("explain", help="show why a raw page was read (or rejected) as it was")
+    exp.add_argument("page", type=Path, help="one raw page (text, HTML or DOCX)")
+    exp.set_defaults(func=cmd_explain)
     sch = sub.add_parser("schema", help="write the JSON Schema of a question set")
     sch.add_argument("--path", type=Path, default=Path("schemas/question_set.schema.json"))
     sch.set_defaults(func=cmd_schema)

@@ -139,7 +139,10 @@ WEAK_ARABIC = rx(r"^()(\d{1,3})(?=[\u4e00-\u9fff(（《“])")
 MISPRINTED_LABEL = re.compile(r"^()(\d{1,3})\s*[,，](?!\d)\s*")  # "1,地球绕太阳…" (a comma for the dot)
 STRAY_MARK = re.compile(r"^[)）\]】,，.。;；]\s*(?=\d)")  # ")1.下列…": a bracket left over from the line before
 BARE_NUMBER = re.compile(r"^()(\d{1,3})\s*$")  # "1" on a line of its own, the item below it
-SPACED_NUMBER = re.compile(r"^()(\d{1,3})\s+(?=[\u4e00-\u9fff(（“A-Z])")  # "1 算法题:…", "1 我国宪法…"
+SPACED_NUMBER = re.compile(r"^()(\d{1,3})\s+(?=[\u4e00-\u9fff(（“]|[A-Z][a-z])")  # "1 算法题:…", "1 我国宪法…"
+WEAK_LATIN = re.compile(r"^()(\d{1,3})(?=[A-Z][a-z])")  # "1There may be…" in English run-on text
+# What a number is counting when its text starts so ("1分", "45小题", "3 个"): a quantity, not a label.
+QUANTITY = rx(r"^\s*(?:分|小题|道|题|个|年|月|日|天|次|人|元|万|页|岁|名|种|条|米|克|项|倍|位|层|%|％)")
 
 # The costs of the whole-page reading, in one place: why a line was (or was not) read as a question.
 # A reading's value is the sum of its questions' gains minus the costs of how they follow each other;
@@ -153,6 +156,7 @@ READING_COSTS: dict[str, float] = {
     "glued_label": 1.5,  # a bare number between CJK characters: the weakest label of all
     "misprinted_label": 1.5,  # "1," for "1.", or a stray ")" before the label: only when the sequence vouches
     "bare_number": 1.5,  # a number alone on its line: a label only where the numbering runs through such lines
+    "quantity": 2.0,  # a weak label whose text starts with a unit ("1分", "45小题"): a number counting something
     "digits_cut": 0.5,  # the label's digits cut off a number glued before it ("…D.1978" + "2.新中国…")
     "start_not_one": 0.5,  # numbering may start anywhere (a preview from question 16), but 1 is likeliest
     "numbering_gap": 1.0,  # a missing number: a misprint or a question lost; costs a warning, never the rest
@@ -492,6 +496,8 @@ SCORE_LABEL = rx(r"[(（]\s*(?:本(?:小)?题)?\s*(?:满分)?\s*(\d+(?:\.\d+)?)\
 BRACKET_CHOICE = rx(r"[(（]\s*([A-H](?:\s?[A-H]){0,4}|[a-h](?:\s?[a-h]){0,4})\s*[)）]")  # "(ABCE)", "( c )", "(a b )"
 # A blank filled in on the page: "__B__", "_安全、可靠_", "( 支部大会 )" in a fill-in section.
 FILLED_BLANK = rx(r"(?<![A-Za-z0-9_])_+\s*([^_\s][^_]{0,15}?)\s*_+(?![A-Za-z0-9])")
+# An exam's form header ("班级_姓名_考场号_"): blanks for the candidate, never answers.
+FORM_FIELDS = rx(r"^(?:班级|姓名|学号|考号|考场号?|座位号|科室|分数|得分|学校|年级|专业|准考证号|日期|成绩)$")
 FILLED_BRACKET = rx(r"[(（]\s*([^()（）\s][^()（）]{0,59}?)\s*[)）]")
 LONE_OPTION = rx(r"[(（]\s*[)）]\s*(A)\s*[.、．]")
 FILL_IN_PART = rx(r"填空")

@@ -50,6 +50,8 @@ def _terms(kind: str | None, rest: str, cut: int) -> tuple[tuple[str, float], ..
     terms = [("question", COST["question"])]
     if kind:
         terms.append((kind, -COST[kind]))
+        if kind != "misprinted_label" and labels.QUANTITY.match(rest):
+            terms.append(("quantity", -COST["quantity"]))
     if cut:
         terms.append(("digits_cut", -COST["digits_cut"]))
     if labels.looks_like_question(rest):
@@ -60,7 +62,7 @@ def _terms(kind: str | None, rest: str, cut: int) -> tuple[tuple[str, float], ..
 def _misread(text: str) -> tuple[Label, str] | None:
     """A label only a sequence can vouch for: '1,…', '1 算法题…', '1' alone on its line."""
     for pattern, kind in ((labels.MISPRINTED_LABEL, "misprinted_label"), (labels.SPACED_NUMBER, "weak_label"),
-                          (labels.BARE_NUMBER, "bare_number")):
+                          (labels.WEAK_LATIN, "weak_label"), (labels.BARE_NUMBER, "bare_number")):
         m = pattern.match(text)
         if m:
             return Label("arabic", int(m.group(2)), m.group(0).strip(), text[m.end():]), kind
@@ -180,7 +182,7 @@ def read_page(lines: list[Line], headings: list[int]) -> Reading:
 
 # A label of these kinds is read only where the numbering vouches for it: a neighbour in the chain
 # that it continues, or that continues it. Alone, "1 个苹果" is a quantity, not question 1.
-SEQUENCE_ONLY = frozenset({"weak_label", "glued_label", "misprinted_label", "bare_number", "digits_cut"})
+SEQUENCE_ONLY = frozenset({"weak_label", "glued_label", "misprinted_label", "bare_number", "digits_cut", "quantity"})
 
 
 def _vouched(cand: Candidate, prev: Candidate | None, nxt: Candidate | None) -> bool:
@@ -238,7 +240,7 @@ def explain(reading: Reading, lines: list[Line]) -> list[str]:
 
 
 def _named(term: tuple[str, float]) -> tuple[str, float]:
-    return term[0], -term[1]
+    return term[0], -term[1] if term[1] else 0.0
 
 
 def _show(terms: tuple[tuple[str, float], ...]) -> str:

@@ -36,6 +36,10 @@ INLINE_HEADING = labels.rx(
 INLINE_QUESTION = re.compile(
     rf"(?<![\dA-Za-z./:-])\d{{1,4}}\s*(?:、|{labels.NUMBER_DOT})\s*\S"  # "…$1,132,0563. 鍾勻…": read by sequence
     r"|(?<=[\s。?!)）;])\d{1,3}[\u4e00-\u9fff(（《“]"
+    # "… 1 我国宪法…", "…:) 1 算法题:…"; never a count ("共 5 题", "每题 8 分")
+    r"|(?<=[\s。?!;])\d{1,3}\s+(?![分题題小道个個年月日天次人元万萬页頁岁歲名种種条條米克项項倍位层層])"
+    r"(?=[\u4e00-\u9fff“]|[A-Z][a-z])"
+    r"|(?<=[\s。?!)）;])\d{1,3}(?=[A-Z][a-z])"  # English run-on: "…选择题1There may be…"
     r"|(?<=[a-z.?!\"”)])\d{1,3}\.(?=[A-Z\"“(])"  # English run-on: "…D.complex2.Which of…"
     r"|(?<=[A-Za-z])\d{1,2}\.(?=[\u4e00-\u9fff])"  # after an option's unit: "…D.110V4.热继电器…", "…30Hz6.电流…"
     # a numeric option and the next label glued: "…D.19782.新中国…" (the reading cuts the digits apart)
@@ -145,8 +149,10 @@ def _pieces(text: str) -> tuple[Piece, ...] | None:
         headings = _cut_at(text, cuts)
     fields_possible = labels.FIELD_HINTS.found_in(text)
     pieces = [p for h in headings for p in (_fields(h) if fields_possible else [h])]
-    # "D. harmony 7. It is easy to …", "一、单选题(每小题1分)1是对…": labels inside short lines too
-    option_line = labels.leading_option(text) is not None or _heading_then_first(text)
+    # "D. harmony 7. It is easy to …", "一、单选题(每小题1分)1是对…", "答:…污染环境2、汽油的…": labels
+    # inside short lines too, after an option, a heading's declaration or an answer
+    option_line = (labels.leading_option(text) is not None or _heading_then_first(text)
+                   or (fields_possible and labels.field_label(text) is not None))
     if len(pieces) == 1 and not long and not option_line:
         return None
     if not (long or len(pieces) > 1 or option_line):
