@@ -7,6 +7,8 @@ is really a list of points (article text) rather than questions.
 
 from __future__ import annotations
 
+import re
+
 import hashlib
 from collections.abc import Callable
 
@@ -64,6 +66,10 @@ def _score_from_stem(q: QDraft, stem: str) -> str:
     return stem
 
 
+# "(A) () ()": a bracketed letter followed by another bracket opens a run of option labels, not a key.
+OPTION_BRACKET_NEXT = re.compile(r"\s*[(（]\s*(?:[A-Ha-h]\s*)?[)）]")
+
+
 def _key_letters(key: str) -> set[str]:
     """'(a b )' keys options A and B: a key's letters in the options' case."""
     return set(key.replace(" ", "").upper())
@@ -74,7 +80,8 @@ def _key_in_stem(q: QDraft, stem: str) -> str:
     √/× at its end. The stem keeps a bracket or blank as printed (the student edition blanks it)."""
     if q.options:
         letters = {o[0].upper() for o in q.options}
-        m = next((m for m in labels.BRACKET_CHOICE.finditer(stem) if _key_letters(m.group(1)) <= letters), None)
+        m = next((m for m in labels.BRACKET_CHOICE.finditer(stem)
+                  if _key_letters(m.group(1)) <= letters and not OPTION_BRACKET_NEXT.match(stem, m.end())), None)
         last = q.options[-1]
         tail = labels.BRACKET_CHOICE.search(last[1])
         if m:

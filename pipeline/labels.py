@@ -142,7 +142,7 @@ BARE_NUMBER = re.compile(r"^()(\d{1,3})\s*$")  # "1" on a line of its own, the i
 SPACED_NUMBER = re.compile(r"^()(\d{1,3})\s+(?=[\u4e00-\u9fff(（“]|[A-Z][a-z])")  # "1 算法题:…", "1 我国宪法…"
 WEAK_LATIN = re.compile(r"^()(\d{1,3})(?=[A-Z][a-z])")  # "1There may be…" in English run-on text
 # What a number is counting when its text starts so ("1分", "45小题", "3 个"): a quantity, not a label.
-QUANTITY = rx(r"^\s*(?:分|小题|道|题|个|年|月|日|天|次|人|元|万|页|岁|名|种|条|米|克|项|倍|位|层|%|％)")
+QUANTITY = rx(r"^\s*(?:\d{1,3}\s*)?(?:分|小题|道|题|个|年|月|日|天|次|人|元|万|页|岁|名|种|条|米|克|项|倍|位|层|%|％)")
 
 # The costs of the whole-page reading, in one place: why a line was (or was not) read as a question.
 # A reading's value is the sum of its questions' gains minus the costs of how they follow each other;
@@ -157,6 +157,7 @@ READING_COSTS: dict[str, float] = {
     "misprinted_label": 1.5,  # "1," for "1.", or a stray ")" before the label: only when the sequence vouches
     "bare_number": 1.5,  # a number alone on its line: a label only where the numbering runs through such lines
     "quantity": 2.0,  # a weak label whose text starts with a unit ("1分", "45小题"): a number counting something
+    "list_item": 2.5,  # an item that ends in ';' ("(2)因处置固定资产产生净收益30万元;"): a list inside a sentence
     "digits_cut": 0.5,  # the label's digits cut off a number glued before it ("…D.1978" + "2.新中国…")
     "start_not_one": 0.5,  # numbering may start anywhere (a preview from question 16), but 1 is likeliest
     "numbering_gap": 1.0,  # a missing number: a misprint or a question lost; costs a warning, never the rest
@@ -164,7 +165,8 @@ READING_COSTS: dict[str, float] = {
     "gap_cap": 3.5,  # no gap costs more than this: past it, the numbering itself must vouch for the label
     "restart_after_heading": 0.5,  # numbering starting again under a new section heading: normal
     "restart": 4.0,  # starting again without a heading: a list inside a question, or a key part
-    "family_change": 2.0,  # another label style ('1.' then '(2)'): sub-items, unless a heading starts a part
+    "family_change": float("inf"),  # another label style ("1." then "(2)") without a heading between: those
+    # are sub-items; one reading keeps one style per part (the parser's rule too)
 }
 
 

@@ -292,6 +292,8 @@ class Parser:
             return self._accept_glued(label)
         if label.number is None:
             return self._accept_unnumbered(label, in_body)
+        if self.reading.outvoted(self.index, label):
+            return False
         if sec.family is not None and label.family != sec.family:
             return False
         if sec.family is None:

@@ -27,6 +27,7 @@ from .page import Line
 
 WINDOW = 48  # a question's predecessor is among the 48 candidates before it: keeps the reading linear
 LEADING_DIGITS = re.compile(r"\d{2,}")
+DOUBT = 1.5  # a candidate whose costs take this much off its gain is doubtful: another reading may outvote it
 
 
 @dataclass(frozen=True)
@@ -50,12 +51,14 @@ def _terms(kind: str | None, rest: str, cut: int) -> tuple[tuple[str, float], ..
     terms = [("question", COST["question"])]
     if kind:
         terms.append((kind, -COST[kind]))
-        if kind != "misprinted_label" and labels.QUANTITY.match(rest):
-            terms.append(("quantity", -COST["quantity"]))
+    if kind != "misprinted_label" and labels.QUANTITY.match(rest) and (kind or rest[:1].isdigit()):
+        terms.append(("quantity", -COST["quantity"]))  # "1分,共45分", and "1.0分" read as label 1
     if cut:
         terms.append(("digits_cut", -COST["digits_cut"]))
     if labels.looks_like_question(rest):
         terms.append(("asks", COST["asks"]))
+    if rest.rstrip().endswith((";", "；")):
+        terms.append(("list_item", -COST["list_item"]))
     return tuple(terms)
 
 
@@ -124,6 +127,16 @@ class Reading:
         c = self.chosen.get(index)
         return c is not None and c.label.number == label.number and c.label.family == label.family
 
+    def outvoted(self, index: int, label: Label) -> bool:
+        """A doubtful label (a quantity, a misprint) that the reading passed over for another line
+        with the same number: "(每題1.0分…)1輸卵管…" is question 1, "1.0分" is not."""
+        if index in self.chosen:
+            return False
+        here = [c for c in self.candidates if c.index == index and c.label.number == label.number]
+        if not here or max(c.gain for c in here) > COST["question"] - DOUBT:
+            return False
+        return any(c.label.number == label.number and c.label.family == label.family for c in self.chosen.values())
+
     def value(self) -> float:
         return max(self.best, default=0.0)
 
@@ -161,7 +174,10 @@ def read_page(lines: list[Line], headings: list[int]) -> Reading:
             p = cands[i]
             if p.index >= cand.index:
                 continue  # another reading of the same line
-            through = best[i] - transition(p, cand, _headed(headings, p.index, cand.index))[1] + cand.gain
+            cost = transition(p, cand, _headed(headings, p.index, cand.index))[1]
+            if cost == float("inf"):
+                continue
+            through = best[i] - cost + cand.gain
             if through > value:
                 value, prev = through, i
         best.append(value)
@@ -257,6 +273,8 @@ def _best_from(reading: Reading) -> list[float]:
             if cands[k].index <= cands[j].index:
                 continue
             cost = transition(cands[j], cands[k], _headed(reading.headings, cands[j].index, cands[k].index))[1]
+            if cost == float("inf"):
+                continue
             value = max(value, cands[j].gain + after[k] - cost)
         after[j] = value
     return after

@@ -42,6 +42,10 @@ INLINE_QUESTION = re.compile(
     r"|(?<=[\s。?!)）;])\d{1,3}(?=[A-Z][a-z])"  # English run-on: "…选择题1There may be…"
     r"|(?<=[a-z.?!\"”)])\d{1,3}\.(?=[A-Z\"“(])"  # English run-on: "…D.complex2.Which of…"
     r"|(?<=[A-Za-z])\d{1,2}\.(?=[\u4e00-\u9fff])"  # after an option's unit: "…D.110V4.热继电器…", "…30Hz6.电流…"
+    # bracketed labels in run-on text: "…(×)（2）"Could you…", "…。 3) 下列…"
+    # (after a sentence's end or a key's bracket only: "英语II (1)考核说明" is a title's part number)
+    r"|(?<=[。?!;)）])[(（]\d{1,3}[)）](?=\s*[\u4e00-\u9fffA-Za-z\"“(（])"
+    r"|(?<=[。?!;)）])\d{1,3}[)）](?=\s*[\u4e00-\u9fffA-Z\"“(（])"
     # a numeric option and the next label glued: "…D.19782.新中国…" (the reading cuts the digits apart)
     r"|(?<=[A-H][.．、])\d{3,6}(?:、|\.(?!\d))(?=[\u4e00-\u9fff])"
 )
@@ -54,9 +58,9 @@ TYPE_HEADING = labels.rx(
 )
 HEADING_STARTS = labels.rx("[一二三四五六七八九十PS第" + "".join(sorted({t[0] for t in labels.QUESTION_TYPES})) + "]")
 # Word labels in run-on text: "…每题8分)题目1(8分)您如何…题目2(8分)…", "…第二题…".
-WORD_QUESTION = labels.rx(r"题目\s*\d{1,3}(?![\d.])|第[一二三四五六七八九十]{1,3}题")
+WORD_QUESTION = labels.rx(r"题目\s*\d{1,3}(?![\d.])|第[一二三四五六七八九十]{1,3}题|第\s*\d{1,3}\s*题")
 WORD_STARTS = labels.rx(r"[题第]")
-DIGIT_STARTS = re.compile(r"\d+")
+DIGIT_STARTS = re.compile(r"[(（]?\d+")
 # A bare number between CJK characters: "…d會計主體2下列經濟業務…". Only ever a glued (weakest) split.
 GLUED_QUESTION = re.compile(r"(?<=[\u4e00-\u9fff])\d{1,3}(?=[\u4e00-\u9fff])")
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from . import boilerplate, dedupe, segment, title, validate
 from .assemble import build_set, set_id_for
 from .errors import Rejected
-from .fold import matching_form
+from .fold import matching_form, strip_pinyin_garbage
 from .limits import PAGE_TIMEOUT
 from .models import QuestionSet, Removal
 from .normalise import Restorer, matching_text, own_text
@@ -88,7 +88,7 @@ def segment_step(page: Page, ctx: Context) -> None:
 
 def parse_step(page: Page, ctx: Context) -> None:
     result = parse_lines(page.lines)
-    restore = Restorer(page.own_text, page.text)
+    restore = published_form(Restorer(page.own_text, page.text))
     qset = build_set(page, result, set_id_for(page.text), restore)
     if not qset.questions():
         raise Rejected("no_questions", "no questions found on the page")
@@ -98,6 +98,17 @@ def parse_step(page: Page, ctx: Context) -> None:
     for q in result.unmatched_answers:
         page.warn("answer_unmatched", f"an answer in the answer part matches no question ({q})")
     page.qset = qset.model_copy(update={"warnings": list(page.warnings)})
+
+
+def published_form(restore: Restorer) -> Callable[[str | None], str | None]:
+    """The page's own characters, without a converter's pinyin glosses ('現(xiàn)金' → '現金'):
+    conversion garbage, never the author's text, and printed in every edition if kept."""
+
+    def form(text: str | None) -> str | None:
+        own = restore(text)
+        return strip_pinyin_garbage(own) if own else own
+
+    return form
 
 
 def validate_step(page: Page, ctx: Context) -> None:
