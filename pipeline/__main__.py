@@ -1,4 +1,5 @@
-"""Command line: `python -m pipeline ingest RAW_DIR --out CLEAN_DIR`, `docx`, `search`, `review`, `explain`, `schema`."""
+"""Command line: `python -m pipeline ingest RAW_DIR --out CLEAN_DIR`, `docx`, `search`, `review`, `explain`,
+`schema`."""
 
 from __future__ import annotations
 

@@ -7,9 +7,8 @@ is really a list of points (article text) rather than questions.
 
 from __future__ import annotations
 
-import re
-
 import hashlib
+import re
 from collections.abc import Callable
 
 from . import labels
@@ -216,18 +215,20 @@ def _text(lines: list[str] | None) -> str | None:
     return joined or None
 
 
-def _kind(q: QDraft, answer: str | None, stem: str) -> str:
+def _kind(q: QDraft, answer: str | None, stem: str, part: str | None = None) -> str:
     if q.options:
         return "choice"
     if answer and labels.JUDGEMENT.match(answer):
         return "true_false"
+    if part and labels.JUDGEMENT_PART.search(part):
+        return "true_false"  # a statement in a 判断题 part is one to judge, answered or not
     if labels.BLANK.search(stem):
         return "fill_blank"
     return "open"
 
 
 def to_question(q: QDraft, set_id: str, index: str, score_each: int | float | None,
-                restore: Restore = lambda x: x) -> Question:
+                restore: Restore = lambda x: x, part: str | None = None) -> Question:
     """The record of a question; its id and kind read the matching text, its strings are `restore`d
     to the page's own characters (in this order: stem, sub-items, options, answer, analysis, points)."""
     stem = q.stem_text()
@@ -236,7 +237,7 @@ def to_question(q: QDraft, set_id: str, index: str, score_each: int | float | No
         id=stable_id(set_id, index, stem),
         number=str(q.number) if q.number is not None else None,
         label=q.label.printed if q.label else None,
-        kind=_kind(q, answer, stem),  # type: ignore[arg-type]
+        kind=_kind(q, answer, stem, part),  # type: ignore[arg-type]
         stem=restore(stem) or stem,
         sub_items=[restore(x) or x for x in q.sub_items if x.strip()],
         options=[Option(label=a, text=restore(b) or b) for a, b in q.options],
@@ -291,7 +292,7 @@ def build_set(page: Page, result: ParseResult, set_id: str, restore: Restore = l
                 after = records[-1].id if records else None
                 content += [(after, t) for t in as_text(q)]
                 continue
-            record = to_question(q, set_id, f"{si}.{qi}", s.score_each, restore)
+            record = to_question(q, set_id, f"{si}.{qi}", s.score_each, restore, s.heading)
             records.append(record)
             content += [(record.id, t) for t in q.after]
         if records or s.heading:

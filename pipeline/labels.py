@@ -505,6 +505,7 @@ LONE_OPTION = rx(r"[(（]\s*[)）]\s*(A)\s*[.、．]")
 FILL_IN_PART = rx(r"填空")
 # An answer key printed at the end of a statement: "…最早提出建立“中国共产党”D".
 TRAILING_KEY = rx(r"(?<=[\u4e00-\u9fff。”》)）\s])([A-H]{1,4}|[√×])\s*$")
+JUDGEMENT_PART = rx(r"判断|是非|正误|对错")  # a part of statements to judge true or false
 JUDGEMENT = rx(r"^[(（]?\s*([√×✓✗✔✘对错])\s*[)）]?$")
 INLINE_JUDGEMENT = rx(r"[(（]\s*([√×✓✗✔✘])\s*[)）][\s\-—=_]*$")  # "…way.(√)---": a separator may follow
 BLANK = rx(r"_{2,}|[(（]\s*[)）]")

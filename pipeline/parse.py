@@ -185,7 +185,14 @@ class Parser:
         self.dropped: list[str] = []
         self.orphans: list[str] = []
         self.index = 0
-        self.reading = Reading([], [], [])
+        self._reading: Reading | None = None
+
+    @property
+    def reading(self) -> Reading:
+        """The whole-page reading, made on first need: a page whose labels all read plainly never asks."""
+        if self._reading is None:
+            self._reading = read_page(self.lines, self.heading_lines())
+        return self._reading
 
     @property
     def section(self) -> SDraft:
@@ -200,7 +207,6 @@ class Parser:
                 if labels.may_be_heading(line.text) and parse_heading(line.text, False, 0) is not None]
 
     def run(self) -> ParseResult:
-        self.reading = read_page(self.lines, self.heading_lines())
         for i, line in enumerate(self.lines):
             self.index = i
             if self.answer_part:
@@ -225,12 +231,13 @@ class Parser:
             self.sections.append(heading)
             self.q = None
             return
-        planned = self.reading.at(self.index)
+        label = labels.question_label(line.text, allow_weak=line.soft)
+        planned = self.reading.at(self.index) if _may_be_misread(line, label) else None
         if planned is not None and planned.cut:  # "…D.1978" + "2.新中国…", ")" + "1.下列…": cut where the reading cut
             self._put_back(line.text[:planned.cut])
             line = Line(line.text[planned.cut:], gap=line.gap, soft=line.soft, glued=line.glued)
+            label = labels.question_label(line.text, allow_weak=line.soft)
         text = line.text
-        label = labels.question_label(text, allow_weak=line.soft)
         if label is None and planned is not None:
             label = planned.label  # a label only the page's numbering reads ("1,地球…", "1 算法题…")
         if line.soft and self.q is not None and text[:2].isdigit() and not (label and self._accept(label, line)):
@@ -292,7 +299,7 @@ class Parser:
             return self._accept_glued(label)
         if label.number is None:
             return self._accept_unnumbered(label, in_body)
-        if self.reading.outvoted(self.index, label):
+        if _doubtful(label, line) and self.reading.outvoted(self.index, label):
             return False
         if sec.family is not None and label.family != sec.family:
             return False
@@ -322,12 +329,12 @@ class Parser:
             return False  # a different numbering inside a question: its sub-items
         if in_body and q is not None:
             return False  # a list inside an answer
-        if self._vouched(label):
-            return True  # the page's numbering starts here (at 1, or at 16 in a preview, or after a misprint)
         questions = self.all_questions()
         previous = [x.number for x in questions if x.number is not None and family(x) == label.family]
         if label.number == 1 or (previous and label.number == previous[-1] + 1):
             return True
+        if self._vouched(label):
+            return True  # the page's numbering starts here (at 16 in a preview, or after a misprint)
         if not questions and _only_options(label.rest):
             return True  # a page that starts mid-paper: "20. (A) Its publication… (B) …" is an item all the same
         strong = label.family in {"timu", "di"} or labels.looks_like_question(label.rest)
@@ -614,6 +621,24 @@ class Parser:
             if best is not None and _similarity(stem, best.stem_text()) >= 0.6:
                 return best
         return hits[0] if hits else None
+
+
+_MISREAD_OPENINGS = frozenset("0123456789)）]】,，.。;；")
+
+
+def _may_be_misread(line: Line, label: Label | None) -> bool:
+    """A line the whole-page reading may read otherwise than the label grammar: a number or a stray
+    mark that the grammar reads as no label ('1,…', '1 算法题', ')1.…'), or digits glued before a
+    label in run-on text ('19782.…'). Other lines never ask for the reading."""
+    text = line.text
+    if label is None:
+        return text[:1] in _MISREAD_OPENINGS
+    return (line.soft or line.glued) and text[:2].isdigit()
+
+
+def _doubtful(label: Label, line: Line) -> bool:
+    """A label the reading may outvote: found in run-on text, or counting something ('1.0分')."""
+    return line.soft or line.glued or bool(labels.QUANTITY.match(label.rest))
 
 
 def _ends_with_options(text: str) -> bool:

@@ -204,8 +204,8 @@ SEQUENCE_ONLY = frozenset({"weak_label", "glued_label", "misprinted_label", "bar
 def _vouched(cand: Candidate, prev: Candidate | None, nxt: Candidate | None) -> bool:
     if not SEQUENCE_ONLY.intersection(name for name, _ in cand.terms):
         return True
-    return any(other is not None and other.label.family == cand.label.family and 1 <= abs(cand.number - other.number) <= 2
-               for other in (prev, nxt))
+    return any(other is not None and other.label.family == cand.label.family
+               and 1 <= abs(cand.number - other.number) <= 2 for other in (prev, nxt))
 
 
 def _headed(headings: list[int], start: int, end: int) -> bool:
@@ -246,7 +246,8 @@ def explain(reading: Reading, lines: list[Line]) -> list[str]:
                       if reading.candidates[k] is not chosen]
             if rivals:
                 value, k = max(rivals)
-                out.append(f"        runner-up: number {reading.candidates[k].number} here, worth {overall - value:.2f} less")
+                rival = reading.candidates[k].number
+                out.append(f"        runner-up: number {rival} here, worth {overall - value:.2f} less")
         else:
             value, k = max((reading.best[k] + after[k] - reading.candidates[k].gain, k) for k in js)
             c = reading.candidates[k]

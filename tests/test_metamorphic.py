@@ -1,0 +1,41 @@
+"""The metamorphic gate: the dev set in other clothes (relabelled, restyled, wrapped, in traditional
+script, as HTML …) scores within `TOLERANCE` of the dev set as it is, for question_f1 and answer_acc.
+
+The transformations and the gold they adjust live in `bench/metamorphic.py`. A transformation the
+parser does not yet read within the tolerance is marked below with the gap measured when it was
+marked; the mark is strict, so the day it passes the mark must go (and never comes back).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.metamorphic import DEVSET, GATED, TOLERANCE, TRANSFORMS, score
+
+# Outside the tolerance when the suite was built (question_f1 / answer_acc change, 2026-12-05):
+NOT_YET = {
+    "relabel_paren": "f1 -0.063, answers -0.134: '（1）' labels in run-on text are read as sub-items",
+    "relabel_di": "answers -0.053: '第1题' keys in a separate answer part are not matched back",
+    "relabel_rparen": "f1 -0.062, answers -0.173: '1)' labels in run-on text",
+    "options_bracket": "answers -0.092: keys written '【A】' are not read",
+    "hard_wrap": "f1 -0.206, answers -0.288: labels and keys broken across lines at a fixed width",
+    "run_on": "f1 -0.111, answers -0.201: line breaks removed",
+}
+
+
+@pytest.fixture(scope="module")
+def original(tmp_path_factory) -> dict[str, float]:
+    if not (DEVSET / "raw").is_dir():
+        pytest.skip(f"dev set not found at {DEVSET} (a copy of shared/ beside the repo)")
+    return score("original", tmp_path_factory.mktemp("metamorphic"))
+
+
+@pytest.mark.parametrize(
+    "name",
+    [pytest.param(n, marks=pytest.mark.xfail(reason=NOT_YET[n], strict=True)) if n in NOT_YET else n
+     for n in TRANSFORMS],
+)
+def test_transformed_dev_set_scores_like_the_original(name, original, tmp_path):
+    got = score(name, tmp_path)
+    drops = {k: round(original[k] - got[k], 3) for k in GATED}
+    assert all(d <= TOLERANCE for d in drops.values()), f"{name}: fell by {drops} (tolerance {TOLERANCE})"

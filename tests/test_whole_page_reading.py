@@ -1,0 +1,148 @@
+"""The whole-page reading: one unusual label costs at most its own question, never the rest of the page.
+
+Each test is a rule of the genre on a small made-up page (the kinds of `shared/devset/kinds`), read
+from the user's side: raw text in, published questions out.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pipeline import labels
+from pipeline.__main__ import main
+from pipeline.errors import Rejected
+from pipeline.steps import process_page
+
+CHOICES = "A.甲 B.乙 C.丙 D.丁"
+
+
+def qset(text: str):
+    page = process_page("page.txt", text)
+    assert page.qset is not None
+    return page.qset
+
+
+def numbers(text: str) -> list[str | None]:
+    return [q.number for q in qset(text).questions()]
+
+
+def test_numbering_may_start_anywhere():
+    """A preview that starts mid-paper ('16.', '17.', '18.') is a question set all the same."""
+    page = "".join(f"{n}.下列说法正确的是()\n{CHOICES}\n" for n in (16, 17, 18))
+    assert numbers(page) == ["16", "17", "18"]
+
+
+def test_a_gap_costs_a_warning_not_the_questions_after_it():
+    """Question 3 lost (a misprint, a cut): 4 and 5 are still questions; the gap is reported."""
+    page = "一、选择题\n" + "".join(f"{n}.下列说法正确的是()\n{CHOICES}\n" for n in (1, 2, 4, 5))
+    found = qset(page)
+    assert [q.number for q in found.questions()] == ["1", "2", "4", "5"]
+    assert any(w.startswith("numbering_gap") for w in found.warnings)
+
+
+def test_misprinted_first_label_is_read_by_the_sequence():
+    """'1,' for '1.' (kinds K1a): the numbering 2, 3 after it vouches for it."""
+    page = "物理测验\n一、判断题\n\n1,地球绕太阳公转。(√)\n\n2.水在100度沸腾。(√)\n\n3.月亮自己会发光。(×)\n"
+    found = qset(page).questions()
+    assert [q.number for q in found] == ["1", "2", "3"]
+    assert found[0].stem.startswith("地球绕太阳")
+
+
+def test_stray_mark_before_the_first_label_costs_nothing():
+    """')1.下列…' (kinds K1b): a bracket left over from the heading's line; every question is kept."""
+    page = ("化学测验\n一、单项选择题(共3题,每题2分。\n)1.下列属于金属的是()。\nA.木材B.铁C.玻璃D.塑料2.下列属于混合物的是()。\n"
+            "A.氧气B.蒸馏水C.空气D.二氧化碳3.地壳中含量最多的元素是()。\nA.铁B.铝C.硅D.氧\n")
+    assert numbers(page) == ["1", "2", "3"]
+
+
+def test_label_glued_to_a_numeric_option():
+    """'…D.19782.新中国…' (kinds K1c): the option is 1978 and question 2 begins."""
+    page = ("历史竞赛\n一、单项选择题(共3题,每题1分)1.中国共产党成立于()年A.1919B.1921C.1949D.19782.新中国的首都是()"
+            "A.南京B.北京C.上海D.西安3.改革开放的总设计师是()A.毛泽东B.邓小平C.周恩来D.刘少奇\n")
+    found = qset(page).questions()
+    assert [q.number for q in found] == ["1", "2", "3"]
+    assert found[0].options[-1].text == "1978"
+    assert found[1].stem.startswith("新中国的首都")
+
+
+def test_bare_number_and_space_labels_in_run_on_text():
+    """'1 算法题: … 2 设计题: …' (kinds K3): a number and a space label questions in run-on text."""
+    page = ("笔试题目\n1 算法题: 写一个函数求两个正整数的最大公约数,并分析复杂度。 2 设计题: 设计一个缓存淘汰策略,说明数据结构的选择。"
+            " 3 问答题: 请说明进程与线程的区别,以及各自适用的场景。" + " 补充说明。" * 20 + "\n")
+    assert numbers(page) == ["1", "2", "3"]
+
+
+def test_numbers_alone_on_their_lines_label_the_items_below():
+    """A quiz export prints each number on a line of its own, then its score, then the item."""
+    items = "".join(f"{n}\n2分\n()下列做法正确的是第{n}种______。\nA.甲\nB.乙\nC.丙\n" for n in (1, 2, 3))
+    found = qset("交通知识竞赛\n一、单选题(30分)\n" + items).questions()
+    assert [q.number for q in found] == ["1", "2", "3"]
+    assert all(len(q.options) == 3 for q in found)
+
+
+def test_a_quantity_is_not_a_label():
+    """'(每題1.0分,共20.0分)1輸卵管…': '1.0分' counts points; question 1 is the item after it."""
+    page = ("一、單選題:請選擇一個最佳答案。 (每題1.0分,共20.0分)1輸卵管結扎術常在哪一部位進行( )A子宮部 B峽部 C壺腹部 D漏斗部 "
+            "2有關生命體征的概念下列哪項正確( )A體溫 B脈搏 C呼吸 D血壓 3臀大肌深面( )A無重要神經 B坐骨神經 C股神經 D閉孔神經"
+            + " 說明" * 30 + "\n")
+    found = qset(page).questions()
+    assert [q.number for q in found] == ["1", "2", "3"]
+    assert found[0].stem.startswith("輸卵管")
+
+
+def test_a_list_inside_a_stem_is_not_a_run_of_questions():
+    """'(1)因出租…;(2)因处置…;' items ending in ';' are a list inside the question's sentence."""
+    page = ("一、单项选择题\n1.甲公司发生的有关交易如下:(1)因出租房屋取得租金收入120万元;(2)因处置固定资产产生净收益30万元;"
+            "(3)收到现金股利60万元。甲公司确认的管理费用金额是( )。\n(A)240 (B)250 (C)340 (D)350\n"
+            "2.下列项目中,不应计入管理费用的是( )。\n(A)排污费 (B)补偿费 (C)报废净损失 (D)招待费\n")
+    found = qset(page).questions()
+    assert [q.number for q in found] == ["1", "2"]
+    assert "(2)因处置" in found[0].stem
+
+
+def test_three_question_like_items_never_end_no_questions():
+    """Every label misread at once (a comma for each dot) still reads as a numbered run."""
+    page = "测验\n1,地球绕太阳公转吗?\n2,水在100度沸腾吗?\n3,月亮自己会发光吗?\n"
+    assert numbers(page) == ["1", "2", "3"]
+
+
+def test_a_lone_doubtful_number_is_not_a_question():
+    """'3 个苹果' with no numbering around it is a quantity in a sentence: the page has no questions."""
+    with pytest.raises(Rejected):
+        process_page("page.txt", "购物清单\n3 个苹果和两斤梨。\n")
+
+
+def test_judgement_part_items_are_true_false_without_an_answer():
+    """判断题 statements are to be judged true or false, whether the page prints the key or not."""
+    found = qset("一、判断题(每题2分)\n1.地球绕太阳公转。( )\n2.月亮自己会发光。( )\n").questions()
+    assert [q.kind for q in found] == ["true_false", "true_false"]
+
+
+def test_pinyin_glosses_of_a_converter_are_not_published():
+    """'現(xiàn)金', '本質(zhì)': a converter's pinyin glued after characters it could not map."""
+    found = qset("會計試題\n1.下列屬于現(xiàn)金的是()\nA.本質(zhì)B.支票C.匯票D.股票\n").questions()[0]
+    assert found.stem == "下列屬于現金的是()"
+    assert found.options[0].text == "本質"
+
+
+def test_explain_prints_the_reading_and_its_named_costs(tmp_path, capsys):
+    """`python -m pipeline explain PAGE`: each candidate line, the named terms that decided it, the
+    runner-up of a disputed line, and the outcome."""
+    page = tmp_path / "page.txt"
+    page.write_text("一、选择题\n1,地球绕太阳公转吗?\n2.水在100度沸腾吗?\n3.月亮会发光吗?\n购物:3 个苹果\n", encoding="utf-8")
+    assert main(["explain", str(page)]) == 0
+    out = capsys.readouterr().out
+    assert "question 1, (arabic) [question +3.00, misprinted_label -1.50" in out
+    assert "sequence_continues" in out
+    assert "section 一、选择题: 3 questions [1 2 3]" in out
+    named = set(re.findall(r"([a-z_]+) [+-]\d+\.\d\d", out))
+    assert named <= set(labels.READING_COSTS) | {"sequence_continues", "new_part"}
+
+
+def test_explain_says_why_a_page_is_rejected(tmp_path, capsys):
+    page = tmp_path / "page.txt"
+    page.write_text("购物清单\n3 个苹果和两斤梨。\n", encoding="utf-8")
+    assert main(["explain", str(page)]) == 0
+    assert "rejected: no_questions" in capsys.readouterr().out
