@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 # Traditional-script pages (Big5 sites) use the same vocabulary in other glyphs: every pattern
 # below is compiled with each simplified character also matching its traditional form.
-TRADITIONAL = dict(zip("题问单选择简论计识满参试详点评习么为请谈说释较举项确标读写综实务术员业关对错别处应该",
-                       "題問單選擇簡論計識滿參試詳點評習麼為請談說釋較舉項確標讀寫綜實務術員業關對錯別處應該",
+TRADITIONAL = dict(zip("题问单选择简论计识满参试详点评习么为请谈说释较举项确标读写综实务术员业关对错别处应该总数",
+                       "題問單選擇簡論計識滿參試詳點評習麼為請談說釋較舉項確標讀寫綜實務術員業關對錯別處應該總數",
                        strict=True))
 
 
@@ -235,11 +235,13 @@ def heading_match(text: str) -> re.Match[str] | None:
     return HEADING.match(text) or PAREN_HEADING.match(text) or ENGLISH_HEADING.match(text)
 
 
-DECLARATION = rx(r"[(（][^()（）]*(?:共|每|各|满分|计|\d\s*[×xX*]\s*\d)[^()（）]*[)）]|(?:共|每小?题|各|满分)\s*\d")
-COUNT = rx(r"(?:共|包括|本大题共|计)\s*(\d+)\s*(?:小|道|个)?\s*(?:题|问)|(\d+)\s*questions\b", re.I)
+DECLARATION = rx(r"[(（][^()（）]*(?:共|每|各|满分|总分|总题数|分数\s*:|计|\d\s*[×xX*]\s*\d)[^()（）]*[)）]"
+                 r"|(?:共|每小?题|各|满分)\s*\d")
+COUNT = rx(r"(?:共|包括|本大题共|计)\s*(\d+)\s*(?:小|道|个)?\s*(?:题|问)|(\d+)\s*questions\b"
+           r"|总题数\s*:?\s*(\d+)|[(（]\s*(\d+)\s*(?:小|道)?题\s*[,，;；]|本大题有\s*(\d+)\s*(?:小|道)?题", re.I)
 EACH = rx(r"(?:每(?:小|道)?题|各(?:小)?题|每问|各)\s*(?:均)?\s*(\d+(?:\.\d+)?)\s*分"
           r"|(\d+(?:\.\d+)?)\s*points?\s+each|each[^,;()]{0,12}?(\d+(?:\.\d+)?)\s*points?", re.I)
-TOTAL = rx(r"(?:共|满分|总分|合计|计)\s*(\d+(?:\.\d+)?)\s*分|(\d+(?:\.\d+)?)\s*points?(?!\s+each)", re.I)
+TOTAL = rx(r"(?:共|满分|总分|合计|计)\s*(\d+(?:\.\d+)?)\s*分|^[^(（]*[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]|(?<![每题])分数\s*:\s*(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)\s*points?(?!\s+each)", re.I)
 BARE_COUNT = rx(r"[(（]\s*(\d+)\s*(?:小题|道题|道|题)\s*[)）]")  # "一、单选题(10题)", "(80 道)"
 PRODUCT = rx(r"(?P<first>\d+(?:\.\d+)?)\s*(?P<unit>分)?\s*[×xX*]\s*(?P<second>\d+(?:\.\d+)?)\s*分?\s*=\s*"
              r"(?P<total>\d+(?:\.\d+)?)\s*分")
@@ -355,6 +357,8 @@ ANSWER_PART = rx(
     r"[】\]]?$"
 )
 # An answer key glued to the next question's number: "答案:C2.属于…" (split before the "2.").
+# A one-word key glued to the next unlabelled item, which ends in its own blank: "答案:錯文件的物理組織…。()".
+KEY_THEN_ITEM = rx(r"^([A-H]{1,5}|[√×对错對錯])(?=[^\s,，。;；、)）].{3,}(?:[(（]\s*[)）]|_{2,}|[?？])\s*[。.]?\s*$)")
 ANSWER_THEN_NUMBER = re.compile(rf"(?<=[A-H√×])(?=\d{{1,3}}\s*(?:、|．|{NUMBER_DOT}|[)）]))")
 
 
@@ -494,7 +498,9 @@ def leading_option(text: str) -> tuple[str, str] | None:
 
 
 # --- scores, answers in brackets, question-likeness --------------------------------------------
-SCORE_LABEL = rx(r"[(（]\s*(?:本(?:小)?题)?\s*(?:满分)?\s*(\d+(?:\.\d+)?)\s*分\s*[)）]")
+# "(10分)", "(本题满分10分)", and the field form of exam exports: "(分数: 2.00)", "【score:1 分】".
+SCORE_LABEL = rx(r"[(（【]\s*(?:(?:本(?:小)?题)?\s*(?:满分)?(?=\s*\d+(?:\.\d+)?\s*分)|(?:分数|分值|score)\s*[:：])"
+                 r"\s*(\d+(?:\.\d+)?)\s*分?\s*[)）】]", re.I)
 BRACKET_CHOICE = rx(r"[(（]\s*([A-H](?:\s?[A-H]){0,4}|[a-h](?:\s?[a-h]){0,4})\s*[)）]")  # "(ABCE)", "( c )", "(a b )"
 # A blank filled in on the page: "__B__", "_安全、可靠_", "( 支部大会 )" in a fill-in section.
 FILLED_BLANK = rx(r"(?<![A-Za-z0-9_])_+\s*([^_\s][^_]{0,15}?)\s*_+(?![A-Za-z0-9])")

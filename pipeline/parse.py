@@ -254,10 +254,24 @@ class Parser:
         if line.soft and self.q is not None:
             self._rejoin(text)
             return
+        if self._item_before_its_answer(text):
+            self._new_question(None, text)  # an unlabelled item: its answer follows on the next line
+            return
         if self.q is None:
             (self.section.intro if self.section.heading else self.content_before).append(text)
             return
         self._question_line(self.q, line)
+
+    def _item_before_its_answer(self, text: str) -> bool:
+        """Pages of unlabelled items, each followed by its key ('…是操作系統的功能。()' / '答案:錯'): a line
+        that asks, right before an answer line, when no labelled question holds the place."""
+        q = self.q
+        if q is not None and (q.label is not None or not q.answer):
+            return False
+        found = labels.field_label(self.following)
+        if found is None or found[0] != "answer" or labels.field_label(text) is not None:
+            return False
+        return bool(labels.BLANK.search(text) or labels.looks_like_question(text))
 
     def _put_back(self, head: str) -> None:
         """Text the reading cut off a label line: it belongs to what came before."""
@@ -358,8 +372,8 @@ class Parser:
             return False
         return label.number <= last + 3 and labels.looks_like_question(label.rest)
 
-    def _new_question(self, label: Label, text: str) -> None:
-        rest = label.rest
+    def _new_question(self, label: Label | None, text: str) -> None:
+        rest = label.rest if label is not None else text
         score = labels.SCORE_LABEL.match(rest.lstrip())
         q = QDraft(label=label, tail_width=display_width(text))
         if score:
@@ -368,7 +382,7 @@ class Parser:
         rest = rest.lstrip(" 、,.:")
         if rest:
             q.stem.append(rest)
-        if label.number is not None and self.section.family is None:
+        if label is not None and label.number is not None and self.section.family is None:
             self.section.family = label.family
         self.section.questions.append(q)
         self.q = q

@@ -44,7 +44,7 @@ INLINE_QUESTION = re.compile(
     r"|(?<=[A-Za-z])\d{1,2}\.(?=[\u4e00-\u9fff])"  # after an option's unit: "…D.110V4.热继电器…", "…30Hz6.电流…"
     # bracketed labels in run-on text: "…(×)（2）"Could you…", "…。 3) 下列…"
     # (after a sentence's end or a key's bracket only: "英语II (1)考核说明" is a title's part number)
-    r"|(?<=[。?!;)）])[(（]\d{1,3}[)）](?=\s*[\u4e00-\u9fffA-Za-z\"“(（])"
+    r"|(?<=[。?!;)）.])[(（]\d{1,3}[)）]\.?(?=\s*[\u4e00-\u9fffA-Za-z\"“(（])"  # "…(分数:1.00)A.B.C.D.(2).The…"
     r"|(?<=[。?!;)）])\d{1,3}[)）](?=\s*[\u4e00-\u9fffA-Z\"“(（])"
     # a numeric option and the next label glued: "…D.19782.新中国…" (the reading cuts the digits apart)
     r"|(?<=[A-H][.．、])\d{3,6}(?:、|\.(?!\d))(?=[\u4e00-\u9fff])"
@@ -119,6 +119,10 @@ def _fields(text: str) -> list[str]:
             m = labels.ANSWER_THEN_NUMBER.search(found[1], 1)
             if m and m.start() <= 5:  # a key of up to five letters
                 out += [piece[: head_len + m.start()].strip(), found[1][m.start():].strip()]
+                continue
+            key = labels.KEY_THEN_ITEM.match(found[1])
+            if key:  # "答案:錯" + the next item, which asks with its own blank
+                out += [piece[: head_len + key.end()].strip(), found[1][key.end():].strip()]
                 continue
         out.append(piece)
     return out

@@ -260,6 +260,10 @@ def test_removed_pages_are_reported_whatever_moment_a_run_is_killed(tmp_path):
 
 # ---- stopping and failing cleanly -------------------------------------------------------------------
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("entry", ["pipeline", "flows.ingest"])
 def test_ctrl_c_stops_at_once_with_one_line(entry, tmp_path):
     """Ctrl-C reaches the whole process group (and Prefect's temporary server with it): the run stops
@@ -272,8 +276,10 @@ def test_ctrl_c_stops_at_once_with_one_line(entry, tmp_path):
     cmd = [sys.executable, "-m", entry, *(["ingest"] if entry == "pipeline" else []), str(raw), "--out", str(out),
            *QUICK, "--no-docx"]
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect_home")}
+    # A terminal's job: Ctrl-C as the shell leaves it (the test process may run with SIGINT ignored,
+    # and an ignored signal is inherited: then the command rightly ignores it too)
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=_default_sigint)
     deadline = time.monotonic() + 120
     while not (out / "json").exists() and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)  # stopped while it publishes
