@@ -104,7 +104,7 @@ def _notice_lines(lines: list[Line], keywords: re.Pattern[str] | None) -> set[in
         j = i
         while j < len(lines) and NOTICE_ITEM.match(_core(lines[j].text)):
             j += 1
-        block = [_core(x.text) for x in lines[i:j]]
+        block = [matching_form(_core(x.text)) for x in lines[i:j]]  # the vocabulary is simplified script
         chrome = [_keyword_hits(t, keywords) >= 2 and not _asks(t) for t in block]
         if len(block) >= 2 and sum(chrome) >= 0.6 * len(block):
             found.update(range(i, j))

@@ -538,7 +538,8 @@ class Parser:
         questions = self.all_questions()
         if label is None or label.number != 1 or len(questions) < 2 or questions[0].number != 1:
             return False
-        return family(questions[0]) == label.family and _similarity(label.rest, questions[0].stem_text()) >= 0.8
+        # the repeat may number in another style ('第1题' above, '1.' in the key part): the stem decides
+        return _similarity(label.rest, questions[0].stem_text()) >= 0.8
 
     def _starts_answer_part(self, index: int) -> bool:
         if not labels.ANSWER_PART.match(self.lines[index].text) or not self.all_questions():

@@ -24,7 +24,7 @@ SPLIT_HINTS = labels.FIELD_HINTS | HEADING_HINTS  # a short line without any of 
 INLINE_HEADING = labels.rx(
     r"(?<=[\s。.?!)）:])[一二三四五六七八九十]{1,2}\s*[、.]\s*[^\s,。]{1,12}?题"
     r"|(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,2}\s*[、.]\s*[\u4e00-\u9fff]{1,10}题"
-    r"(?=\s*(?:[:(（]|\d{1,3}\s*[、.](?!\d)))"
+    r"(?=\s*(?:[:(（]|\d{1,3}\s*[、.](?!\d)|第\s*\d{1,3}\s*题|题目\s*\d))"
     # a part named without 题 but declared: "… 三、名词解释 (每题 6 分,共 30 分):"
     r"|(?<=[\s。.?!)）:])[一二三四五六七八九十]{1,2}\s*[、.]\s*[\u4e00-\u9fff]{2,10}\s*"
     r"(?=[(（][^()（）]{0,24}(?:共|每)[^()（）]{0,24}[)）])"
@@ -90,7 +90,8 @@ def _cut_at(text: str, positions: set[int] | list[int]) -> list[str]:
 
 
 # A heading's declaration glued to its first question: "一、单选题(每小题1分)1是对…"
-HEADING_THEN_FIRST = labels.rx(r"(?<=[)）])\s*(?=1\s*(?:[、.．:]|[\u4e00-\u9fff(（“])|题目\s*1|第一题)")
+HEADING_THEN_FIRST = labels.rx(r"(?<=[)）])\s*(?=1\s*(?:[、.．:]|[\u4e00-\u9fff(（“])|题目\s*1|第一题|第\s*1\s*题)"
+                               r"|(?<=题)(?=第\s*1\s*题|第一题)")  # "一、填空题第1题 …"
 
 
 def _heading_then_first(text: str) -> bool:

@@ -52,7 +52,8 @@ def normalise_step(page: Page, ctx: Context) -> None:
 
 
 def site_step(page: Page, ctx: Context) -> None:
-    page.site = detect_site(page.text[:20_000])
+    head = page.text[:20_000]
+    page.site = detect_site(head) or detect_site(matching_form(head))  # a mirror in traditional script too
     generic, _ = load_profiles()
     markers = generic.truncation_markers + (page.site.truncation_markers if page.site else ())
     page.truncated_marker = any(p.search(page.text) for p in markers)

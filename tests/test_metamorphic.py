@@ -15,7 +15,6 @@ from bench.metamorphic import DEVSET, GATED, TOLERANCE, TRANSFORMS, score
 # Outside the tolerance when the suite was built (question_f1 / answer_acc change, 2026-12-05):
 NOT_YET = {
     "relabel_paren": "f1 -0.063, answers -0.134: '（1）' labels in run-on text are read as sub-items",
-    "relabel_di": "answers -0.053: '第1题' keys in a separate answer part are not matched back",
     "relabel_rparen": "f1 -0.062, answers -0.173: '1)' labels in run-on text",
     "options_bracket": "answers -0.092: keys written '【A】' are not read",
     "hard_wrap": "f1 -0.206, answers -0.288: labels and keys broken across lines at a fixed width",
