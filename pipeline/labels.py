@@ -389,7 +389,7 @@ OPTION_LETTERS = "ABCDEFGH"
 # Strong labels: a letter and a delimiter ('A.', 'A、', 'A)', '(A)', 'A:'). On run-on pages they are
 # glued to the text before them ('…的是A.因材施教B.循序渐进', '…to:A.rareB.common'), so anything but a
 # capital may precede one; the run's order (A→B→C) is what makes them options.
-STRONG_OPTION = rx(r"(?:(?<![A-Z])|(?<=[0-9][A-Z]))(?:[(（]\s*)?([A-H])\s*[)）.、:．]")  # "…A.220VB.380V…": a unit
+STRONG_OPTION = rx(r"(?:(?<![A-Z])|(?<=[0-9][A-Z]))(?:[(（【]\s*)?([A-H])\s*[)）】.、:．]")  # "…A.220VB.380V…": a unit
 WEAK_OPTION = rx(r"(?:^|(?<=[\s。;)）?]))([A-H])\s*[.、．]?(?=[\u4e00-\u9fff]|\s+\S|[A-Z]|\s*$)")
 # After A and B, a later letter may follow a CJK character straight on: "…钢筋砖过梁C 木过梁".
 LATE_OPTION = rx(r"(?<![A-Za-z0-9])([C-H])(?=\s+[\u4e00-\u9fff]|\s*$)")
@@ -398,7 +398,7 @@ STRONG_LOWER = rx(r"(?<![A-Za-z0-9])[(（]?([a-h])\s*[)）.、．]")
 WEAK_LOWER = rx(r"(?:^|(?<=[\u4e00-\u9fff。)）\s]))([a-h])(?=[\u4e00-\u9fff]|\d)")
 # The last resort of run-on pages: capitals glued between CJK text and mixed delimiters
 # ("(ABCE)A學習過程B教學過程C評價過程", "A, 同一問題…B 不同問題…C.不同問題…"): three in order at least.
-LOOSE_OPTION = rx(r"(?<![A-Za-z0-9])([A-H])(?:\s*[.,，、．:)）]\s*|\s+|(?=[\u4e00-\u9fff(（“]))(?=\S)")
+LOOSE_OPTION = rx(r"(?<![A-Za-z0-9])([A-H])(?:\s*[.,，、．:)）】]\s*|\s+|(?=[\u4e00-\u9fff(（“]))(?=\S)")
 WEAK_STYLES = (WEAK_OPTION, WEAK_LOWER, LOOSE_OPTION)
 # A cheap pre-check: an option A of any style somewhere in the text.
 _MAY_HOLD_OPTIONS = re.compile(r"A(?:\s*[.、:．)）]|[\u4e00-\u9fff]|\s+\S|[A-Z])|a(?:\s*[.、．)）]|[\u4e00-\u9fff\d])")
@@ -452,7 +452,7 @@ def _option_run(text: str, pattern: re.Pattern[str], start: str = "A") -> list[t
 
 def _delimiter(m: re.Match[str]) -> str:
     label = m.group(0)
-    return "(" if label[0] in "(（" else {"．": ".", "）": ")"}.get(label[-1], label[-1])
+    return "(" if label[0] in "(（" else "【" if label[0] == "【" else {"．": ".", "）": ")"}.get(label[-1], label[-1])
 
 
 def _run(text: str, matches: list[re.Match[str]], letters: str, pattern: re.Pattern[str]) -> list[tuple[str, int, int]]:
@@ -486,7 +486,7 @@ def _separated(text: str, after_label: int, next_label: int) -> bool:
     return bool(text[after_label:next_label].strip())
 
 
-LEADING_OPTION = re.compile(r"^[(（]?([A-Ha-h])\s*[)）.、:．]\s*")
+LEADING_OPTION = re.compile(r"^[(（【]?([A-Ha-h])\s*[)）】.、:．]\s*")
 
 
 def leading_option(text: str) -> tuple[str, str] | None:

@@ -16,7 +16,6 @@ from bench.metamorphic import DEVSET, GATED, TOLERANCE, TRANSFORMS, score
 NOT_YET = {
     "relabel_paren": "f1 -0.063, answers -0.134: '（1）' labels in run-on text are read as sub-items",
     "relabel_rparen": "f1 -0.062, answers -0.173: '1)' labels in run-on text",
-    "options_bracket": "answers -0.092: keys written '【A】' are not read",
     "hard_wrap": "f1 -0.206, answers -0.288: labels and keys broken across lines at a fixed width",
     "run_on": "f1 -0.111, answers -0.201: line breaks removed",
 }
