@@ -653,7 +653,8 @@ def _may_be_misread(line: Line, label: Label | None) -> bool:
 
 def _doubtful(label: Label, line: Line) -> bool:
     """A label the reading may outvote: found in run-on text, or counting something ('1.0分')."""
-    return line.soft or line.glued or bool(labels.QUANTITY.match(label.rest))
+    return (line.soft or line.glued or bool(labels.QUANTITY.match(label.rest))
+            or label.rest.rstrip().endswith((";", "；")))
 
 
 def _ends_with_options(text: str) -> bool:

@@ -27,6 +27,7 @@ from .page import Line
 
 WINDOW = 48  # a question's predecessor is among the 48 candidates before it: keeps the reading linear
 LEADING_DIGITS = re.compile(r"\d{2,}")
+NEVER_ALONE = frozenset({"quantity", "list_item"})  # evidence against the label itself, not only its place
 DOUBT = 1.5  # a candidate whose costs take this much off its gain is doubtful: another reading may outvote it
 
 
@@ -135,6 +136,8 @@ class Reading:
         here = [c for c in self.candidates if c.index == index and c.label.number == label.number]
         if not here or max(c.gain for c in here) > COST["question"] - DOUBT:
             return False
+        if any(name in NEVER_ALONE for c in here for name, _ in c.terms):
+            return True  # a quantity or a list item the reading passed over is text, rival or not
         return any(c.label.number == label.number and c.label.family == label.family for c in self.chosen.values())
 
     def value(self) -> float:

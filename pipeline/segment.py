@@ -43,8 +43,8 @@ INLINE_QUESTION = re.compile(
     r"|(?<=[a-z.?!\"”)])\d{1,3}\.(?=[A-Z\"“(])"  # English run-on: "…D.complex2.Which of…"
     r"|(?<=[A-Za-z])\d{1,2}\.(?=[\u4e00-\u9fff])"  # after an option's unit: "…D.110V4.热继电器…", "…30Hz6.电流…"
     # bracketed labels in run-on text: "…(×)（2）"Could you…", "…。 3) 下列…"
-    # (after a sentence's end or a key's bracket only: "英语II (1)考核说明" is a title's part number)
-    r"|(?<=[。?!;)）.])[(（]\d{1,3}[)）]\.?(?=\s*[\u4e00-\u9fffA-Za-z\"“(（])"  # "…(分数:1.00)A.B.C.D.(2).The…"
+    # (never after a space or a letter: "英语II (1)考核说明" is a title's part number)
+    r"|(?<![\sA-Za-z0-9(（])[(（]\d{1,3}[)）]\.?(?=\s*[\u4e00-\u9fffA-Za-z\"“(（])"  # "…(分数:1.00)A.B.C.D.(2).The…"
     r"|(?<=[。?!;)）])\d{1,3}[)）](?=\s*[\u4e00-\u9fffA-Z\"“(（])"
     # a numeric option and the next label glued: "…D.19782.新中国…" (the reading cuts the digits apart)
     r"|(?<=[A-H][.．、])\d{3,6}(?:、|\.(?!\d))(?=[\u4e00-\u9fff])"
