@@ -158,6 +158,7 @@ READING_COSTS: dict[str, float] = {
     "bare_number": 1.5,  # a number alone on its line: a label only where the numbering runs through such lines
     "quantity": 2.0,  # a weak label whose text starts with a unit ("1分", "45小题"): a number counting something
     "list_item": 2.5,  # an item that ends in ';' ("(2)因处置固定资产产生净收益30万元;"): a list inside a sentence
+    "no_text": 3.0,  # nothing after the label but option letters and blanks ("(2) B ( )"): a numbered blank, not an item
     "digits_cut": 0.5,  # the label's digits cut off a number glued before it ("…D.1978" + "2.新中国…")
     "start_not_one": 0.5,  # numbering may start anywhere (a preview from question 16), but 1 is likeliest
     "numbering_gap": 1.0,  # a missing number: a misprint or a question lost; costs a warning, never the rest

@@ -27,7 +27,8 @@ from .page import Line
 
 WINDOW = 48  # a question's predecessor is among the 48 candidates before it: keeps the reading linear
 LEADING_DIGITS = re.compile(r"\d{2,}")
-NEVER_ALONE = frozenset({"quantity", "list_item"})  # evidence against the label itself, not only its place
+NOT_TEXT = re.compile(r"[\sA-Ha-h()（）\[\]【】_.、,，:：;；]")  # option letters, blanks, marks: no text of its own
+NEVER_ALONE = frozenset({"quantity", "list_item", "no_text"})  # evidence against the label itself, not only its place
 DOUBT = 1.5  # a candidate whose costs take this much off its gain is doubtful: another reading may outvote it
 
 
@@ -58,6 +59,8 @@ def _terms(kind: str | None, rest: str, cut: int) -> tuple[tuple[str, float], ..
         terms.append(("digits_cut", -COST["digits_cut"]))
     if labels.looks_like_question(rest):
         terms.append(("asks", COST["asks"]))
+    if kind != "bare_number" and len(NOT_TEXT.sub("", rest)) < 2:  # a bare number's item is on the lines below
+        terms.append(("no_text", -COST["no_text"]))
     if rest.rstrip().endswith((";", "；")):
         terms.append(("list_item", -COST["list_item"]))
     return tuple(terms)
@@ -86,9 +89,9 @@ def line_candidates(index: int, line: Line) -> list[Candidate]:
     digits = LEADING_DIGITS.match(text)
     if digits and (line.soft or line.glued) and not stray:
         for k in range(1, len(digits.group(0))):  # "19782.新中国…": question 2 after the year 1978
-            label = labels.question_label(text[k:], allow_weak=True)
-            if label is not None and label.number:
-                out.append(Candidate(index, label, k, _terms(_kind(text[k:], line), label.rest, k)))
+            read = _read_label(text[k:], line, False)
+            if read is not None and read[0].number:
+                out.append(Candidate(index, read[0], k, _terms(read[1], read[0].rest, k)))
     return out
 
 

@@ -37,14 +37,14 @@ INLINE_QUESTION = re.compile(
     rf"(?<![\dA-Za-z./:-])\d{{1,4}}\s*(?:、|{labels.NUMBER_DOT})\s*\S"  # "…$1,132,0563. 鍾勻…": read by sequence
     r"|(?<=[\s。?!)）;])\d{1,3}[\u4e00-\u9fff(（《“]"
     # "… 1 我国宪法…", "…:) 1 算法题:…"; never a count ("共 5 题", "每题 8 分")
-    r"|(?<=[\s。?!;])\d{1,3}\s+(?![分题題小道个個年月日天次人元万萬页頁岁歲名种種条條米克项項倍位层層])"
+    r"|(?<=[\s。?!;\u4e00-\u9fff])\d{1,3}\s+(?![分题題小道个個年月日天次人元万萬页頁岁歲名种種条條米克项項倍位层層])"
     r"(?=[\u4e00-\u9fff“]|[A-Z][a-z])"
     r"|(?<=[\s。?!)）;])\d{1,3}(?=[A-Z][a-z])"  # English run-on: "…选择题1There may be…"
     r"|(?<=[a-z.?!\"”)])\d{1,3}\.(?=[A-Z\"“(])"  # English run-on: "…D.complex2.Which of…"
     r"|(?<=[A-Za-z])\d{1,2}\.(?=[\u4e00-\u9fff])"  # after an option's unit: "…D.110V4.热继电器…", "…30Hz6.电流…"
     # bracketed labels in run-on text: "…(×)（2）"Could you…", "…。 3) 下列…"
-    # (never after a space or a letter: "英语II (1)考核说明" is a title's part number)
-    r"|(?<![\sA-Za-z0-9(（])[(（]\d{1,3}[)）]\.?(?=\s*[\u4e00-\u9fffA-Za-z\"“(（])"  # "…(分数:1.00)A.B.C.D.(2).The…"
+    # (never after a letter or a digit: "英语II (1)考核说明" is a title's part number)
+    r"|(?<![A-Za-z0-9(（])(?<![A-Za-z0-9]\s)[(（]\d{1,3}[)）]\.?(?=\s*[\u4e00-\u9fffA-Za-z\"“(（])"  # "…(分数:1.00)A.B.C.D.(2).The…"
     r"|(?<=[。?!;)）])\d{1,3}[)）](?=\s*[\u4e00-\u9fffA-Z\"“(（])"
     # a numeric option and the next label glued: "…D.19782.新中国…" (the reading cuts the digits apart)
     r"|(?<=[A-H][.．、])\d{3,6}(?:、|\.(?!\d))(?=[\u4e00-\u9fff])"
