@@ -24,7 +24,7 @@ SPLIT_HINTS = labels.FIELD_HINTS | HEADING_HINTS  # a short line without any of 
 INLINE_HEADING = labels.rx(
     r"(?<=[\s。.?!)）:])[一二三四五六七八九十]{1,2}\s*[、.]\s*[^\s,。]{1,12}?题"
     r"|(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,2}\s*[、.]\s*[\u4e00-\u9fff]{1,10}题"
-    r"(?=\s*(?:[:(（]|\d{1,3}\s*[、.](?!\d)|第\s*\d{1,3}\s*题|题目\s*\d))"
+    r"(?=\s*(?:[:(（]|\d{1,3}\s*(?:[、.](?!\d)|[)）])|第\s*\d{1,3}\s*题|题目\s*\d))"
     # a part named without 题 but declared: "… 三、名词解释 (每题 6 分,共 30 分):"
     r"|(?<=[\s。.?!)）:])[一二三四五六七八九十]{1,2}\s*[、.]\s*[\u4e00-\u9fff]{2,10}\s*"
     r"(?=[(（][^()（）]{0,24}(?:共|每)[^()（）]{0,24}[)）])"
@@ -44,8 +44,8 @@ INLINE_QUESTION = re.compile(
     r"|(?<=[A-Za-z])\d{1,2}\.(?=[\u4e00-\u9fff])"  # after an option's unit: "…D.110V4.热继电器…", "…30Hz6.电流…"
     # bracketed labels in run-on text: "…(×)（2）"Could you…", "…。 3) 下列…"
     # (never after a letter or a digit: "英语II (1)考核说明" is a title's part number)
-    r"|(?<![A-Za-z0-9(（])(?<![A-Za-z0-9]\s)[(（]\d{1,3}[)）]\.?(?=\s*[\u4e00-\u9fffA-Za-z\"“(（])"  # "…(分数:1.00)A.B.C.D.(2).The…"
-    r"|(?<=[。?!;)）])\d{1,3}[)）](?=\s*[\u4e00-\u9fffA-Z\"“(（])"
+    r"|(?<![A-Za-z0-9(（])(?<![A-Za-z0-9]\s)[(（]\d{1,3}[)）]\.?(?=\s*[\u4e00-\u9fffA-Za-z\"“(（_])"  # "…(分数:1.00)A.B.C.D.(2).The…"
+    r"|(?<=[\s。?!;)）\u4e00-\u9fff])\d{1,3}[)）](?=\s*[\u4e00-\u9fffA-Z\"“(（_])"
     # a numeric option and the next label glued: "…D.19782.新中国…" (the reading cuts the digits apart)
     r"|(?<=[A-H][.．、])\d{3,6}(?:、|\.(?!\d))(?=[\u4e00-\u9fff])"
 )

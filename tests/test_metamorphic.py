@@ -14,7 +14,6 @@ from bench.metamorphic import DEVSET, GATED, TOLERANCE, TRANSFORMS, score
 
 # Outside the tolerance when the suite was built (question_f1 / answer_acc change, 2026-12-05):
 NOT_YET = {
-    "relabel_rparen": "f1 -0.062, answers -0.173: '1)' labels in run-on text",
     "hard_wrap": "f1 -0.206, answers -0.288: labels and keys broken across lines at a fixed width",
     "run_on": "f1 -0.111, answers -0.201: line breaks removed",
 }
