@@ -1,0 +1,60 @@
+"""Unwrap step: lines a fixed-width dump broke at its width are joined back into the author's lines.
+
+Text dumps of PDFs and Word files often break every long line at a fixed width, wherever it falls:
+inside a word, a label (`答` | `案:B`) or a number (`1` | `2.下列…`). Such a page shows itself by many
+lines of (nearly) the same width: far more than an author's own line lengths ever share. A line that
+reaches that width and is followed by another line of text was broken there; it is joined to the next.
+Pages without such a width are left as they are.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from .page import Line, Page
+from .parse import display_width
+
+MIN_LONG = 16  # shorter lines say nothing about a wrap width
+MIN_WRAPPED = 4  # at least this many lines at the width
+SHARE = 0.4  # and this share of the long lines
+SLACK = {"chars": 0, "columns": 2}  # a dump wrapping by columns stops a column or two early before a CJK character
+
+
+def _measures(text: str) -> dict[str, int]:
+    return {"chars": len(text), "columns": display_width(text)}
+
+
+def wrap_width(lines: list[Line]) -> tuple[str, int] | None:
+    """(measure, width) at which the page's lines were broken, or None."""
+    long = [_measures(x.text) for x in lines if len(x.text) >= MIN_LONG]
+    if len(long) < MIN_WRAPPED:
+        return None
+    best: tuple[int, str, int] | None = None
+    for measure, slack in SLACK.items():
+        counts = Counter(m[measure] for m in long)
+        width = max(counts)  # the widest lines: a wrap width is a ceiling no line passes
+        at = sum(n for w, n in counts.items() if width - slack <= w <= width)
+        if at >= MIN_WRAPPED and at >= SHARE * len(long) and (best is None or at > best[0]):
+            best = (at, measure, width)
+    return (best[1], best[2]) if best else None
+
+
+def unwrap(page: Page) -> int:
+    """Join lines broken at the page's wrap width; returns how many joins were made."""
+    found = wrap_width(page.lines)
+    if found is None:
+        return 0
+    measure, width = found
+    slack = SLACK[measure]
+    out: list[Line] = []
+    joined = 0
+    broken = False
+    for line in page.lines:
+        if out and broken and not line.gap:
+            out[-1] = Line(out[-1].text + line.text, gap=out[-1].gap)
+            joined += 1
+        else:
+            out.append(line)
+        broken = _measures(line.text)[measure] >= width - slack
+    page.lines = out
+    return joined
