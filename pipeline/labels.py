@@ -158,7 +158,7 @@ READING_COSTS: dict[str, float] = {
     "bare_number": 1.5,  # a number alone on its line: a label only where the numbering runs through such lines
     "quantity": 2.0,  # a weak label whose text starts with a unit ("1分", "45小题"): a number counting something
     "list_item": 2.5,  # an item that ends in ';' ("(2)因处置固定资产产生净收益30万元;"): a list inside a sentence
-    "no_text": 3.0,  # nothing after the label but option letters and blanks ("(2) B ( )"): a numbered blank, not an item
+    "no_text": 3.0,  # nothing after the label but option letters and blanks ("(2) B ( )"): a numbered blank
     "digits_cut": 0.5,  # the label's digits cut off a number glued before it ("…D.1978" + "2.新中国…")
     "start_not_one": 0.5,  # numbering may start anywhere (a preview from question 16), but 1 is likeliest
     "numbering_gap": 1.0,  # a missing number: a misprint or a question lost; costs a warning, never the rest
@@ -242,7 +242,10 @@ COUNT = rx(r"(?:共|包括|本大题共|计)\s*(\d+)\s*(?:小|道|个)?\s*(?:题
            r"|总题数\s*:?\s*(\d+)|[(（]\s*(\d+)\s*(?:小|道)?题\s*[,，;；]|本大题有\s*(\d+)\s*(?:小|道)?题", re.I)
 EACH = rx(r"(?:每(?:小|道)?题|各(?:小)?题|每问|各)\s*(?:均)?\s*(\d+(?:\.\d+)?)\s*分"
           r"|(\d+(?:\.\d+)?)\s*points?\s+each|each[^,;()]{0,12}?(\d+(?:\.\d+)?)\s*points?", re.I)
-TOTAL = rx(r"(?:共|满分|总分|合计|计)\s*(\d+(?:\.\d+)?)\s*分|^[^(（]*[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]|(?<![每题])分数\s*:\s*(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)\s*points?(?!\s+each)", re.I)
+TOTAL = rx(r"(?:共|满分|总分|合计|计)\s*(\d+(?:\.\d+)?)\s*分"
+           r"|^[^(（]*[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]"  # a bare "(30分)": the part's total
+           r"|(?<![每题])分数\s*:\s*(\d+(?:\.\d+)?)"  # "(总题数: 2,分数: 4.00)"
+           r"|(\d+(?:\.\d+)?)\s*points?(?!\s+each)", re.I)
 BARE_COUNT = rx(r"[(（]\s*(\d+)\s*(?:小题|道题|道|题)\s*[)）]")  # "一、单选题(10题)", "(80 道)"
 PRODUCT = rx(r"(?P<first>\d+(?:\.\d+)?)\s*(?P<unit>分)?\s*[×xX*]\s*(?P<second>\d+(?:\.\d+)?)\s*分?\s*=\s*"
              r"(?P<total>\d+(?:\.\d+)?)\s*分")

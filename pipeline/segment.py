@@ -44,7 +44,8 @@ INLINE_QUESTION = re.compile(
     r"|(?<=[A-Za-z])\d{1,2}\.(?=[\u4e00-\u9fff])"  # after an option's unit: "…D.110V4.热继电器…", "…30Hz6.电流…"
     # bracketed labels in run-on text: "…(×)（2）"Could you…", "…。 3) 下列…"
     # (never after a letter or a digit: "英语II (1)考核说明" is a title's part number)
-    r"|(?<![A-Za-z0-9(（])(?<![A-Za-z0-9]\s)[(（]\d{1,3}[)）]\.?(?=\s*[\u4e00-\u9fffA-Za-z\"“(（_])"  # "…(分数:1.00)A.B.C.D.(2).The…"
+    # "…(分数:1.00)A.B.C.D.(2).The…"
+    r"|(?<![A-Za-z0-9(（])(?<![A-Za-z0-9]\s)[(（]\d{1,3}[)）]\.?(?=\s*[\u4e00-\u9fffA-Za-z\"“(（_])"
     r"|(?<=[\s。?!;)）\u4e00-\u9fff])\d{1,3}[)）](?=\s*[\u4e00-\u9fffA-Z\"“(（_])"
     # a numeric option and the next label glued: "…D.19782.新中国…" (the reading cuts the digits apart)
     r"|(?<=[A-H][.．、])\d{3,6}(?:、|\.(?!\d))(?=[\u4e00-\u9fff])"
