@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from . import boilerplate, dedupe, segment, title, validate
+from . import boilerplate, dedupe, segment, title, unwrap, validate
 from .assemble import build_set, set_id_for
 from .errors import Rejected
 from .fold import matching_form, strip_pinyin_garbage
@@ -65,6 +65,12 @@ def site_step(page: Page, ctx: Context) -> None:
 def lines_step(page: Page, ctx: Context) -> None:
     page.lines = boilerplate.to_lines(page.text)
     boilerplate.join_page_chunks(page)
+
+
+def unwrap_step(page: Page, ctx: Context) -> None:
+    joined = unwrap.unwrap(page)
+    if joined:
+        page.warn("unwrapped", f"{joined} lines broken at a fixed width were joined back")
 
 
 def boilerplate_step(page: Page, ctx: Context) -> None:
@@ -122,6 +128,7 @@ STEPS: list[tuple[str, Step]] = [
     ("normalise", normalise_step),
     ("site", site_step),
     ("lines", lines_step),
+    ("unwrap", unwrap_step),
     ("boilerplate", boilerplate_step),
     ("segment", segment_step),
     ("title", title_step),

@@ -17,7 +17,7 @@ from .parse import display_width
 MIN_LONG = 16  # shorter lines say nothing about a wrap width
 MIN_WRAPPED = 4  # at least this many lines at the width
 SHARE = 0.4  # and this share of the long lines
-SLACK = {"chars": 0, "columns": 2}  # a dump wrapping by columns stops a column or two early before a CJK character
+SLACK = {"chars": 0, "columns": 2}  # a dump wrapping by columns stops a column short before a CJK character
 
 
 def _measures(text: str) -> dict[str, int]:

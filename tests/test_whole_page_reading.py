@@ -146,3 +146,18 @@ def test_explain_says_why_a_page_is_rejected(tmp_path, capsys):
     page.write_text("购物清单\n3 个苹果和两斤梨。\n", encoding="utf-8")
     assert main(["explain", str(page)]) == 0
     assert "rejected: no_questions" in capsys.readouterr().out
+
+
+def test_lines_broken_at_a_fixed_width_are_joined_back():
+    """A text dump breaks every long line at one width, inside labels and keys ('答' | '案:B'): the
+    page reads as the unbroken one does, and says it was unwrapped."""
+    import textwrap
+
+    items = [f"{n}.下列关于{'第' * n}种情况的说法中正确的是哪一项呢()A.甲说法B.乙说法C.丙说法D.丁说法答案:B" for n in range(1, 7)]
+    plain = "单元测验\n" + "\n".join(items) + "\n"
+    wrapped = "单元测验\n" + "\n".join(line for item in items for line in textwrap.wrap(item, 20)) + "\n"
+    want, got = qset(plain), qset(wrapped)
+    assert [(q.number, q.stem, [o.text for o in q.options], q.answer) for q in got.questions()] == \
+           [(q.number, q.stem, [o.text for o in q.options], q.answer) for q in want.questions()]
+    assert any(w.startswith("unwrapped") for w in got.warnings)
+    assert not any(w.startswith("unwrapped") for w in want.warnings)
