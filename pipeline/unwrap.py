@@ -9,15 +9,18 @@ Pages without such a width are left as they are.
 
 from __future__ import annotations
 
-from collections import Counter
-
 from .page import Line, Page
 from .parse import display_width
 
-MIN_LONG = 16  # shorter lines say nothing about a wrap width
-MIN_WRAPPED = 4  # at least this many lines at the width
+MIN_LONG = 20  # shorter lines say nothing about a wrap width
+MIN_WRAPPED = 5  # at least this many lines at the width, each stopping mid-sentence
 SHARE = 0.4  # and this share of the long lines
 SLACK = {"chars": 0, "columns": 2}  # a dump wrapping by columns stops a column short before a CJK character
+
+
+def _ends(text: str) -> bool:
+    """The line ends a sentence: an author's own line end, not a break at the width ('C.', '()' may be cut)."""
+    return text.rstrip().endswith(("。", "?", "!", "？", "！", "…"))
 
 
 def _measures(text: str) -> dict[str, int]:
@@ -26,14 +29,14 @@ def _measures(text: str) -> dict[str, int]:
 
 def wrap_width(lines: list[Line]) -> tuple[str, int] | None:
     """(measure, width) at which the page's lines were broken, or None."""
-    long = [_measures(x.text) for x in lines if len(x.text) >= MIN_LONG]
+    # (measures, ends a sentence) of the long lines; a line broken at the width stops mid-sentence
+    long = [(_measures(x.text), _ends(x.text)) for x in lines if len(x.text) >= MIN_LONG]
     if len(long) < MIN_WRAPPED:
         return None
     best: tuple[int, str, int] | None = None
     for measure, slack in SLACK.items():
-        counts = Counter(m[measure] for m in long)
-        width = max(counts)  # the widest lines: a wrap width is a ceiling no line passes
-        at = sum(n for w, n in counts.items() if width - slack <= w <= width)
+        width = max(m[measure] for m, _ in long)  # the widest lines: a wrap width is a ceiling no line passes
+        at = sum(1 for m, ends in long if width - slack <= m[measure] <= width and not ends)
         if at >= MIN_WRAPPED and at >= SHARE * len(long) and (best is None or at > best[0]):
             best = (at, measure, width)
     return (best[1], best[2]) if best else None
@@ -55,6 +58,6 @@ def unwrap(page: Page) -> int:
             joined += 1
         else:
             out.append(line)
-        broken = _measures(line.text)[measure] >= width - slack
+        broken = _measures(line.text)[measure] >= width - slack and not _ends(line.text)
     page.lines = out
     return joined
