@@ -652,9 +652,10 @@ def _may_be_misread(line: Line, label: Label | None) -> bool:
 
 
 def _doubtful(label: Label, line: Line) -> bool:
-    """A label the reading may outvote: found in run-on text, or counting something ('1.0分')."""
-    return (line.soft or line.glued or bool(labels.QUANTITY.match(label.rest))
-            or label.rest.rstrip().endswith((";", "；")))
+    """A label the reading may outvote: one counting something ('1.0分') or a list item ('…30万元;')."""
+    rest = label.rest
+    counting = (rest[:1].isdigit() or label.printed.isdigit()) and labels.QUANTITY.match(rest)  # "1.0分", "1分"
+    return bool(counting) or rest.rstrip().endswith((";", "；"))
 
 
 def _ends_with_options(text: str) -> bool:

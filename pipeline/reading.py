@@ -174,16 +174,18 @@ def read_page(lines: list[Line], headings: list[int]) -> Reading:
     cands = [c for i, line in enumerate(lines) if line.text[:1] in _OPENINGS for c in line_candidates(i, line)]
     best: list[float] = []
     back: list[int] = []
+    gains = [c.gain for c in cands]
     for j, cand in enumerate(cands):
-        value, prev = cand.gain - _start_cost(cand), -1
+        gain = gains[j]
+        value, prev = gain - _start_cost(cand), -1
         for i in range(max(0, j - WINDOW), j):
+            if best[i] + gain <= value:
+                continue  # no cost is negative: this predecessor cannot do better
             p = cands[i]
             if p.index >= cand.index:
                 continue  # another reading of the same line
             cost = transition(p, cand, _headed(headings, p.index, cand.index))[1]
-            if cost == float("inf"):
-                continue
-            through = best[i] - cost + cand.gain
+            through = best[i] - cost + gain
             if through > value:
                 value, prev = through, i
         best.append(value)
