@@ -236,6 +236,10 @@ def heading_match(text: str) -> re.Match[str] | None:
     return HEADING.match(text) or PAREN_HEADING.match(text) or ENGLISH_HEADING.match(text)
 
 
+# A part named by its topic, not its question type ("一、2019年上半年", "题组二 浮力", "Test 1", "工作项目 01:…"):
+# a heading only where a numbered question follows it straight away (the parser checks that).
+TOPIC_HEADING = rx(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.]|题组\s*[一二三四五六七八九十\d]{1,3}|Test\s+\d{1,2}\b"
+                   r"|工作项目\s*\d{1,3}\s*:?)\s*[^,。?!;]{0,20}$")
 DECLARATION = rx(r"[(（][^()（）]*(?:共|每|各|满分|总分|总题数|分数\s*:|计|\d\s*[×xX*]\s*\d)[^()（）]*[)）]"
                  r"|(?:共|每小?题|各|满分)\s*\d")
 COUNT = rx(r"(?:共|包括|本大题共|计)\s*(\d+)\s*(?:小|道|个)?\s*(?:题|问)|(\d+)\s*questions\b"

@@ -297,12 +297,23 @@ class Parser:
         return None
 
     def _heading(self, text: str) -> SDraft | None:
-        if not labels.may_be_heading(text):
-            return None
         inside = self.q is not None and self.q.field in {"answer", "analysis", "notes", "scoring", "sub_items"}
+        if not labels.may_be_heading(text):
+            return None if inside else self._topic_heading(text)
         # The next expected ordinal matters only inside an answer: not worked out for every line.
         order = next((s.order for s in reversed(self.sections) if s.order), 0) if inside else 0
-        return parse_heading(text, inside, order + 1)
+        return parse_heading(text, inside, order + 1) or (None if inside else self._topic_heading(text))
+
+    def _topic_heading(self, text: str) -> SDraft | None:
+        """'一、2019年上半年', '题组二 浮力' right before a numbered question: a part named by its topic."""
+        if not labels.TOPIC_HEADING.match(text):
+            return None
+        following = labels.question_label(self.following)
+        if following is None or following.number is None:
+            return None
+        m = labels.heading_match(text)
+        return SDraft(heading=text, ordinal=m.group(1) if m and m.re is labels.HEADING else None,
+                      name=(m.group(3) if m else text).strip() or None)
 
     def _accept(self, label: Label, line: Line) -> bool:
         """Is this label a new question here? The consistent reading: numbers continue their

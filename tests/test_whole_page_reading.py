@@ -161,3 +161,21 @@ def test_lines_broken_at_a_fixed_width_are_joined_back():
            [(q.number, q.stem, [o.text for o in q.options], q.answer) for q in want.questions()]
     assert any(w.startswith("unwrapped") for w in got.warnings)
     assert not any(w.startswith("unwrapped") for w in want.warnings)
+
+
+def test_parts_named_by_topic_head_sections():
+    """'一、2019年上半年', '题组二 浮力' (kinds K6): a short topic line right before a numbered question
+    opens a part, whether or not it names a question type; the numbering may run on across parts."""
+    page = ("历年真题汇编\n一、2019年上半年\n1.下列哪个数是质数?\nA.4 B.6 C.7 D.9\n题组二 浮力\n"
+            "2.浮力的方向总是怎样的?\nA.竖直向上 B.竖直向下 C.水平 D.不确定\n")
+    sections = qset(page).sections
+    assert [(s.heading, [q.number for q in s.questions]) for s in sections] == [
+        ("一、2019年上半年", ["1"]), ("题组二 浮力", ["2"])]
+
+
+def test_a_topic_line_inside_an_answer_is_the_answer():
+    """'一、…' items inside an answer are its points, never a new part."""
+    page = "1.简述教学原则?\n答:\n一、直观性原则\n二、启发性原则\n2.简述德育方法?\n答:说服教育。\n"
+    found = qset(page)
+    assert [q.number for q in found.questions()] == ["1", "2"]
+    assert "直观性原则" in found.questions()[0].answer
