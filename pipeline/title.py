@@ -5,15 +5,55 @@ from __future__ import annotations
 import re
 
 from .boilerplate import is_structural, strip_title_suffix
-from .page import Page
+from .fold import strip_pinyin_garbage
+from .page import Line, Page
 
 
 def _key(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+# A preview's page listing, removed as chrome, names the document: "编译原理试题汇总最新_第1页".
+PAGE_LISTING = re.compile(r"^(.{4,80}?)\s*_第\s*\d{1,4}\s*[页頁]$")
+# What a title line carries after the title itself: the paper's declaration or its form header.
+TITLE_TAIL = re.compile(r"\s*(?:[(（]\s*(?:总分|總分|满分|滿分|考试时间|做题时间|做題時間)"
+                        r"|(?:学号|學號|姓名|班级|班級|考号|考號)\s*[_:]).*$")
+
+
+def _listing_title(page: Page) -> str | None:
+    return next((m.group(1).strip() for _, text in page.removed if (m := PAGE_LISTING.match(text))), None)
+
+
+def _tidy(title: str) -> str:
+    """The title without a declaration or form header after it, and said once ('X X X' → 'X')."""
+    title = TITLE_TAIL.sub("", title).strip() or title
+    for k in (3, 2):
+        size = len(title) // k
+        if size >= 4 and len(title) % k == 0 and title[:size] * k == title:
+            return title[:size]
+    return title
+
+
+def _after_title(text: str, title: str) -> str | None:
+    """What follows the title when a line opens with it (its marks aside), if anything substantial."""
+    want = [c for c in title if c.isalnum()]
+    if len(want) < 6:
+        return None
+    j = 0
+    for i, ch in enumerate(text):
+        if j == len(want):
+            rest = text[i:].strip()
+            return rest if len(rest) >= 4 else None
+        if ch.isalnum():
+            if ch != want[j]:
+                return None
+            j += 1
+    return None
+
+
 def find_title(page: Page) -> None:
-    title = page.title_hint
+    from_line = False
+    title = page.title_hint or _listing_title(page)
     if page.lines:
         first = page.lines[0].text
         stripped = strip_title_suffix(first, page.site)
@@ -22,11 +62,20 @@ def find_title(page: Page) -> None:
             page.lines = page.lines[1:]
             title = title or stripped
         elif title is None and len(first) <= 80 and not is_structural(first) and not first.endswith(("?", "。", ":")):
-            title = first
+            title, from_line = first, True
             page.lines = page.lines[1:]
     if title:
-        title = strip_title_suffix(title, page.site)
+        whole = strip_pinyin_garbage(strip_title_suffix(title, page.site))  # "學(xué)號_" reads as "學號_"
+        title = _tidy(whole)
+        if from_line and len(title) < len(whole):  # the tail is the page's text ("学号_ 姓名_"): kept
+            page.lines.insert(0, Line(whole[len(title):].strip()))
     page.title = title or None
+    if page.title and page.lines:
+        first = strip_pinyin_garbage(page.lines[0].text)
+        rest = _after_title(first, page.title)
+        if rest:  # "…答案2024年長春大學若P、V操作…": the title glued to the first item
+            page.remove("title_repeat", first[: len(first) - len(rest)])
+            page.lines[0] = Line(rest, gap=page.lines[0].gap)
     if page.title:
         key = _key(page.title)
         # The title is printed again at the top of the body; those copies are the title, not content.

@@ -179,3 +179,31 @@ def test_a_topic_line_inside_an_answer_is_the_answer():
     found = qset(page)
     assert [q.number for q in found.questions()] == ["1", "2"]
     assert "直观性原则" in found.questions()[0].answer
+
+
+def test_a_preview_page_listing_names_the_document():
+    """'编译原理试题汇总_第1页' lines (removed as chrome) give the title; the first item is not taken for it."""
+    page = "编译原理试题汇总_第1页\n编译原理试题汇总_第2页\n资源描述\n1.编译程序的前端包括哪些部分?\n2.什么是文法?\n"
+    found = qset(page)
+    assert found.title == "编译原理试题汇总"
+    assert [q.number for q in found.questions()] == ["1", "2"]
+
+
+def test_a_title_said_three_times_is_said_once():
+    assert qset("科目四安全驾驶题库科目四安全驾驶题库科目四安全驾驶题库\n1.什么是安全距离?\n").title == "科目四安全驾驶题库"
+
+
+def test_a_form_header_after_the_title_is_kept_as_the_page_s_text():
+    """'…试卷及答案学号_ 姓名_': the title stops at the form header; the header stays on the page."""
+    found = qset("2019年护士三基考试试卷及答案学号_ 姓名_ 科室_\n1.输卵管结扎术常在哪一部位进行( )\nA.子宫部 B.峡部 C.壶腹部\n")
+    assert found.title == "2019年护士三基考试试卷及答案"
+    assert "姓名_" in found.model_dump_json()
+
+
+def test_a_title_glued_to_the_first_item_gives_the_item_back():
+    """A listing title, then the same words opening the first line with the first item glued on."""
+    page = ("操作系统期末考试答案_第1页\n操作系统期末考试答案若信号量初值为2当前值为-1则没有进程在等待。()\n答案:错\n"
+            "操作系统是一种通用软件。()\n答案:错\n把逻辑地址转换为物理地址的工作称为地址映射。()\n答案:对\n")
+    found = qset(page)
+    assert found.title == "操作系统期末考试答案"
+    assert found.questions()[0].stem.startswith("若信号量初值为2")
