@@ -141,8 +141,13 @@ def _names_a_part(rest: str) -> bool:
     return bool(PART_NAME.match(rest)) or (len(rest) <= 12 and not SENTENCE_MARK.search(rest))
 
 
+LABEL_INSIDE = re.compile(r"\d{1,3}\s*[、.．](?!\d)")  # a question begun before the bracket: its own, not the heading's
+DECLARED_AFTER = 80  # a heading's declaration may follow its instruction sentence within this many characters
+
+
 def _split_heading(text: str) -> tuple[str, str]:
-    """Long run-on headings: the heading ends at the first full stop outside brackets."""
+    """Long run-on headings: the heading ends at the first full stop outside brackets, or at the end
+    of its declaration when one follows that sentence ('一、单项选择题请…选出1个正确答案。(每题1分,共25分)')."""
     depth = 0
     for i, ch in enumerate(text):
         if ch in "(（":
@@ -150,6 +155,10 @@ def _split_heading(text: str) -> tuple[str, str]:
         elif ch in ")）":
             depth = max(0, depth - 1)
         elif ch == "。" and depth == 0 and i + 1 < len(text):
+            declared = labels.DECLARATION.search(text, i + 1, i + 1 + DECLARED_AFTER)
+            if (declared and declared.group(0)[:1] in "(（" and not labels.DECLARATION.search(text[: i + 1])
+                    and not LABEL_INSIDE.search(text, i + 1, declared.start())):
+                i = declared.end() - 1
             return text[: i + 1], text[i + 1:].strip()
     return text, ""
 

@@ -207,3 +207,12 @@ def test_a_title_glued_to_the_first_item_gives_the_item_back():
     found = qset(page)
     assert found.title == "操作系统期末考试答案"
     assert found.questions()[0].stem.startswith("若信号量初值为2")
+
+
+def test_a_declaration_after_the_heading_s_instruction_belongs_to_the_heading():
+    """'一、单项选择题请…选出1个正确答案。(每题1分,共25分)': the part's numbers, not the first stem's."""
+    (section,) = qset("一、单项选择题请在下列各题答案选项中,选出1个正确答案。(每题1分,共25分)\n1.下列说法正确的是()\nA.甲 B.乙\n"
+                      ).sections
+    assert section.heading.endswith("(每题1分,共25分)")
+    assert (section.score_each, section.score_total) == (1, 25)
+    assert section.questions[0].score == 1
