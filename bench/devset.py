@@ -14,6 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench import metamorphic
 from pipeline.ingest import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,8 +49,8 @@ def run_on(raw: Path, target: Path) -> Path:
     title line) kept, everything after it glued into one line. Same gold, harder layout."""
     target.mkdir(parents=True, exist_ok=True)
     for page in sorted(raw.iterdir()):
-        lines = [x.strip() for x in page.read_text(encoding="utf-8").splitlines() if x.strip()]
-        (target / page.name).write_text(lines[0] + "\n" + "".join(lines[1:]) + "\n", encoding="utf-8")
+        text, _, _ = metamorphic.run_on(page.read_text(encoding="utf-8"), {})
+        (target / page.name).write_text(text, encoding="utf-8")
     return target
 
 

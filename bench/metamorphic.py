@@ -45,10 +45,10 @@ def _stem_positions(text: str, gold: Gold) -> list[tuple[int, int, dict]]:
         if not stem or not q.get("number"):
             return []
         at = text.find(stem, cursor)
-        label = LABEL_BEFORE.search(text[max(0, at - 8):at]) if at >= 0 else None
+        label = LABEL_BEFORE.search(text, max(0, at - 8), at) if at >= 0 else None
         if label is None or label.group(1) != q["number"]:
             return []
-        found.append((at - (len(text[max(0, at - 8):at]) - label.start()), at, q))
+        found.append((label.start(), at, q))
         cursor = at + len(stem)
     return found
 

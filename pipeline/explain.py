@@ -11,7 +11,7 @@ from pathlib import Path
 
 from .errors import Rejected
 from .parse import Parser
-from .reading import explain, read_page
+from .reading import explain
 from .steps import STEPS, Context, PageRunner, new_page
 
 PARSE_AT = next(i for i, (name, _) in enumerate(STEPS) if name == "parse")
@@ -24,7 +24,7 @@ def explain_page(path: Path) -> list[str]:
         runner.run(page)
     except Rejected as rejected:
         return [f"rejected before the parse: {rejected.code}: {rejected}"]
-    reading = read_page(page.lines, Parser(page.lines).heading_lines())
+    reading = Parser(page.lines).reading
     out = [f"{path.name}: {len(page.lines)} lines after cleaning", *explain(reading, page.lines)]
     try:
         PageRunner(steps=STEPS[PARSE_AT:], ctx=Context()).run(page)

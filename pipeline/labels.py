@@ -137,7 +137,8 @@ WEAK_ARABIC = rx(r"^()(\d{1,3})(?=[\u4e00-\u9fff(（《“])")
 # Misreadings of a label that a page's numbering can vouch for: accepted only where the whole-page
 # reading (`reading.py`) finds them continuing a sequence. Each opens with the label's number.
 MISPRINTED_LABEL = re.compile(r"^()(\d{1,3})\s*[,，](?!\d)\s*")  # "1,地球绕太阳…" (a comma for the dot)
-STRAY_MARK = re.compile(r"^[)）\]】,，.。;；]\s*(?=\d)")  # ")1.下列…": a bracket left over from the line before
+STRAY_MARKS = ")）]】,，.。;；"  # what a line may carry over from the one before, ahead of its label
+STRAY_MARK = re.compile(rf"^[{re.escape(STRAY_MARKS)}]\s*(?=\d)")  # ")1.下列…": a bracket left over
 BARE_NUMBER = re.compile(r"^()(\d{1,3})\s*$")  # "1" on a line of its own, the item below it
 SPACED_NUMBER = re.compile(r"^()(\d{1,3})\s+(?=[\u4e00-\u9fff(（“]|[A-Z][a-z])")  # "1 算法题:…", "1 我国宪法…"
 WEAK_LATIN = re.compile(r"^()(\d{1,3})(?=[A-Z][a-z])")  # "1There may be…" in English run-on text

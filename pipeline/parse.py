@@ -267,7 +267,7 @@ class Parser:
             self._new_question(None, text)  # an unlabelled item: its answer follows on the next line
             return
         if self.q is None:
-            (self.section.intro if self.section.heading else self.content_before).append(text)
+            self._keep_as_content(text)
             return
         self._question_line(self.q, line)
 
@@ -282,12 +282,16 @@ class Parser:
             return False
         return bool(labels.BLANK.search(text) or labels.looks_like_question(text))
 
+    def _keep_as_content(self, text: str) -> None:
+        """Author's text before any question: the section's intro, or the page's opening content."""
+        (self.section.intro if self.section.heading else self.content_before).append(text)
+
     def _put_back(self, head: str) -> None:
         """Text the reading cut off a label line: it belongs to what came before."""
         if self.q is not None:
             self._rejoin(head)
         else:
-            (self.section.intro if self.section.heading else self.content_before).append(head)
+            self._keep_as_content(head)
 
     def _vouched(self, label: Label) -> bool:
         return self.reading.vouches(self.index, label)
@@ -333,7 +337,7 @@ class Parser:
             return self._accept_glued(label)
         if label.number is None:
             return self._accept_unnumbered(label, in_body)
-        if _doubtful(label, line) and self.reading.outvoted(self.index, label):
+        if _doubtful(label) and self.reading.outvoted(self.index, label):
             return False
         if sec.family is not None and label.family != sec.family:
             return False
@@ -658,7 +662,7 @@ class Parser:
         return hits[0] if hits else None
 
 
-_MISREAD_OPENINGS = frozenset("0123456789)）]】,，.。;；")
+_MISREAD_OPENINGS = frozenset("0123456789" + labels.STRAY_MARKS)
 
 
 def _may_be_misread(line: Line, label: Label | None) -> bool:
@@ -671,7 +675,7 @@ def _may_be_misread(line: Line, label: Label | None) -> bool:
     return (line.soft or line.glued) and text[:2].isdigit()
 
 
-def _doubtful(label: Label, line: Line) -> bool:
+def _doubtful(label: Label) -> bool:
     """A label the reading may outvote: one counting something ('1.0分') or a list item ('…30万元;')."""
     rest = label.rest
     counting = (rest[:1].isdigit() or label.printed.isdigit()) and labels.QUANTITY.match(rest)  # "1.0分", "1分"

@@ -24,14 +24,18 @@ def _listing_title(page: Page) -> str | None:
     return next((m.group(1).strip() for _, text in page.removed if (m := PAGE_LISTING.match(text))), None)
 
 
-def _tidy(title: str) -> str:
-    """The title without a declaration or form header after it, and said once ('X X X' → 'X')."""
-    title = TITLE_TAIL.sub("", title).strip() or title
+def _tidy(title: str) -> tuple[str, str]:
+    """(the title said once, 'X X X' → 'X'; the declaration or form header that followed it on its line)."""
+    tail = TITLE_TAIL.search(title)
+    head = title[: tail.start()].strip() if tail else ""
+    if tail and head:
+        title = head
     for k in (3, 2):
         size = len(title) // k
         if size >= 4 and len(title) % k == 0 and title[:size] * k == title:
-            return title[:size]
-    return title
+            title = title[:size]
+            break
+    return title, tail.group(0).strip() if tail and head else ""
 
 
 def _after_title(text: str, title: str) -> str | None:
@@ -66,9 +70,9 @@ def find_title(page: Page) -> None:
             page.lines = page.lines[1:]
     if title:
         whole = strip_pinyin_garbage(strip_title_suffix(title, page.site))  # "學(xué)號_" reads as "學號_"
-        title = _tidy(whole)
-        if from_line and len(title) < len(whole):  # the tail is the page's text ("学号_ 姓名_"): kept
-            page.lines.insert(0, Line(whole[len(title):].strip()))
+        title, tail = _tidy(whole)
+        if from_line and tail:  # the page's own text ("学号_ 姓名_"): kept
+            page.lines.insert(0, Line(tail))
     page.title = title or None
     if page.title and page.lines:
         first = strip_pinyin_garbage(page.lines[0].text)

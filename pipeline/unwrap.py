@@ -5,6 +5,10 @@ inside a word, a label (`答` | `案:B`) or a number (`1` | `2.下列…`). Such
 lines of (nearly) the same width: far more than an author's own line lengths ever share. A line that
 reaches that width and is followed by another line of text was broken there; it is joined to the next.
 Pages without such a width are left as they are.
+
+The parser measures a wrap width too (`parse.wrap_width`), loosely (8 columns of slack), to let a
+stem run on across a break; joining lines for good needs the strict reading here: one width, reached
+by lines that stop mid-sentence, or an author's own line ends are lost.
 """
 
 from __future__ import annotations
