@@ -151,6 +151,37 @@ def decide_notes(questions: list[QDraft]) -> None:
     _cap_last_answer(questions)
 
 
+# "什么是Java?Java是一种…": an interview page's answer printed straight after its question's mark.
+ASKED_THEN_ANSWERED = re.compile(r"^(.{2,}?\?)\s*(\S.{3,})$", re.S)
+
+
+def answers_after_question(questions: list[QDraft]) -> None:
+    """On a page that answers its open questions, the text after an unanswered one's first '?' is its
+    answer (with the stem's later lines), unless that text asks something itself ('…?请举例说明')."""
+    found = []
+    for q in questions:
+        if q.options or q.answer is not None or not q.stem or q.sub_items:
+            continue
+        m = ASKED_THEN_ANSWERED.match(q.stem[0])
+        if m and not labels.looks_like_question(m.group(2)) and _says_something(m.group(2)):
+            found.append((q, m))
+    answered = sum(1 for q in questions if q.answer)
+    if not found or answered + len(found) < max(2, RHYTHM_SHARE * len(questions)):
+        return
+    for q, m in found:
+        q.answer, q.answer_source = [m.group(2), *q.stem[1:]], "unlabelled"
+        q.stem = [m.group(1)]
+
+
+def _says_something(text: str) -> bool:
+    """More than the question's score and blank ('(分数: -1.00) _')."""
+    return len(WORDS.findall(SCORE_FIELD.sub("", text))) >= 4
+
+
+WORDS = re.compile(r"[^\W_]")
+SCORE_FIELD = re.compile(r"[(（【][^()（）【】]{0,12}分[^()（）【】]{0,8}[)）】]")
+
+
 def _cap_last_answer(questions: list[QDraft]) -> None:
     """If every other answer is one paragraph, the last question's extra paragraphs are trailing content."""
     answered = [q for q in questions if q.answer]
@@ -278,6 +309,7 @@ def build_set(page: Page, result: ParseResult, set_id: str, restore: Restore = l
         content_head += demote_point_lists(s, other_styles=len(styles) > 1)
     questions = [q for s in result.sections for q in s.questions if q.stem or q.options or q.answer]
     decide_notes(questions)
+    answers_after_question(questions)
     title = restore(page.title)
     sections: list[Section] = []
     content: list[tuple[str | None, str]] = [(None, t) for t in content_head]  # (after question, text)

@@ -20,7 +20,7 @@ from . import labels
 from .fold import matching_form
 from .limits import LINE_CACHE
 from .page import Line, Page
-from .profiles import SiteProfile, load_profiles, profiles_for, tail_pattern
+from .profiles import SiteProfile, caption_pattern, load_profiles, profiles_for, tail_pattern
 
 LIST_MARKER = re.compile(r"^(?:[-*•·]\s+|\d{1,2}\.\s+(?=\d{1,2}、))")
 NOTICE_ITEM = re.compile(r"^\d{1,2}、")
@@ -225,6 +225,7 @@ def strip_boilerplate(page: Page, templates: Templates | None = None) -> None:
     _cut_tail(page, site)
     notices = _notice_lines(page.lines, generic.keyword_any)
     head = next((i for i, x in enumerate(page.lines) if is_structural(x.text)), len(page.lines))
+    captions = _captions(page.lines[:head], site)
     forms = _matching_forms([_core(x.text) for x in page.lines])
     kept: list[Line] = []
     for i, line in enumerate(page.lines):
@@ -234,7 +235,8 @@ def strip_boilerplate(page: Page, templates: Templates | None = None) -> None:
                 continue
             kept.append(line)
             continue
-        rule = _line_rule(page, site, i, line.text, learned, notices, i < head, forms[i])
+        rule = "link_caption" if i in captions else _line_rule(page, site, i, line.text, learned, notices,
+                                                                 i < head, forms[i])
         if rule:
             page.remove(rule, line.text)
             continue
@@ -266,6 +268,15 @@ def _matching_forms(cores: list[str]) -> list[str]:
     """The matching form of every line in one conversion (OpenCC keeps line breaks)."""
     forms = matching_form("\n".join(cores)).split("\n")
     return forms if len(forms) == len(cores) else [matching_form(c) for c in cores]
+
+
+def _captions(head: list[Line], site: str | None) -> set[int]:
+    """Indexes of the lines in the page's head that caption a link on the next line."""
+    link = caption_pattern(site)
+    if link is None:
+        return set()
+    return {i - 1 for i, line in enumerate(head)
+            if i > 0 and link.match(line.text) and not is_structural(head[i - 1].text)}
 
 
 def _cut_tail(page: Page, site: str | None) -> None:

@@ -83,7 +83,11 @@ def cn_to_int(text: str) -> int | None:
 
 
 # "3." as a label: not a decimal ("3.5"), but a stem may start with a number ("3.5年后", "5.1921年7月…").
-NUMBER_DOT = r"\.(?!\d)|\.(?=\d{1,3}[\u4e00-\u9fff])|\.(?=(?:1[5-9]|20)\d{2}\s*年)"
+# A score is never a label and its stem ("每题1.0分"); other units may be ("3.5年后" read by sequence).
+NUMBER_DOT = r"\.(?!\d)|\.(?=\d{1,3}(?!\d|\s*分)[\u4e00-\u9fff])|\.(?=(?:1[5-9]|20)\d{2}\s*年)"
+# What a number counts when a unit follows it ("1分", "45小题", "3 个", "1.0分"): a quantity, not a label.
+UNITS = (r"(?:分|小题|小題|道|题|題|个|個|年|月|日|天|次|人|元|万|萬|页|頁|岁|歲|名|种|種|条|條|米|克|项|項|倍|位|层|層"
+         r"|%|％)")
 
 
 # Label families that are words ('题目1', '第一题'): printed as the page printed them.
@@ -142,8 +146,7 @@ STRAY_MARK = re.compile(rf"^[{re.escape(STRAY_MARKS)}]\s*(?=\d)")  # ")1.下列�
 BARE_NUMBER = re.compile(r"^()(\d{1,3})\s*$")  # "1" on a line of its own, the item below it
 SPACED_NUMBER = re.compile(r"^()(\d{1,3})\s+(?=[\u4e00-\u9fff(（“]|[A-Z][a-z])")  # "1 算法题:…", "1 我国宪法…"
 WEAK_LATIN = re.compile(r"^()(\d{1,3})(?=[A-Z][a-z])")  # "1There may be…" in English run-on text
-# What a number is counting when its text starts so ("1分", "45小题", "3 个"): a quantity, not a label.
-QUANTITY = rx(r"^\s*(?:\d{1,3}\s*)?(?:分|小题|道|题|个|年|月|日|天|次|人|元|万|页|岁|名|种|条|米|克|项|倍|位|层|%|％)")
+QUANTITY = rx(rf"^\s*(?:\d{{1,3}}\s*)?{UNITS}")
 
 # The costs of the whole-page reading, in one place: why a line was (or was not) read as a question.
 # A reading's value is the sum of its questions' gains minus the costs of how they follow each other;
@@ -245,10 +248,14 @@ DECLARATION = rx(r"[(（][^()（）]*(?:共|每|各|满分|总分|总题数|分�
                  r"|(?:共|每小?题|各|满分)\s*\d")
 COUNT = rx(r"(?:共|包括|本大题共|计)\s*(\d+)\s*(?:小|道|个)?\s*(?:题|问)|(\d+)\s*questions\b"
            r"|总题数\s*:?\s*(\d+)|[(（]\s*(\d+)\s*(?:小|道)?题\s*[,，;；]|本大题有\s*(\d+)\s*(?:小|道)?题", re.I)
+# A range of question numbers: "第 1-45小题" (45 questions), "(1 25 題,…" (its dash lost in conversion).
+COUNT_RANGE = rx(r"(\d+)\s*[-—–~～至到]\s*(\d+)\s*(?:小|道)?题|[(（]\s*(\d+)\s+(\d+)\s*(?:小|道)?题")
+# "(…每題 2 分,共 50 )": a total that lost its unit, read only when it is the count × each.
+BARE_TOTAL = rx(r"共\s*(\d+(?:\.\d+)?)\s*[)）]")
 EACH = rx(r"(?:每(?:小|道)?题|各(?:小)?题|每问|各)\s*(?:均)?\s*(\d+(?:\.\d+)?)\s*分"
           r"|(\d+(?:\.\d+)?)\s*points?\s+each|each[^,;()]{0,12}?(\d+(?:\.\d+)?)\s*points?", re.I)
 TOTAL = rx(r"(?:共|满分|总分|合计|计)\s*(\d+(?:\.\d+)?)\s*分"
-           r"|^[^(（]*[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]"  # a bare "(30分)": the part's total
+           r"|^[^(（]*[(（]\s*(\d+(?:\.\d+)?)\s*分\s*(?:[)）]|[,，;；]\s*每)"  # a bare "(30分)", "(20分,每小题2分)"
            r"|(?<![每题])分数\s*:\s*(\d+(?:\.\d+)?)"  # "(总题数: 2,分数: 4.00)"
            r"|(\d+(?:\.\d+)?)\s*points?(?!\s+each)", re.I)
 BARE_COUNT = rx(r"[(（]\s*(\d+)\s*(?:小题|道题|道|题)\s*[)）]")  # "一、单选题(10题)", "(80 道)"
@@ -398,7 +405,9 @@ OPTION_LETTERS = "ABCDEFGH"
 # Strong labels: a letter and a delimiter ('A.', 'A、', 'A)', '(A)', 'A:'). On run-on pages they are
 # glued to the text before them ('…的是A.因材施教B.循序渐进', '…to:A.rareB.common'), so anything but a
 # capital may precede one; the run's order (A→B→C) is what makes them options.
-STRONG_OPTION = rx(r"(?:(?<![A-Z])|(?<=[0-9][A-Z]))(?:[(（【]\s*)?([A-H])\s*[)）】.、:．]")  # "…A.220VB.380V…": a unit
+# "A( ) 字符串": a letter with an empty box to tick is an option label too.
+STRONG_OPTION = rx(r"(?:(?<![A-Z])|(?<=[0-9][A-Z]))"  # after a capital only in a unit: "…A.220VB.380V…"
+                   r"(?:[(（【]\s*)?([A-H])\s*(?:[)）】.、:．]|[(（]\s*[)）])")
 WEAK_OPTION = rx(r"(?:^|(?<=[\s。;)）?]))([A-H])\s*[.、．]?(?=[\u4e00-\u9fff]|\s+\S|[A-Z]|\s*$)")
 # After A and B, a later letter may follow a CJK character straight on: "…钢筋砖过梁C 木过梁".
 LATE_OPTION = rx(r"(?<![A-Za-z0-9])([C-H])(?=\s+[\u4e00-\u9fff]|\s*$)")
@@ -410,7 +419,8 @@ WEAK_LOWER = rx(r"(?:^|(?<=[\u4e00-\u9fff。)）\s]))([a-h])(?=[\u4e00-\u9fff]|\
 LOOSE_OPTION = rx(r"(?<![A-Za-z0-9])([A-H])(?:\s*[.,，、．:)）】]\s*|\s+|(?=[\u4e00-\u9fff(（“]))(?=\S)")
 WEAK_STYLES = (WEAK_OPTION, WEAK_LOWER, LOOSE_OPTION)
 # A cheap pre-check: an option A of any style somewhere in the text.
-_MAY_HOLD_OPTIONS = re.compile(r"A(?:\s*[.、:．)）]|[\u4e00-\u9fff]|\s+\S|[A-Z])|a(?:\s*[.、．)）]|[\u4e00-\u9fff\d])")
+_MAY_HOLD_OPTIONS = re.compile(r"A(?:\s*[.、:．)）】]|\s*[(（]\s*[)）]|[\u4e00-\u9fff]|\s+\S|[A-Z])"
+                               r"|a(?:\s*[.、．)）]|[\u4e00-\u9fff\d])")
 OPTION_STYLES = (  # (pattern, first letter, options needed)
     (STRONG_OPTION, "A", 2), (WEAK_OPTION, "A", 3), (STRONG_LOWER, "a", 2), (WEAK_LOWER, "a", 3),
     (LOOSE_OPTION, "A", 3),
@@ -434,6 +444,8 @@ def split_options(text: str, start: str | None = None) -> tuple[str, list[tuple[
             continue
         found = _option_run(text, pattern, start if continuing else letter_a)
         if len(found) >= (1 if continuing else minimum):
+            if pattern is STRONG_OPTION:
+                found = _loosely_continued(text, found)
             head = text[: found[0][1]].rstrip()
             opts = []
             for i, (letter, _, end) in enumerate(found):
@@ -453,10 +465,31 @@ def _option_run(text: str, pattern: re.Pattern[str], start: str = "A") -> list[t
         return _run(text, matches, letters, pattern)
     best: list[tuple[str, int, int]] = []
     for family in {_delimiter(m) for m in matches}:
-        run = _run(text, [m for m in matches if _delimiter(m) == family], letters, pattern)
+        of_family = [m for m in matches if _delimiter(m) == family]
+        run = _run(text, of_family, letters, pattern)
+        if len(run) < 2 and len(letters) > 2:
+            run = _restyled_first(text, matches, of_family, letters, pattern) or run
         if len(run) > len(best) or (len(run) == len(best) and run and run[0][1] < best[0][1]):
             best = run
     return best
+
+
+def _restyled_first(text: str, matches: list[re.Match[str]], of_family: list[re.Match[str]], letters: str,
+                    pattern: re.Pattern[str]) -> list[tuple[str, int, int]]:
+    """'【A】go B.goes C.going': the first label in another style than the rest, right before its B."""
+    rest = _run(text, of_family, letters[1:], pattern)
+    if len(rest) < 2:
+        return []
+    first = [m for m in matches if m.group(1) == letters[0] and m.end() < rest[0][1]]
+    if not first or not _separated(text, first[-1].end(), rest[0][1]):
+        return []
+    return [(letters[0], first[-1].start(), first[-1].end()), *rest]
+
+
+def _loosely_continued(text: str, found: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """A strong run that goes on in looser labels ('A. a+b B. (a+b) C a+b/c D a+b+c'): the longer run."""
+    loose = _option_run(text, LOOSE_OPTION, found[0][0])
+    return loose if len(loose) > len(found) and loose[0][1] == found[0][1] else found
 
 
 def _delimiter(m: re.Match[str]) -> str:
@@ -495,7 +528,7 @@ def _separated(text: str, after_label: int, next_label: int) -> bool:
     return bool(text[after_label:next_label].strip())
 
 
-LEADING_OPTION = re.compile(r"^[(（【]?([A-Ha-h])\s*[)）】.、:．]\s*")
+LEADING_OPTION = re.compile(r"^[(（【]?([A-Ha-h])\s*(?:[)）】.、:．]|[(（]\s*[)）])\s*")
 
 
 def leading_option(text: str) -> tuple[str, str] | None:
@@ -510,6 +543,8 @@ def leading_option(text: str) -> tuple[str, str] | None:
 # "(10分)", "(本题满分10分)", and the field form of exam exports: "(分数: 2.00)", "【score:1 分】".
 SCORE_LABEL = rx(r"[(（【]\s*(?:(?:本(?:小)?题)?\s*(?:满分)?(?=\s*\d+(?:\.\d+)?\s*分)|(?:分数|分值|score)\s*[:：])"
                  r"\s*(\d+(?:\.\d+)?)\s*分?\s*[)）】]", re.I)
+# A score alone on its line, between a bare label and its stem (quiz exports): "1" / "2分" / "…".
+BARE_SCORE = rx(r"^[(（【]?\s*(\d+(?:\.\d+)?)\s*分\s*[)）】]?$")
 BRACKET_CHOICE = rx(r"[(（]\s*([A-H](?:\s?[A-H]){0,4}|[a-h](?:\s?[a-h]){0,4})\s*[)）]")  # "(ABCE)", "( c )", "(a b )"
 # A blank filled in on the page: "__B__", "_安全、可靠_", "( 支部大会 )" in a fill-in section.
 FILLED_BLANK = rx(r"(?<![A-Za-z0-9_])_+\s*([^_\s][^_]{0,15}?)\s*_+(?![A-Za-z0-9])")

@@ -34,6 +34,7 @@ class QDraft:
     score: int | float | None = None
     field: str = "stem"
     nested: int | None = None  # last number of a numbered list running inside this question
+    nested_family: str | None = None  # its label style: "(3)" then "4 …" is the next question, not the list
     tail_width: int = 0  # display width of the last physical line of the stem (for wrapped dumps)
 
     @property
@@ -115,7 +116,7 @@ def parse_heading(text: str, inside_answer: bool, next_order: int | None) -> SDr
     ordinal, rest = (m.group(1), m.group(3)) if m else (None, text)
     if m:
         named_part = m.group(2) in labels.PART_WORDS or m.re is labels.ENGLISH_HEADING
-        if named_part and (len(rest) > 60 or rest.rstrip().endswith("?")):
+        if named_part and (len(rest) > 60 or (rest.rstrip().endswith("?") and not LOST_MARK_AFTER.search(rest))):
             return None
         if not named_part and (rest.rstrip().endswith("?") or not (labels.DECLARATION.search(rest)
                                                                      or _names_a_part(rest))):
@@ -132,6 +133,9 @@ def parse_heading(text: str, inside_answer: bool, next_order: int | None) -> SDr
     section.name = re.split(r"[(（:]", declaration, maxsplit=1)[0].strip() or None
     _read_declaration(section, declaration)
     return section
+
+
+LOST_MARK_AFTER = re.compile(r"[)）]\s*\?+$")  # "交际用语(共计10分,每小题2分)?": a glyph lost in conversion
 
 
 def _names_a_part(rest: str) -> bool:
@@ -155,21 +159,32 @@ def _split_heading(text: str) -> tuple[str, str]:
         elif ch in ")）":
             depth = max(0, depth - 1)
         elif ch == "。" and depth == 0 and i + 1 < len(text):
-            declared = labels.DECLARATION.search(text, i + 1, i + 1 + DECLARED_AFTER)
-            if (declared and declared.group(0)[:1] in "(（" and not labels.DECLARATION.search(text[: i + 1])
+            declared = _bracket_after(text, i + 1) or labels.DECLARATION.search(text, i + 1, i + 1 + DECLARED_AFTER)
+            if (declared and declared.group(0).lstrip()[:1] in "(（" and not labels.DECLARATION.search(text[: i + 1])
                     and not LABEL_INSIDE.search(text, i + 1, declared.start())):
                 i = declared.end() - 1
             return text[: i + 1], text[i + 1:].strip()
     return text, ""
 
 
+BRACKET_AFTER = re.compile(r"\s*([(（](?:[^()（）]|[(（][^()（）]*[)）])*[)）])")  # one nesting: "內(nèi)"
+INNER_BRACKET = re.compile(r"(?<=.)[(（][^()（）]*[)）](?=.)")
+
+
+def _bracket_after(text: str, start: int) -> re.Match[str] | None:
+    """A declaring bracket right after the heading's sentence, however long its instructions
+    ('一、不定项选择题。(在每小题的五个备选答案中…每小题1分,本题总分30分)')."""
+    m = BRACKET_AFTER.match(text, start)
+    return m if m and labels.DECLARATION.fullmatch(INNER_BRACKET.sub("", m.group(1))) else None
+
+
 def _read_declaration(section: SDraft, text: str) -> None:
     count = labels.first_group(labels.COUNT.search(text) or labels.BARE_COUNT.search(text))
     each = labels.first_group(labels.EACH.search(text))
     total = labels.first_group(labels.TOTAL.search(text))
-    section.count_declared = int(count) if count else None
+    section.count_declared = int(count) if count else _count_from_range(text)
     section.score_each = labels.number_value(each) if each else None
-    section.score_total = labels.number_value(total) if total else None
+    section.score_total = labels.number_value(total) if total else _unitless_total(section, text)
     product = labels.PRODUCT.search(text)  # "5×2=10分": count × each = total, or "2分×5=10分"
     if product and count is None and each is None:
         first, second = product.group("first"), product.group("second")
@@ -178,6 +193,22 @@ def _read_declaration(section: SDraft, text: str) -> None:
         section.score_each = labels.number_value(each_text)
         section.score_total = section.score_total or labels.number_value(product.group("total"))
     # A total the heading does not print is not declared: validate compares each × count itself.
+
+
+def _count_from_range(text: str) -> int | None:
+    m = labels.COUNT_RANGE.search(text)
+    if not m:
+        return None
+    first, last = (int(g) for g in m.groups() if g is not None)
+    return last - first + 1 if last > first else None
+
+
+def _unitless_total(section: SDraft, text: str) -> int | float | None:
+    m = labels.BARE_TOTAL.search(text)
+    if not (m and section.count_declared and section.score_each):
+        return None
+    value = labels.number_value(m.group(1))
+    return value if value == section.count_declared * section.score_each else None
 
 
 # --- the parser -------------------------------------------------------------------------------
@@ -259,7 +290,7 @@ class Parser:
             self._new_question(label, text)
             return
         if label and label.number is not None and self.q is not None:
-            self.q.nested = label.number
+            self.q.nested, self.q.nested_family = label.number, label.family
         if line.soft and self.q is not None:
             self._rejoin(text)
             return
@@ -312,21 +343,25 @@ class Parser:
     def _heading(self, text: str) -> SDraft | None:
         inside = self.q is not None and self.q.field in {"answer", "analysis", "notes", "scoring", "sub_items"}
         if not labels.may_be_heading(text):
-            return None if inside else self._topic_heading(text)
+            return None if inside else self._topic_heading(text, None)
         # The next expected ordinal matters only inside an answer: not worked out for every line.
         order = next((s.order for s in reversed(self.sections) if s.order), 0) if inside else 0
-        return parse_heading(text, inside, order + 1) or (None if inside else self._topic_heading(text))
+        return parse_heading(text, inside, order + 1) or self._topic_heading(text, order + 1 if inside else None)
 
-    def _topic_heading(self, text: str) -> SDraft | None:
-        """'一、2019年上半年', '题组二 浮力' right before a numbered question: a part named by its topic."""
+    def _topic_heading(self, text: str, next_order: int | None) -> SDraft | None:
+        """'一、2019年上半年', '题组二 浮力' right before a numbered question: a part named by its topic.
+        Inside an answer (`next_order` given) only the next part's ordinal before a question 1 is one:
+        an answer's own '二、…' list goes on otherwise."""
         if not labels.TOPIC_HEADING.match(text):
             return None
         following = labels.question_label(self.following)
-        if following is None or following.number is None:
+        if following is None or following.number is None or (next_order is not None and following.number != 1):
             return None
         m = labels.heading_match(text)
-        return SDraft(heading=text, ordinal=m.group(1) if m and m.re is labels.HEADING else None,
-                      name=(m.group(3) if m else text).strip() or None)
+        ordinal = m.group(1) if m and m.re is labels.HEADING else None
+        if next_order is not None and (ordinal is None or labels.cn_to_int(ordinal) != next_order):
+            return None
+        return SDraft(heading=text, ordinal=ordinal, name=(m.group(3) if m else text).strip() or None)
 
     def _accept(self, label: Label, line: Line) -> bool:
         """Is this label a new question here? The consistent reading: numbers continue their
@@ -381,7 +416,8 @@ class Parser:
     def _accept_in_sequence(self, label: Label, line: Line, in_body: bool) -> bool:
         q, last = self.q, self.section.last_number()
         assert last is not None and label.number is not None
-        nested_goes_on = q is not None and q.nested is not None and label.number == q.nested + 1
+        nested_goes_on = (q is not None and q.nested is not None and label.number == q.nested + 1
+                          and label.family == q.nested_family)
         if label.number == last + 1:
             if nested_goes_on:
                 return False  # the list inside this question goes on
@@ -521,7 +557,11 @@ class Parser:
     def _stem_line(self, q: QDraft, line: Line) -> None:
         text = line.text
         if not q.stem:
-            q.stem.append(text)
+            score = labels.BARE_SCORE.match(text) if q.score is None else None
+            if score:
+                q.score = labels.number_value(score.group(1))
+            else:
+                q.stem.append(text)
             return
         last = q.stem[-1]
         numbered_sub = labels.question_label(text) is not None

@@ -21,6 +21,8 @@ class SiteProfile:
     line: tuple[re.Pattern[str], ...] = ()
     inline: tuple[re.Pattern[str], ...] = ()
     tail: tuple[re.Pattern[str], ...] = ()
+    # A line matching one of these (a link such as "合集下载") makes the line before it its caption.
+    caption_of: tuple[re.Pattern[str], ...] = ()
     truncation_markers: tuple[re.Pattern[str], ...] = ()
     notice_keywords: tuple[str, ...] = field(default=())
     keyword_any: re.Pattern[str] | None = None  # the chrome words as one alternation, longest first
@@ -54,6 +56,7 @@ def _profile(data: dict) -> SiteProfile:
         line_any=_alternation(line),
         inline_any=_alternation(inline),
         tail=_compile(data.get("tail", [])),
+        caption_of=_compile(data.get("caption_of", [])),
         truncation_markers=_compile(data.get("truncation_markers", [])),
         notice_keywords=tuple(data.get("notice_keywords", ())),
         keyword_any=_words(data.get("notice_keywords", ())),
@@ -89,6 +92,12 @@ def profiles_for(site: str | None) -> tuple[SiteProfile, ...]:
 def tail_pattern(site: str | None) -> re.Pattern[str] | None:
     """Every tail rule of `profiles_for(site)` as one alternation: one match per line."""
     return _alternation(tuple(p for prof in profiles_for(site) for p in prof.tail))
+
+
+@cache
+def caption_pattern(site: str | None) -> re.Pattern[str] | None:
+    """Every caption_of rule of `profiles_for(site)` as one alternation."""
+    return _alternation(tuple(p for prof in profiles_for(site) for p in prof.caption_of))
 
 
 def detect_site(text: str) -> SiteProfile | None:

@@ -21,6 +21,7 @@ HEADING_HINTS = labels.CharClass("题題共每PS第释")
 SPLIT_HINTS = labels.FIELD_HINTS | HEADING_HINTS  # a short line without any of these has nothing to split
 # The patterns below open with lookbehinds, so they are tried only where a cheap scan for their
 # first characters finds a candidate (`_starts`), never at every position of a long line.
+GLUED_PART_NAMES = "选择|填空|判断|简答|问答|解释|计算|论述"  # each two characters: a fixed-width lookbehind below
 INLINE_HEADING = labels.rx(
     r"(?<=[\s。.?!)）:])[一二三四五六七八九十]{1,2}\s*[、.]\s*[^\s,。]{1,12}?题"
     r"|(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,2}\s*[、.]\s*[\u4e00-\u9fff]{1,10}题"
@@ -30,22 +31,28 @@ INLINE_HEADING = labels.rx(
     r"(?=[(（][^()（）]{0,24}(?:共|每)[^()（）]{0,24}[)）])"
     # a part by its own name: "…商管專二 試題 第一部份:會計學(…)", "…题库 第二部分 …"
     r"|(?<=[\s。.?!)）:])第[一二三四五六七八九十]{1,2}(?:部分|部份|章|节)"
+    # a part named by its kind glued between the title and its first question: "…答案汇总一、选择1将编译…"
+    r"|(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,2}\s*[、.]\s*(?:单项|多项|不定项)?(?:" + GLUED_PART_NAMES
+    + r")题?(?=\s*1(?!\d))"
     # English parts: "…(90 minutes)Part I Dialogue…", "…the square brackets.Section B Dialogue…"
     r"|(?<=[a-z.)])(?:Part|Section)\s+(?:[IVX]{1,4}|[A-H])\s+(?=[A-Z])"
 )
 INLINE_QUESTION = re.compile(
     rf"(?<![\dA-Za-z./:-])\d{{1,4}}\s*(?:、|{labels.NUMBER_DOT})\s*\S"  # "…$1,132,0563. 鍾勻…": read by sequence
-    r"|(?<=[\s。?!)）;])\d{1,3}[\u4e00-\u9fff(（《“]"
+    rf"|(?<=[\s。?!)）;])\d{{1,3}}(?!{labels.UNITS})[\u4e00-\u9fff(（《“]"  # never a count: "每小题 1分"
     # "… 1 我国宪法…", "…:) 1 算法题:…"; never a count ("共 5 题", "每题 8 分")
-    r"|(?<=[\s。?!;\u4e00-\u9fff])(?<![目第题題])\d{1,3}\s+(?![分题題小道个個年月日天次人元万萬页頁岁歲名种種条條米克项項倍位层層])"
+    rf"|(?<=[\s。?!;\u4e00-\u9fff])(?<![目第题題])\d{{1,3}}\s+(?!{labels.UNITS})"
     r"(?=[\u4e00-\u9fff“]|[A-Z][a-z])"
     r"|(?<=[\s。?!)）;])\d{1,3}(?=[A-Z][a-z])"  # English run-on: "…选择题1There may be…"
+    rf"|(?<={GLUED_PART_NAMES})1(?!\d|{labels.UNITS})(?=[\u4e00-\u9fff(（“])"  # "一、选择1将编译程序…"
     r"|(?<=[a-z.?!\"”)])\d{1,3}\.(?=[A-Z\"“(])"  # English run-on: "…D.complex2.Which of…"
     r"|(?<=[A-Za-z])\d{1,2}\.(?=[\u4e00-\u9fff])"  # after an option's unit: "…D.110V4.热继电器…", "…30Hz6.电流…"
     # bracketed labels in run-on text: "…(×)（2）"Could you…", "…。 3) 下列…"
     # (never after a letter or a digit: "英语II (1)考核说明" is a title's part number)
     # "…(分数:1.00)A.B.C.D.(2).The…"
-    r"|(?<![A-Za-z0-9(（])(?<![A-Za-z0-9]\s)[(（]\d{1,3}[)）]\.?(?=\s*[\u4e00-\u9fffA-Za-z\"“(（_])"
+    # (never references inside an option: "A( ) (1)(2) B ( ) (1)")
+    r"|(?<![A-Za-z0-9(（])(?<![A-Za-z0-9]\s)[(（]\d{1,3}[)）]\.?(?!\s*(?:[(（]\s*\d|[A-H]\s*[(（.．、]))"
+    r"(?=\s*[\u4e00-\u9fffA-Za-z\"“(（_])"
     r"|(?<=[\s。?!;)）\u4e00-\u9fff])\d{1,3}[)）](?=\s*[\u4e00-\u9fffA-Z\"“(（_])"
     # a numeric option and the next label glued: "…D.19782.新中国…" (the reading cuts the digits apart)
     r"|(?<=[A-H][.．、])\d{3,6}(?:、|\.(?!\d))(?=[\u4e00-\u9fff])"
@@ -64,6 +71,9 @@ WORD_STARTS = labels.rx(r"[题第]")
 DIGIT_STARTS = re.compile(r"[(（]?\d+")
 # A bare number between CJK characters: "…d會計主體2下列經濟業務…". Only ever a glued (weakest) split.
 GLUED_QUESTION = re.compile(r"(?<=[\u4e00-\u9fff])\d{1,3}(?=[\u4e00-\u9fff])")
+# After an option's lowercase formula, then a space: "…D a+b+c/d6 一个编译程序…A( )…" (only where
+# options follow, so that "x2 的值" inside an option stays whole).
+GLUED_AFTER_LATIN = re.compile(r"(?<=[a-z)])\d{1,2}\s+(?=[\u4e00-\u9fff])")
 
 
 def _starts(text: str, pattern: re.Pattern[str], starts: re.Pattern[str]) -> set[int]:
@@ -95,14 +105,37 @@ HEADING_THEN_FIRST = labels.rx(r"(?<=[)）])\s*(?=1\s*(?:[、.．:]|[\u4e00-\u9f
                                r"|(?<=题)(?=第\s*1\s*题|第一题)")  # "一、填空题第1题 …"
 
 
+# A part named by its topic glued to its first question: "一、基础知识1. 什么是Java?…" (kinds K5).
+TOPIC_THEN_FIRST = labels.rx(r"^[一二三四五六七八九十]{1,3}\s*[、.．]\s*[\u4e00-\u9fffA-Za-z]{2,12}"
+                             r"(?=(?:1\s*[、.．]|[(（]1[)）]|1[)）]|第\s*1\s*题|第一题)\s*[^\d\s])")
+
+
 def _heading_then_first(text: str) -> bool:
-    return bool(labels.heading_match(text) and HEADING_THEN_FIRST.search(text))
+    return bool(labels.heading_match(text) and (HEADING_THEN_FIRST.search(text) or TOPIC_THEN_FIRST.match(text)))
+
+
+INTRO_AFTER = 20  # text this long after a heading's declaration is its passage or instructions
+
+
+def _heading_then_text(text: str) -> list[str]:
+    """A heading ends at its declaration: '三、完形填空 (共计20分, 每题2分) Jules Verne's most famous…'
+    is the heading and the passage it introduces."""
+    if not labels.heading_match(text):
+        return [text]
+    m = labels.DECLARATION.search(text, 0, 80)
+    if m is None or m.group(0)[:1] not in "(（" or len(text) - m.end() < INTRO_AFTER:
+        return [text]
+    rest = text[m.end():].strip()
+    if HEADING_THEN_FIRST.match(text, m.end()) or rest[:1] in "(（" or rest[:1].isdigit():
+        return [text]  # its first question or a further bracket: cut as labels, where the reading weighs them
+    return [text[: m.end()].strip(), rest]
 
 
 def _glued(text: str) -> list[str]:
     """Cuts at bare numbers that follow an A→D option run straight on ("…d會計主體2下列…")."""
     pieces, start = [], 0
-    for m in GLUED_QUESTION.finditer(text):
+    after_latin = [m for m in GLUED_AFTER_LATIN.finditer(text) if labels.split_options(text[m.end():])]
+    for m in sorted([*GLUED_QUESTION.finditer(text), *after_latin], key=lambda m: m.start()):
         run = labels.split_options(text[start:m.start()])
         if run and run[1] and run[1][-1][1]:
             pieces.append(text[start:m.start()].strip())
@@ -148,7 +181,8 @@ def _pieces(text: str) -> tuple[Piece, ...] | None:
     """The pieces of a line's text; None when it stays whole. A pure function of the text: a crawl
     repeats its lines (chrome, copies of one document, shared questions), each is split once."""
     long = len(text) >= RUN_ON_MIN
-    if not long and not SPLIT_HINTS.found_in(text) and not labels.leading_option(text):
+    if (not long and not SPLIT_HINTS.found_in(text) and not labels.leading_option(text)
+            and not TOPIC_THEN_FIRST.match(text)):
         return None  # nothing to split on: the common case, kept cheap
     if not HEADING_HINTS.found_in(text):
         headings = [text]
@@ -156,7 +190,7 @@ def _pieces(text: str) -> tuple[Piece, ...] | None:
         cuts = _starts(text, INLINE_HEADING, HEADING_STARTS)
         if long:
             cuts |= _starts(text, TYPE_HEADING, HEADING_STARTS)
-        headings = _cut_at(text, cuts)
+        headings = [h for cut in _cut_at(text, cuts) for h in _heading_then_text(cut)]
     fields_possible = labels.FIELD_HINTS.found_in(text)
     pieces = [p for h in headings for p in (_fields(h) if fields_possible else [h])]
     # "D. harmony 7. It is easy to …", "一、单选题(每小题1分)1是对…", "答:…污染环境2、汽油的…": labels

@@ -7,6 +7,7 @@ import re
 from .boilerplate import is_structural, strip_title_suffix
 from .fold import strip_pinyin_garbage
 from .page import Line, Page
+from .segment import split_line
 
 
 def _key(text: str) -> str:
@@ -18,6 +19,9 @@ PAGE_LISTING = re.compile(r"^(.{4,80}?)\s*_第\s*\d{1,4}\s*[页頁]$")
 # What a title line carries after the title itself: the paper's declaration or its form header.
 TITLE_TAIL = re.compile(r"\s*(?:[(（]\s*(?:总分|總分|满分|滿分|考试时间|做题时间|做題時間)"
                         r"|(?:学号|學號|姓名|班级|班級|考号|考號)\s*[_:]).*$")
+
+
+BARE_NUMBER = re.compile(r"^[\d\s.、,]*$")  # "1" alone: a quiz export's first label, never a title
 
 
 def _listing_title(page: Page) -> str | None:
@@ -65,7 +69,8 @@ def find_title(page: Page) -> None:
             page.remove("site_title", first)
             page.lines = page.lines[1:]
             title = title or stripped
-        elif title is None and len(first) <= 80 and not is_structural(first) and not first.endswith(("?", "。", ":")):
+        elif (title is None and len(first) <= 80 and not is_structural(first) and not first.endswith(("?", "。", ":"))
+              and not BARE_NUMBER.match(first)):
             title, from_line = first, True
             page.lines = page.lines[1:]
     if title:
@@ -74,12 +79,6 @@ def find_title(page: Page) -> None:
         if from_line and tail:  # the page's own text ("学号_ 姓名_"): kept
             page.lines.insert(0, Line(tail))
     page.title = title or None
-    if page.title and page.lines:
-        first = strip_pinyin_garbage(page.lines[0].text)
-        rest = _after_title(first, page.title)
-        if rest:  # "…答案2024年長春大學若P、V操作…": the title glued to the first item
-            page.remove("title_repeat", first[: len(first) - len(rest)])
-            page.lines[0] = Line(rest, gap=page.lines[0].gap)
     if page.title:
         key = _key(page.title)
         # The title is printed again at the top of the body; those copies are the title, not content.
@@ -90,3 +89,9 @@ def find_title(page: Page) -> None:
                 if _key(line.text) == key:
                     page.remove("title_repeat", line.text)
         page.lines = kept + tail
+    if page.title and page.lines:
+        first = strip_pinyin_garbage(page.lines[0].text)
+        rest = _after_title(first, page.title)
+        if rest:  # "…答案2024年長春大學若P、V操作…": the title glued to the first item
+            page.remove("title_repeat", first[: len(first) - len(rest)])
+            page.lines[0:1] = split_line(Line(rest, gap=page.lines[0].gap))  # what the title hid: "一、基础知识1. …"

@@ -35,6 +35,11 @@ def published(text: str) -> str:
         ("a numbered notice block made of site vocabulary", "1、本站所有文档均由用户上传,仅供在线阅读预览\n2、下载文档需要消耗积分,VIP会员免费下载\n"
          "3、如文档侵犯您的版权,请联系客服举报\n"),
         ("the file name the site prints as a title line", "2026年电工证考试题库附答案.docxVIP\n"),
+        ("a page counter with a slash", "第1页 / 共42页\n第2页/共42页\n"),
+        ("the upload fields in one row", "上传人:s****u 文档编号:12808822 上传时间:2020-05-25 格式:DOCX 页数:42\n"),
+        ("a row of the viewer's buttons", "返回 下载 相关 举报\n点击查看更多>>\n"),
+        ("an online quiz's points scored and clock", "开始时间:17:55:58\n得:2分\n"),
+        ("the name of a collection the document is filed in, captioning its link", "数据库试题大全合辑\n合集下载\n"),
     ],
 )
 def test_chrome_is_removed(why, chrome):
@@ -50,6 +55,7 @@ def test_chrome_is_removed(why, chrome):
         ("a question about downloads and copyright", "3.网站提供文档下载时,下列哪项做法侵犯版权?"),
         ("a date in a stem", "4.2026-01-23发布的通知要求什么?"),
         ("a numbered list of questions about uploads", "5、网站用户上传文档前需要审核哪些内容?"),
+        ("an exam's duration beside its clock", "答题时间:30分钟"),
     ],
 )
 def test_author_text_beside_chrome_words_is_kept(why, author):

@@ -216,3 +216,100 @@ def test_a_declaration_after_the_heading_s_instruction_belongs_to_the_heading():
     assert section.heading.endswith("(每题1分,共25分)")
     assert (section.score_each, section.score_total) == (1, 25)
     assert section.questions[0].score == 1
+
+
+def test_a_long_instruction_bracket_after_the_heading_s_sentence_is_the_heading_s():
+    """'一、不定项选择题。(在每小题的五个备选答案中…每小题1分,本题总分30分)': however long, the
+    bracket that declares the part belongs to its heading."""
+    (section,) = qset("一、不定项选择题。(在每小题的五个备选答案中,选出正确的答案,并将正确答案的序号分别填在题干的括号内,"
+                      "多选、少选、错选均不得分。每小题1分,本题总分30分)\n1.下列说法正确的是()\nA.甲 B.乙\n").sections
+    assert (section.score_each, section.score_total) == (1, 30)
+
+
+@pytest.mark.parametrize(("why", "heading", "declared"), [
+    ("a range of question numbers counts them", "一、单项选择题 第 1-45小题,每小题 1分,共 45分。", (45, 1, 45)),
+    ("a range whose dash was lost, and a total whose unit was lost", "第一部分:会计学(1 25 题,每题 2 分,共 50 )",
+     (25, 2, 50)),
+    ("a bare total before the score each", "二、词汇与结构(20分,每小题2分)", (None, 2, 20)),
+    ("a glyph lost after the declaration is no question mark", "第一部分 交际用语(共计10分,每小题2分)?", (None, 2, 10)),
+])
+def test_a_heading_s_declared_numbers(why, heading, declared):
+    (section,) = qset(f"{heading}\n1.下列说法正确的是()\nA.甲 B.乙\n2.下列说法错误的是()\nA.甲 B.乙\n").sections
+    assert (section.count_declared, section.score_each, section.score_total) == declared, why
+
+
+def test_a_count_in_run_on_text_is_not_a_label():
+    """'…每小题 1分,共 45分。' in run-on text: a number followed by a unit counts, it never opens a question."""
+    page = ("一、单项选择题 第 1-45小题,每小题 1分,共 45分。下列每题给出的四个选项中,只有一个选项是符合题目要求的。"
+            "1 我国宪法第 58条规定了什么 ?( ) (A)授权性规范 (B)义务性规范 2 公法与私法的划分主要出现在 ( )。"
+            "(A)民法法系 (B)普通法法系 3 下列哪个选项不属于我国国家监督体系 ?( ) (A)政协 (B)审计\n")
+    found = qset(page)
+    assert [q.number for q in found.questions()] == ["1", "2", "3"]
+    assert found.sections[0].score_each == 1
+    assert "58条规定" in found.questions()[0].stem
+
+
+def test_a_heading_ends_at_its_declaration_when_a_passage_follows():
+    """'三、完形填空 (共计20分, 每题2分) Jules Verne's…': the heading, then the passage it introduces."""
+    page = ("三、完形填空 (共计20分, 每题2分) Jules Verne's most famous book is about the sea and its wonders.\n"
+            "1. A. on B. in\n2. A. at B. by\n")
+    (section,) = qset(page).sections
+    assert section.heading.endswith("每题2分)")
+    assert (section.score_each, section.score_total) == (2, 20)
+
+
+def test_a_score_alone_between_a_bare_label_and_its_stem_is_the_question_s():
+    """Quiz exports print '1' / '2分' / the stem on lines of their own."""
+    page = "".join(f"{n}\n2分\n()下列说法正确的是______。\nA.甲\nB.乙\n" for n in (1, 2, 3))
+    assert [q.score for q in qset(page).questions()] == [2, 2, 2]
+
+
+def test_a_part_named_by_its_topic_glued_to_its_first_question():
+    """'一、基础知识1. 什么是Java?…' (kinds K5): the part's heading, then its first question."""
+    page = ("Java面试题\n一、基础知识1. 什么是Java?\nJava是一种编程语言。\n2. Java的特点有哪些?\n跨平台,面向对象。\n"
+            "二、面向对象1. 什么是继承?\n子类获取父类的属性和方法。\n")
+    found = qset(page)
+    assert [s.heading for s in found.sections] == ["一、基础知识", "二、面向对象"]
+    assert found.questions()[0].stem == "什么是Java?"
+
+
+def test_an_answer_printed_straight_after_its_question_mark():
+    """Interview pages: '什么是Java?Java是一种…'. On a page that answers its questions, the text after
+    the question mark is the answer; a further instruction ('?请举例说明') stays in the stem."""
+    page = ("1. 什么是Java?Java是一种广泛使用的编程语言。\n2. 什么是JVM?JVM是Java虚拟机。\n"
+            "3. 什么是多态?请举例说明。\n")
+    found = qset(page).questions()
+    assert [q.answer for q in found[:2]] == ["Java是一种广泛使用的编程语言。", "JVM是Java虚拟机。"]
+    assert found[2].answer is None and found[2].stem == "什么是多态?请举例说明。"
+
+
+def test_a_part_named_by_its_kind_glued_between_the_title_and_its_first_question():
+    """'…考试题及答案汇总一、选择1将编译程序…2正规式…': the part, then questions 1 and 2."""
+    page = ("编译原理考试题及答案汇总一、选择1将编译程序分成若干个遍是为了 _B_。A. 提高效率B. 结构清晰C. 节省内存D. 降低效率"
+            "2正规式等价是指 _C_。A. 状态数相等 B. 弧数相等 C. 语言相等 D. 都相等 3中间代码生成时所依据的是_C_。"
+            "A.语法规则 B 词法规则 C 语义规则 D 等价变换规则\n")
+    found = qset(page)
+    assert found.sections[0].heading == "一、选择"
+    assert [q.number for q in found.questions()] == ["1", "2", "3"]
+
+
+def test_tick_box_options_and_item_references_inside_them():
+    """'A( ) 字符串 B( ) 语句': options with a box to tick; '(1)(2)' inside an option refers to the
+    stem's statements and opens no question."""
+    page = ("一、选择题 1 编译程序中不包含的部分是_A_。A( ) 文法分析 B( ) 语法分析 C( ) 代码优化 D( ) 目标代码生成 "
+            "2 词法分析器用于识别 _C_。A( ) 字符串 B( ) 语句 C( ) 单词 D( ) 标识符 "
+            "3 下面关于解释程序的描述正确的是_B_。(1) 不产生目标代码(2) 适用于COBOL语言(3) 为打破僵局而开发"
+            "A( ) (1)(2) B ( ) (1) C ( ) (1)(2)(3) D ( ) (2)(3) "
+            "4 语法分析器可以发现源程序中的_D_。A( ) 语义错误 B( ) 语法错误 C( ) 拼写错误 D( ) 语法和语义错误\n")
+    found = qset(page).questions()
+    assert [q.number for q in found] == ["1", "2", "3", "4"]
+    assert [[o.label for o in q.options] for q in found] == [["A", "B", "C", "D"]] * 4
+    assert found[1].options[0].text == "字符串"
+    assert found[2].options[0].text == "(1)(2)"
+
+
+def test_a_strong_option_run_that_goes_on_in_looser_labels():
+    """'A. a+b B. (a+b) C a+b/c D a+b+c': one run of four, not two options and a stem's tail."""
+    (q,) = qset("1.后缀式ab+cd+/可用表达式_B_来表示。A. a+b/c+d B. (a+b)/(c+d) C a+b/(c+d) D a+b+c/d\n").questions()
+    assert [o.label for o in q.options] == ["A", "B", "C", "D"]
+    assert q.options[2].text == "a+b/(c+d)"
