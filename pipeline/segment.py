@@ -45,7 +45,7 @@ INLINE_QUESTION = re.compile(
     r"(?=[\u4e00-\u9fff“]|[A-Z][a-z])"
     r"|(?<=[\s。?!)）;])\d{1,3}(?=[A-Z][a-z])"  # English run-on: "…选择题1There may be…"
     rf"|(?<={GLUED_PART_NAMES})1(?!\d|{labels.UNITS})(?=[\u4e00-\u9fff(（“])"  # "一、选择1将编译程序…"
-    r"|(?<=[a-z.?!\"”)])\d{1,3}\.(?=[A-Z\"“(])"  # English run-on: "…D.complex2.Which of…"
+    r"|(?<=[a-z.?!\"”)])\d{1,6}\.(?=[A-Z\"“(])"  # English run-on: "…D.complex2.Which of…", "…D.15May20238.Which…"
     r"|(?<=[A-Za-z])\d{1,2}\.(?=[\u4e00-\u9fff])"  # after an option's unit: "…D.110V4.热继电器…", "…30Hz6.电流…"
     # bracketed labels in run-on text: "…(×)（2）"Could you…", "…。 3) 下列…"
     # (never after a letter or a digit: "英语II (1)考核说明" is a title's part number)

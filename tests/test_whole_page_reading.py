@@ -313,3 +313,15 @@ def test_a_strong_option_run_that_goes_on_in_looser_labels():
     (q,) = qset("1.后缀式ab+cd+/可用表达式_B_来表示。A. a+b/c+d B. (a+b)/(c+d) C a+b/(c+d) D a+b+c/d\n").questions()
     assert [o.label for o in q.options] == ["A", "B", "C", "D"]
     assert q.options[2].text == "a+b/(c+d)"
+
+
+def test_an_english_option_ending_in_digits_glued_to_the_next_label():
+    """'…D.15May20238.Which word…': the year 2023, then question 8 (the sequence decides the cut)."""
+    page = ("一、单选题(每题2分)7.Whatisthecorrectwaytowritethedate\"May15,2023\"?A.15thMay2023B.May15th,2023"
+            "C.2023-05-15D.15May20238.Whichwordbestcompletesthesentence:\"Theweatheris______today.\"A.niceB.nicely"
+            "C.nicedD.nicety9.Whatisthecorrectwaytowritethenumber123?A.123B.120-3C.100and23D.100.2310.Whichofthe"
+            "followingiscorrect?A.SheworksB.TheyworkC.HeworkD.Weworks\n")
+    found = qset(page).questions()
+    assert [q.number for q in found] == ["7", "8", "9", "10"]
+    assert found[0].options[-1].text == "15May2023"
+    assert found[2].options[-1].text == "100.23"
