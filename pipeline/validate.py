@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 
 from . import labels
@@ -52,10 +53,30 @@ def is_truncated(page: Page, qset: QuestionSet) -> bool:
     if page.truncated_marker:
         return True
     last = page.lines[-1].text if page.lines else ""
-    if last and (not labels.ends_sentence(last) or _empty_option(last)) and not _complete_tail(last, qset):
+    ended = labels.ends_sentence(last) and not OPEN_ASIDE.search(last)
+    if last and (not ended or _empty_option(last)) and not _complete_tail(last, qset):
         return True
     final = qset.sections[-1] if qset.sections else None
-    return bool(final and final.questions and len(final.questions) < (_expected_count(final) or 0))
+    if not (final and final.questions):
+        return False
+    return len(final.questions) < (_expected_count(final) or 0) or _last_question_cut(final.questions)
+
+
+# "…中芳香烃(双环芳烃)": an aside in words closes a clause, not the text (never a score, key or blank).
+OPEN_ASIDE = re.compile(r"[(（][^()（）]*[\u4e00-\u9fff]{2}[^()（）分]*[)）]$")
+RUN_MIN = 3  # questions before the last that show the rhythm it breaks
+
+
+def _last_question_cut(questions: list) -> bool:
+    """The last question stops short of what every other one has: fewer options than any of them,
+    or no answer where all of them have one. The preview was cut inside it."""
+    *others, last = questions
+    if len(others) < RUN_MIN:
+        return False
+    counts = [len(q.options) for q in others]
+    if all(counts) and len(last.options) < min(counts):
+        return True
+    return all(q.answer for q in others) and not last.answer
 
 
 def _expected_count(section) -> int | None:

@@ -40,6 +40,7 @@ def published(text: str) -> str:
         ("a row of the viewer's buttons", "返回 下载 相关 举报\n点击查看更多>>\n"),
         ("an online quiz's points scored and clock", "开始时间:17:55:58\n得:2分\n"),
         ("the name of a collection the document is filed in, captioning its link", "数据库试题大全合辑\n合集下载\n"),
+        ("a transcript view's header and page marker", "Transcript of 107学年度统一入学测验...\nPage 1: 107学年度统一入学测验\n"),
     ],
 )
 def test_chrome_is_removed(why, chrome):
@@ -109,3 +110,8 @@ def test_a_second_copy_loses_only_what_is_already_on_the_page():
     assert unique in json.dumps(qset.model_dump(), ensure_ascii=False)
     (warning,) = [w for w in qset.warnings if w.startswith("duplicate_copy")]
     assert "found only in the copy" in warning
+
+
+def test_a_page_number_field_dumped_with_its_code_goes_and_the_title_after_it_stays():
+    text = published("PAGEPAGE44教师招聘考试教育心理学试题及答案\n" + BODY)
+    assert "PAGEPAGE44" not in text and "教师招聘考试教育心理学试题及答案" in text

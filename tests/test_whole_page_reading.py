@@ -325,3 +325,15 @@ def test_an_english_option_ending_in_digits_glued_to_the_next_label():
     assert [q.number for q in found] == ["7", "8", "9", "10"]
     assert found[0].options[-1].text == "15May2023"
     assert found[2].options[-1].text == "100.23"
+
+
+@pytest.mark.parametrize(("why", "tail"), [
+    ("the last choice question stops before its options", "5.下列说法正确的是(C)\n"),
+    ("the last question has fewer options than any other", "5.下列说法正确的是( )\nA.甲\nB.乙\n"),
+    ("the text stops inside an aside", "5.下列说法正确的是( )\nA.甲\nB.乙\nC.丙\nD.丁\n答案:A\n解析:石油的族组成,以饱和烃(双环芳烃)\n"),
+])
+def test_a_preview_cut_inside_its_last_question_is_truncated(why, tail):
+    """Cut previews stop anywhere: the last question then lacks what every other one has."""
+    body = "".join(f"{n}.下列说法正确的是( )\nA.甲\nB.乙\nC.丙\nD.丁\n答案:A\n" for n in range(1, 5))
+    assert qset(body + tail).truncated, why
+    assert not qset(body).truncated, "the same page ending with a whole question is not"
