@@ -85,6 +85,10 @@ class ParseResult:
 QA_ANSWER = re.compile(r"^A\d{0,3}\s*:")
 SENTENCE_MARK = re.compile(r"[,。?!;:、]")
 PART_NAME = labels.rx(r"^[^,。?!]{0,20}?(?:题|部分|题型|题目)\s*(?:[:(（]|$)")
+TYPE_FIRST = labels.rx(rf"^\s*(?:{'|'.join(labels.QUESTION_TYPES)})")  # "单项选择题每题只有一个正确答案…"
+# "一、单项选择题每题只有一个正确答案,请…": the part's name, then its instructions (no numbers declared)
+TYPE_THEN_TEXT = labels.rx(rf"^[一二三四五六七八九十]{{1,3}}\s*[、.]\s*(?:{'|'.join(labels.QUESTION_TYPES)})"
+                           r"(?=[\u4e00-\u9fff])")
 
 WRAP_SLACK = 8  # display columns: lines within this of the page's wrap width were wrapped there
 WRAP_SHARE = 0.3  # of the lines that stop mid-sentence, at least this share stops at the wrap width
@@ -142,7 +146,7 @@ def _names_a_part(rest: str) -> bool:
     """'单项选择题', '综合考点题库(…)', or a short bare part name such as '案例分析'."""
     if labels.HEADING_WORDS.search(rest) is None:
         return False
-    return bool(PART_NAME.match(rest)) or (len(rest) <= 12 and not SENTENCE_MARK.search(rest))
+    return bool(PART_NAME.match(rest) or TYPE_FIRST.match(rest)) or (len(rest) <= 12 and not SENTENCE_MARK.search(rest))
 
 
 LABEL_INSIDE = re.compile(r"\d{1,3}\s*[、.．](?!\d)")  # a question begun before the bracket: its own, not the heading's
@@ -152,6 +156,9 @@ DECLARED_AFTER = 80  # a heading's declaration may follow its instruction senten
 def _split_heading(text: str) -> tuple[str, str]:
     """Long run-on headings: the heading ends at the first full stop outside brackets, or at the end
     of its declaration when one follows that sentence ('一、单项选择题请…选出1个正确答案。(每题1分,共25分)')."""
+    named = TYPE_THEN_TEXT.match(text)
+    if named and not labels.DECLARATION.search(text, named.end()):
+        return named.group(0), text[named.end():].strip()
     depth = 0
     for i, ch in enumerate(text):
         if ch in "(（":
@@ -270,6 +277,8 @@ class Parser:
         if heading:
             self.sections.append(heading)
             self.q = None
+            if len(heading.intro) == 1 and self._item_before_its_answer(heading.intro[0]):
+                self._new_question(None, heading.intro.pop())  # "二、简答题简述…的作用。" / "参考答案:…"
             return
         label = labels.question_label(line.text, allow_weak=line.soft)
         planned = self.reading.at(self.index) if _may_be_misread(line, label) else None
@@ -355,6 +364,8 @@ class Parser:
         if not labels.TOPIC_HEADING.match(text):
             return None
         following = labels.question_label(self.following)
+        if next_order is None and following is None and self._chapter_then_part(text):
+            following = labels.question_label("1.")  # a chapter named by its topic, its first part next
         if following is None or following.number is None or (next_order is not None and following.number != 1):
             return None
         m = labels.heading_match(text)
@@ -362,6 +373,12 @@ class Parser:
         if next_order is not None and (ordinal is None or labels.cn_to_int(ordinal) != next_order):
             return None
         return SDraft(heading=text, ordinal=ordinal, name=(m.group(3) if m else text).strip() or None)
+
+    def _chapter_then_part(self, text: str) -> bool:
+        """'一、教育心理学概述' then '一、单项选择题': a chapter, and the first part of it."""
+        m, nxt = labels.heading_match(text), self.following
+        return bool(m and labels.may_be_heading(nxt) and (n := labels.heading_match(nxt))
+                    and n.group(1) == m.group(1) and parse_heading(nxt, False, 0) is not None)
 
     def _accept(self, label: Label, line: Line) -> bool:
         """Is this label a new question here? The consistent reading: numbers continue their

@@ -17,7 +17,7 @@ from .limits import LINE_CACHE
 from .page import Line, Page
 
 RUN_ON_MIN = 150  # shorter lines are never split at question labels
-HEADING_HINTS = labels.CharClass("题題共每PS第释")
+HEADING_HINTS = labels.CharClass("题題共每PSD第释")
 SPLIT_HINTS = labels.FIELD_HINTS | HEADING_HINTS  # a short line without any of these has nothing to split
 # The patterns below open with lookbehinds, so they are tried only where a cheap scan for their
 # first characters finds a candidate (`_starts`), never at every position of a long line.
@@ -25,10 +25,15 @@ GLUED_PART_NAMES = "选择|填空|判断|简答|问答|解释|计算|论述"  # 
 INLINE_HEADING = labels.rx(
     r"(?<=[\s。.?!)）:])[一二三四五六七八九十]{1,2}\s*[、.]\s*[^\s,。]{1,12}?题"
     r"|(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,2}\s*[、.]\s*[\u4e00-\u9fff]{1,10}题"
-    r"(?=\s*。?\s*(?:[:(（]|\d{1,3}\s*(?:[、.](?!\d)|[)）])|第\s*\d{1,3}\s*题|题目\s*\d))"
+    r"(?=\s*。?\s*(?:[:(（]|\d{1,3}\s*(?:[、.](?!\d)|[)）])|第\s*\d{1,3}\s*题|题目\s*\d|每))"
     # a part named without 题 but declared: "… 三、名词解释 (每题 6 分,共 30 分):"
     r"|(?<=[\s。.?!)）:])[一二三四五六七八九十]{1,2}\s*[、.]\s*[\u4e00-\u9fff]{2,10}\s*"
     r"(?=[(（][^()（）]{0,24}(?:共|每)[^()（）]{0,24}[)）])"
+    # … also glued to the title, with long instructions: "…答案詳解一、數量關係(在這部分試題中,…共20題)"
+    r"|(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,2}\s*、\s*[\u4e00-\u9fff]{2,10}"
+    r"(?=[(（][^()（）]{0,80}(?:共|每)[^()（）]{0,40}[)）])"
+    # a part named by its topic right before question 1: "…评卷人得分 一、根据首字母填空 1.The bookstore…"
+    r"|(?<=\s)[一二三四五六七八九十]{1,2}、[^\s,。]{2,12}(?=\s+1\s*[.、]\s*\S)"
     # a part by its own name: "…商管專二 試題 第一部份:會計學(…)", "…题库 第二部分 …"
     r"|(?<=[\s。.?!)）:])第[一二三四五六七八九十]{1,2}(?:部分|部份|章|节)"
     # a part named by its kind glued between the title and its first question: "…答案汇总一、选择1将编译…"
@@ -36,12 +41,16 @@ INLINE_HEADING = labels.rx(
     + r")题?(?=\s*1(?!\d))"
     # English parts: "…(90 minutes)Part I Dialogue…", "…the square brackets.Section B Dialogue…"
     r"|(?<=[a-z.)])(?:Part|Section)\s+(?:[IVX]{1,4}|[A-H])\s+(?=[A-Z])"
+    # … also after a space, before a bracket: "Paper One Part I Listening (15 minutes 15 %) Section A (10%)"
+    r"|(?<=[a-z.)]\s)(?:Part|Section)\s+(?:[IVX]{1,4}|[A-H])\s+(?=[A-Z(]|\()"
+    # a part's directions after its heading: "Section A Dialogue CompletionDirection:In this section…"
+    r"|(?<=[A-Za-z)\s])Directions?\s*:"
 )
 INLINE_QUESTION = re.compile(
     rf"(?<![\dA-Za-z./:-])\d{{1,4}}\s*(?:、|{labels.NUMBER_DOT})\s*\S"  # "…$1,132,0563. 鍾勻…": read by sequence
     rf"|(?<=[\s。?!)）;])\d{{1,3}}(?!{labels.UNITS})[\u4e00-\u9fff(（《“]"  # never a count: "每小题 1分"
     # "… 1 我国宪法…", "…:) 1 算法题:…"; never a count ("共 5 题", "每题 8 分")
-    rf"|(?<=[\s。?!;\u4e00-\u9fff])(?<![目第题題])\d{{1,3}}\s+(?!{labels.UNITS})"
+    rf"|(?<=[\s。?!;\u4e00-\u9fff])(?<![目第题題])(?<!Unit\s)(?<!Lesson\s)(?<!Module\s)\d{{1,3}}\s+(?!{labels.UNITS})"
     r"(?=[\u4e00-\u9fff“]|[A-Z][a-z])"
     r"|(?<=[\s。?!)）;])\d{1,3}(?=[A-Z][a-z])"  # English run-on: "…选择题1There may be…"
     rf"|(?<={GLUED_PART_NAMES})1(?!\d|{labels.UNITS})(?=[\u4e00-\u9fff(（“])"  # "一、选择1将编译程序…"
@@ -64,7 +73,7 @@ TYPE_HEADING = labels.rx(
     rf"(?<![、.．:)）\s一二三四五六七八九十])(?:{'|'.join(labels.QUESTION_TYPES)})\s*"
     r"(?=[(（][^()（）]{0,30}(?:共|每)[^()（）]{0,30}[)）])"
 )
-HEADING_STARTS = labels.rx("[一二三四五六七八九十PS第" + "".join(sorted({t[0] for t in labels.QUESTION_TYPES})) + "]")
+HEADING_STARTS = labels.rx("[一二三四五六七八九十PSD第" + "".join(sorted({t[0] for t in labels.QUESTION_TYPES})) + "]")
 # Word labels in run-on text: "…每题8分)题目1(8分)您如何…题目2(8分)…", "…第二题…".
 WORD_QUESTION = labels.rx(r"题目\s*\d{1,3}(?![\d.])|第[一二三四五六七八九十]{1,3}题|第\s*\d{1,3}\s*题")
 WORD_STARTS = labels.rx(r"[题第]")

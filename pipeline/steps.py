@@ -45,7 +45,9 @@ def read_step(page: Page, ctx: Context) -> None:
 
 
 def normalise_step(page: Page, ctx: Context) -> None:
-    page.own_text = own_text(page.text)
+    # A converter's pinyin glosses ('現(xiàn)金' → '現金') are conversion garbage, never the author's
+    # text: gone before anything reads the page, so no pattern has to step over them.
+    page.own_text = strip_pinyin_garbage(own_text(page.text))
     page.text = matching_text(page.own_text)
     if not page.text.strip():
         raise Rejected("no_text", "nothing is left after removing control characters")
@@ -95,7 +97,7 @@ def segment_step(page: Page, ctx: Context) -> None:
 
 def parse_step(page: Page, ctx: Context) -> None:
     result = parse_lines(page.lines)
-    restore = published_form(Restorer(page.own_text, page.text))
+    restore = Restorer(page.own_text, page.text)
     qset = build_set(page, result, set_id_for(page.text), restore)
     if not qset.questions():
         raise Rejected("no_questions", "no questions found on the page")
@@ -107,15 +109,6 @@ def parse_step(page: Page, ctx: Context) -> None:
     page.qset = qset.model_copy(update={"warnings": list(page.warnings)})
 
 
-def published_form(restore: Restorer) -> Callable[[str | None], str | None]:
-    """The page's own characters, without a converter's pinyin glosses ('現(xiàn)金' → '現金'):
-    conversion garbage, never the author's text, and printed in every edition if kept."""
-
-    def form(text: str | None) -> str | None:
-        own = restore(text)
-        return strip_pinyin_garbage(own) if own else own
-
-    return form
 
 
 def validate_step(page: Page, ctx: Context) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from .boilerplate import is_structural, strip_title_suffix
-from .fold import strip_pinyin_garbage
 from .page import Line, Page
 from .segment import split_line
 
@@ -74,7 +73,7 @@ def find_title(page: Page) -> None:
             title, from_line = first, True
             page.lines = page.lines[1:]
     if title:
-        whole = strip_pinyin_garbage(strip_title_suffix(title, page.site))  # "學(xué)號_" reads as "學號_"
+        whole = strip_title_suffix(title, page.site)
         title, tail = _tidy(whole)
         if from_line and tail:  # the page's own text ("学号_ 姓名_"): kept
             page.lines.insert(0, Line(tail))
@@ -90,7 +89,7 @@ def find_title(page: Page) -> None:
                     page.remove("title_repeat", line.text)
         page.lines = kept + tail
     if page.title and page.lines:
-        first = strip_pinyin_garbage(page.lines[0].text)
+        first = page.lines[0].text
         rest = _after_title(first, page.title)
         if rest:  # "…答案2024年長春大學若P、V操作…": the title glued to the first item
             page.remove("title_repeat", first[: len(first) - len(rest)])

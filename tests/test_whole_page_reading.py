@@ -337,3 +337,47 @@ def test_a_preview_cut_inside_its_last_question_is_truncated(why, tail):
     body = "".join(f"{n}.下列说法正确的是( )\nA.甲\nB.乙\nC.丙\nD.丁\n答案:A\n" for n in range(1, 5))
     assert qset(body + tail).truncated, why
     assert not qset(body).truncated, "the same page ending with a whole question is not"
+
+
+def test_english_parts_and_sections_in_run_on_text():
+    """'Paper One Part I Listening Comprehension (15 minutes 15 %) Section A (10%) Directions: …': a
+    part, a section with its weight as total, and the directions as the section's text."""
+    page = ("Paper One Part I Listening Comprehension (15 minutes 15 %) Section A (10%) Directions: In this section "
+            "you will hear ten short conversations. 1. A. Once a week. B. Twice a week. C. Three times. D. Never. "
+            "2. A. At home. B. At school. C. In the park. D. In the shop. Section B (5%) Directions: You will hear "
+            "a passage. 3. A. Yes. B. No. C. Maybe. D. Never.\n")
+    found = qset(page)
+    assert [(s.heading, s.score_total) for s in found.sections] == [
+        ("Part I Listening Comprehension (15 minutes 15 %)", 15), ("Section A (10%)", 10), ("Section B (5%)", 5)]
+    assert [q.number for q in found.questions()] == ["1", "2", "3"]
+
+
+@pytest.mark.parametrize(("why", "page", "headings"), [
+    ("a chapter named by its topic, then its first part", "一、教育心理学概述\n一、单项选择题\n1.核心内容是()。\nA.甲 B.乙\n",
+     ["一、教育心理学概述", "一、单项选择题"]),
+    ("a part named by its kind, then its instructions", "一、单项选择题每题只有一个正确答案,请选出。\n1.核心内容是()。\nA.甲 B.乙\n",
+     ["一、单项选择题"]),
+    ("a topic part after a form header, before question 1, in run-on text",
+     "Unit 3 单元复习卷 评卷人得分 一、根据首字母填空 1.The bookstore is on your right, b the bank. 【答案】beside "
+     "【详解】本题考查方位介词:书店在银行旁边。故填beside。 2.My house is next to the bus station, so it is very c "
+     "for me. 【答案】convenient 【详解】句意:坐公交对我来说很方便。故填convenient。\n", ["一、根据首字母填空"]),
+    ("a declared part glued to the title", "招聘笔试参考题库附带答案详解一、数量关系(在这部分试题中,每道题呈现一段文字,共20题)"
+     "1.某工厂原计划15天完成。原计划每天生产多少件?A.16件B.18件C.20件D.22件\n", ["一、数量关系(在这部分试题中,每道题呈现一段文字,共20题)"]),
+])
+def test_headings_the_genre_writes_without_a_declaration_of_their_own(why, page, headings):
+    assert [s.heading for s in qset(page).sections] == headings, why
+
+
+def test_a_part_s_only_question_written_into_its_heading_line():
+    """'二、简答题简述…的作用。' then '参考答案:…': the part, and its one unlabelled question with its answer."""
+    found = qset("二、简答题简述教育心理学对教师专业发展的作用。\n参考答案:1提供科学的学生观;2指导教学实践;3促进个性化教育;\n")
+    (q,) = found.questions()
+    assert found.sections[0].heading == "二、简答题"
+    assert q.stem == "简述教育心理学对教师专业发展的作用。" and q.answer.startswith("1提供科学的学生观")
+
+
+def test_pinyin_glosses_go_before_the_page_is_read():
+    """'數(shù)量關(guān)系': the glosses break every pattern over the words they sit in, so they go first."""
+    page = "一、數(shù)量關(guān)系(每題2分,共4分)\n1.某工廠生產(chǎn)零件多少件?\nA.16件 B.18件\n2.原計(jì)劃多少天?\nA.1 B.2\n"
+    (section,) = qset(page).sections
+    assert section.heading == "一、數量關系(每題2分,共4分)" and section.score_each == 2
