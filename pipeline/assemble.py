@@ -136,12 +136,15 @@ def trailing_keys(questions: list[QDraft]) -> None:
 
 
 def decide_notes(questions: list[QDraft]) -> None:
-    """Unlabelled text after a question: its answer on rhythm pages, else analysis or content."""
+    """Unlabelled text after a question: its answer on rhythm pages, else analysis or content. A page
+    that labels most of its open questions' answers ('答:…') and leaves the label off some answers
+    those too: the text right after an open question is its answer."""
     labelled = any(q.answer_source in {"inline", "answer_part"} for q in questions)
     with_notes = [q for q in questions if q.notes]
     rhythm = not labelled and len(with_notes) >= max(2, RHYTHM_SHARE * len(questions))
+    mostly_answered = _mostly_answered(questions)
     for q in with_notes:
-        if rhythm and q.answer is None:
+        if (rhythm or (mostly_answered and not q.options)) and q.answer is None:
             q.answer, q.answer_source = q.notes, "unlabelled"
         elif q.answer is not None and q.answer_source == "inline" and not q.analysis:
             q.analysis = q.notes  # commentary between a question and its labelled answer
@@ -149,6 +152,25 @@ def decide_notes(questions: list[QDraft]) -> None:
             q.after.extend(q.notes)
         q.notes = []
     _cap_last_answer(questions)
+
+
+def _mostly_answered(questions: list[QDraft]) -> bool:
+    """At least three open questions, most of them with a labelled answer."""
+    open_ones = [q for q in questions if not q.options]
+    answered = sum(1 for q in open_ones if q.answer_source == "inline")
+    return len(open_ones) >= 3 and answered >= RHYTHM_SHARE * len(open_ones)
+
+
+def answers_in_points(questions: list[QDraft]) -> None:
+    """'汽油的抗爆性与组成有什么关系?' then '(1)对于同族烃类…(2)…': on a page that labels most answers,
+    numbered points that ask nothing, after a question that asked, are its answer, not its sub-items."""
+    if not _mostly_answered(questions):
+        return
+    for q in questions:
+        if (q.answer is None and not q.options and q.sub_items and q.stem and q.stem[-1].rstrip().endswith("?")
+                and not any(labels.looks_like_question(x) for x in q.sub_items)):
+            q.answer, q.answer_source, q.sub_items = q.sub_items + q.notes, "unlabelled", []
+            q.notes = []
 
 
 # "什么是Java?Java是一种…": an interview page's answer printed straight after its question's mark.
@@ -308,6 +330,7 @@ def build_set(page: Page, result: ParseResult, set_id: str, restore: Restore = l
     for s in result.sections:
         content_head += demote_point_lists(s, other_styles=len(styles) > 1)
     questions = [q for s in result.sections for q in s.questions if q.stem or q.options or q.answer]
+    answers_in_points(questions)
     decide_notes(questions)
     answers_after_question(questions)
     title = restore(page.title)

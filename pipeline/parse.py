@@ -515,7 +515,7 @@ class Parser:
             q.notes, q.field = [], "stem"
         if q.field in {"stem", "options"}:
             opt = labels.leading_option(text) or self._weak_option_line(q, text)
-            if opt and (q.stem or q.options):
+            if opt and (q.stem or q.options) and _may_go_on(q, opt[0]):
                 self._add_options(q, text, opt[0])
                 return
             judgement = labels.JUDGEMENT.match(text)
@@ -737,6 +737,15 @@ def _doubtful(label: Label) -> bool:
     rest = label.rest
     counting = (rest[:1].isdigit() or label.printed.isdigit()) and labels.QUANTITY.match(rest)  # "1.0分", "1分"
     return bool(counting) or rest.rstrip().endswith((";", "；"))
+
+
+def _may_go_on(q: QDraft, letter: str) -> bool:
+    """An option run starts at A, or goes on from one in the stem: a lone 'E、I' after a fill-in
+    question is its key ('E、I' fills its two blanks), not an option E."""
+    if q.options or letter in "Aa":
+        return True
+    earlier = labels.split_options(q.stem_text())
+    return bool(earlier and ord(earlier[1][-1][0]) + 1 == ord(letter))
 
 
 def _ends_with_options(text: str) -> bool:

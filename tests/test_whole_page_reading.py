@@ -381,3 +381,23 @@ def test_pinyin_glosses_go_before_the_page_is_read():
     page = "一、數(shù)量關(guān)系(每題2分,共4分)\n1.某工廠生產(chǎn)零件多少件?\nA.16件 B.18件\n2.原計(jì)劃多少天?\nA.1 B.2\n"
     (section,) = qset(page).sections
     assert section.heading == "一、數量關系(每題2分,共4分)" and section.score_each == 2
+
+
+def test_a_page_that_labels_most_answers_leaves_the_label_off_some():
+    """'答:…' after most questions; after some the answer follows bare, as text or as numbered points."""
+    page = ("1、石油中的硫化物对石油加工有什么影响?\n答:设备腐蚀、催化剂中毒。\n"
+            "2、汽油的抗爆性与组成有什么关系?\n(1)对于同族烃类,其辛烷值随相对分子量的增大而降低。\n"
+            "(2)当相对分子量相近时,芳香烃最好。\n"
+            "3、化学组成对汽油的安定性有什么影响?\n答:不饱和烃是导致汽油不安定的主要原因。\n"
+            "4、油品失去流动性的原因是什么?\n\n粘温凝固和构造凝固\n"
+            "5、为什么要求柴油的粘度要适中?\n答:粘度过小会使功率下降。\n")
+    answers = [q.answer for q in qset(page).questions()]
+    assert answers[1].startswith("(1)对于同族烃类") and answers[3] == "粘温凝固和构造凝固"
+    assert all(answers)
+
+
+def test_a_lone_later_letter_after_a_fill_in_question_is_its_key_not_an_option():
+    """'E、I' fills the two blanks of the question before it: options start at A."""
+    page = "".join(f"{n}.主项与谓项均不周延的判断形式是______。\n{key}\n" for n, key in ((1, "E、I"), (2, "A、O"), (3, "I、O")))
+    found = qset(page).questions()
+    assert found[0].options == [] and found[0].answer == "E、I"
