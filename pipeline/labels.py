@@ -141,6 +141,8 @@ WEAK_ARABIC = rx(r"^()(\d{1,3})(?=[\u4e00-\u9fff(（《“])")
 # Misreadings of a label that a page's numbering can vouch for: accepted only where the whole-page
 # reading (`reading.py`) finds them continuing a sequence. Each opens with the label's number.
 MISPRINTED_LABEL = re.compile(r"^()(\d{1,3})\s*[,，](?!\d)\s*")  # "1,地球绕太阳…" (a comma for the dot)
+OCR_ONES = "lI|"  # what a scan reads a 1 as
+OCR_ONE = re.compile(rf"^([{OCR_ONES}])(\d{{1,2}})\s*[.．、](?!\d)\s*")  # "l7. In his…": the 1 of 17 read as l
 STRAY_MARKS = ")）]】,，.。;；"  # what a line may carry over from the one before, ahead of its label
 STRAY_MARK = re.compile(rf"^[{re.escape(STRAY_MARKS)}]\s*(?=\d)")  # ")1.下列…": a bracket left over
 BARE_NUMBER = re.compile(r"^()(\d{1,3})\s*$")  # "1" on a line of its own, the item below it

@@ -719,7 +719,7 @@ class Parser:
         return hits[0] if hits else None
 
 
-_MISREAD_OPENINGS = frozenset("0123456789" + labels.STRAY_MARKS)
+_MISREAD_OPENINGS = frozenset("0123456789" + labels.OCR_ONES + labels.STRAY_MARKS)
 
 
 def _may_be_misread(line: Line, label: Label | None) -> bool:

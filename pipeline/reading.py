@@ -68,11 +68,13 @@ def _terms(kind: str | None, rest: str, cut: int) -> tuple[tuple[str, float], ..
 
 def _misread(text: str) -> tuple[Label, str] | None:
     """A label only a sequence can vouch for: '1,…', '1 算法题…', '1' alone on its line."""
-    for pattern, kind in ((labels.MISPRINTED_LABEL, "misprinted_label"), (labels.SPACED_NUMBER, "weak_label"),
-                          (labels.WEAK_LATIN, "weak_label"), (labels.BARE_NUMBER, "bare_number")):
+    for pattern, kind in ((labels.MISPRINTED_LABEL, "misprinted_label"), (labels.OCR_ONE, "misprinted_label"),
+                          (labels.SPACED_NUMBER, "weak_label"), (labels.WEAK_LATIN, "weak_label"),
+                          (labels.BARE_NUMBER, "bare_number")):
         m = pattern.match(text)
         if m:
-            return Label("arabic", int(m.group(2)), m.group(0).strip(), text[m.end():]), kind
+            digits = ("1" if m.group(1) else "") + m.group(2)  # OCR_ONE's letter stands for a 1
+            return Label("arabic", int(digits), m.group(0).strip(), text[m.end():]), kind
     return None
 
 
@@ -223,7 +225,7 @@ def _headed(headings: list[int], start: int, end: int) -> bool:
 
 
 # What a candidate line can open with: a digit, a stray mark before one, or a word label's first character.
-_OPENINGS = frozenset("0123456789" + labels.STRAY_MARKS + "".join(
+_OPENINGS = frozenset("0123456789" + labels.OCR_ONES + labels.STRAY_MARKS + "".join(
     ch for _, openings, _ in labels.QUESTION_PATTERNS for ch in openings
 ) + "".join(labels.TRADITIONAL.get(c, "") for c in "题试问例第"))
 

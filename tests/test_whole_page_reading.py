@@ -401,3 +401,19 @@ def test_a_lone_later_letter_after_a_fill_in_question_is_its_key_not_an_option()
     page = "".join(f"{n}.主项与谓项均不周延的判断形式是______。\n{key}\n" for n, key in ((1, "E、I"), (2, "A、O"), (3, "I、O")))
     found = qset(page).questions()
     assert found[0].options == [] and found[0].answer == "E、I"
+
+
+def test_a_scanned_one_read_as_a_letter_is_still_the_label():
+    """'l7. In his…' between 16 and 18: a scan read the 1 of 17 as l; the numbering vouches for it."""
+    page = "".join(f"{n}. She _____ to school every day.\nA) go\nB) goes\nC) going\nD) went\n" for n in ("16", "l7", "18"))
+    assert [q.number for q in qset(page).questions()] == ["16", "17", "18"]
+
+
+def test_a_label_glued_after_an_english_option():
+    """'D. wearing clothes that are good for the Earth (2)Today, green fashion is ___.': two questions."""
+    page = ("(1)From this passage, we know that green fashion means________.\nA. putting green on\nB. making clothes\n"
+            "C. wearing green\nD. wearing clothes that are good for the Earth (2)Today, green fashion is ______.\n"
+            "A. the same as before\nB. making people work\nC. popular\nD. expensive\n")
+    found = qset(page).questions()
+    assert [q.number for q in found] == ["1", "2"]
+    assert found[0].options[-1].text == "wearing clothes that are good for the Earth"
