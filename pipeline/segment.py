@@ -53,6 +53,7 @@ INLINE_QUESTION = re.compile(
     rf"|(?<=[\s。?!;\u4e00-\u9fff])(?<![目第题題])(?<!Unit\s)(?<!Lesson\s)(?<!Module\s)\d{{1,3}}\s+(?!{labels.UNITS})"
     r"(?=[\u4e00-\u9fff“]|[A-Z][a-z])"
     r"|(?<=[\s。?!)）;])\d{1,3}(?=[A-Z][a-z])"  # English run-on: "…选择题1There may be…"
+    r"|(?<=[a-z]{3})\d{1,2}(?=[A-Z][a-z])"  # … also after an option's word: "…Dcomposite attribute2In a…"
     rf"|(?<={GLUED_PART_NAMES})1(?!\d|{labels.UNITS})(?=[\u4e00-\u9fff(（“])"  # "一、选择1将编译程序…"
     r"|(?<=[a-z.?!\"”)])\d{1,6}\.(?=[A-Z\"“(])"  # English run-on: "…D.complex2.Which of…", "…D.15May20238.Which…"
     r"|(?<=[A-Za-z])\d{1,2}\.(?=[\u4e00-\u9fff])"  # after an option's unit: "…D.110V4.热继电器…", "…30Hz6.电流…"
@@ -111,8 +112,10 @@ def _cut_at(text: str, positions: set[int] | list[int]) -> list[str]:
 
 
 # A heading's declaration glued to its first question: "一、单选题(每小题1分)1是对…"
+# … or to its name: "一、填空题第1题 …", "二、单项选择题1There may be…", "一、单选题1下列…"
 HEADING_THEN_FIRST = labels.rx(r"(?<=[)）])\s*(?=1\s*(?:[、.．:]|[\u4e00-\u9fff(（“])|题目\s*1|第一题|第\s*1\s*题)"
-                               r"|(?<=题)(?=第\s*1\s*题|第一题)")  # "一、填空题第1题 …"
+                               r"|(?<=题)(?=第\s*1\s*题|第一题|1(?!\d|" + labels.UNITS
+                               + r")(?:[A-Z][a-z]|[\u4e00-\u9fff]))")
 
 
 # A part named by its topic glued to its first question: "一、基础知识1. 什么是Java?…" (kinds K5).
@@ -122,6 +125,14 @@ TOPIC_THEN_FIRST = labels.rx(r"^[一二三四五六七八九十]{1,3}\s*[、.．
 
 def _heading_then_first(text: str) -> bool:
     return bool(labels.heading_match(text) and (HEADING_THEN_FIRST.search(text) or TOPIC_THEN_FIRST.match(text)))
+
+
+def _first_after_heading(text: str) -> int | None:
+    """Where a heading's first question starts on the heading's line ('二、单项选择题1There may be…')."""
+    if not labels.heading_match(text):
+        return None
+    m = HEADING_THEN_FIRST.search(text) or TOPIC_THEN_FIRST.match(text)
+    return m.end() if m else None
 
 
 INTRO_AFTER = 20  # text this long after a heading's declaration is its passage or instructions
@@ -214,6 +225,9 @@ def _pieces(text: str) -> tuple[Piece, ...] | None:
     out: list[Piece] = []
     for piece in pieces:
         starts = _starts(piece, INLINE_QUESTION, DIGIT_STARTS) | _starts(piece, WORD_QUESTION, WORD_STARTS)
+        first = _first_after_heading(piece)
+        if first:
+            starts.add(first)  # where the heading's first question starts, whatever its label
         for k, q_piece in enumerate(_cut_at(piece, starts)):
             glued = _glued(q_piece) if long else [q_piece]
             out.append((glued[0], k > 0, False))

@@ -417,3 +417,15 @@ def test_a_label_glued_after_an_english_option():
     found = qset(page).questions()
     assert [q.number for q in found] == ["1", "2"]
     assert found[0].options[-1].text == "wearing clothes that are good for the Earth"
+
+
+def test_english_run_on_questions_glued_to_the_last_option_s_word():
+    """'二、单项选择题1There may be…Dcomposite attribute2In a bank…': the part, then questions 1, 2, 3."""
+    page = ("二、单项选择题1There may be instances where an attribute has a set of values. This attribute is said to be "
+            "【】A. single valued B. multivalued C. simple D. composite attribute2In a particular bank, a loan can "
+            "belong to only one customer, then the relationship is【】A. one to many B. many to many C. many to one "
+            "D. one to one3The result of true and null is【】A. null B. true C. false D. not null\n")
+    found = qset(page)
+    assert found.sections[0].heading == "二、单项选择题"
+    assert [q.number for q in found.questions()] == ["1", "2", "3"]
+    assert found.questions()[0].options[-1].text == "composite attribute"
