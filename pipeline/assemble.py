@@ -41,7 +41,22 @@ def finish_question(q: QDraft) -> None:
         stem = _score_from_stem(q, stem)
     if q.answer is None:
         stem = _key_in_stem(q, stem)
+    if q.answer is None and q.options:
+        _key_marked_in_place(q)
     q.stem = [stem.lstrip("、,.: ")] if stem else []
+
+
+def _key_marked_in_place(q: QDraft) -> None:
+    """'B、错误(正确答案)', '【B】… 【此项为本题正确答案】' (kinds K9): the options marked right are the key;
+    the mark is not their text."""
+    marked = []
+    for option in q.options:
+        m = labels.IN_PLACE_KEY.search(option[1])
+        if m:
+            option[1] = (option[1][: m.start()] + option[1][m.end():]).strip()
+            marked.append(option[0])
+    if marked:
+        q.answer, q.answer_source = ["".join(marked)], "inline"
 
 
 def _options_from_stem(q: QDraft, stem: str) -> str:

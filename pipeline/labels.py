@@ -84,7 +84,8 @@ def cn_to_int(text: str) -> int | None:
 
 # "3." as a label: not a decimal ("3.5"), but a stem may start with a number ("3.5年后", "5.1921年7月…").
 # A score is never a label and its stem ("每题1.0分"); other units may be ("3.5年后" read by sequence).
-NUMBER_DOT = r"\.(?!\d)|\.(?=\d{1,3}(?!\d|\s*分)[\u4e00-\u9fff])|\.(?=(?:1[5-9]|20)\d{2}\s*年)"
+NUMBER_DOT = (r"\.(?!\d)|\.(?=\d{1,3}(?!\d|\s*分)[\u4e00-\u9fff])|\.(?=(?:1[5-9]|20)\d{2}\s*年)"
+              r"|\.(?=\d{1,4}[A-Za-z]{1,3}[\u4e00-\u9fff])")  # "2.220V电压属于()": a stem opening with a quantity
 # What a number counts when a unit follows it ("1分", "45小题", "3 个", "1.0分"): a quantity, not a label.
 UNITS = (r"(?:分|小题|小題|道|题|題|个|個|年|月|日|天|次|人|元|万|萬|页|頁|岁|歲|名|种|種|条|條|米|克|项|項|倍|位|层|層"
          r"|%|％)")
@@ -286,12 +287,13 @@ def number_value(text: str) -> int | float:
 FIELD_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
     "answer": {
         "inline": ("参考答案", "正确答案", "标准答案", "本题答案", "答案", "参考回答", "示例答案", "答案示例",
-                   "回答示例", "参考答案与解析", "参考答案及解析", "答案与解析", "答案及解析", "参考答案及评分标准"),
+                   "回答示例", "参考答案与解析", "参考答案及解析", "答案与解析", "答案及解析", "参考答案及评分标准",
+                   "参考答案要点", "答题参考要点", "答题要点"),
         "line": ("参考答", "答", "Answer", "Ans"),
     },
     "analysis": {
         "inline": ("答案解析", "试题解析", "本题解析", "试题解释", "解析", "详解", "点评", "知识点", "考点"),
-        "line": ("分析", "命题思路"),
+        "line": ("分析", "命题思路", "本题思路", "解题思路"),
     },
     "scoring": {"inline": ("评分要点", "评分标准", "评分细则", "得分要点"), "line": ()},
     "requirements": {"inline": (), "line": ("要求", "问题", "任务")},
@@ -304,6 +306,12 @@ BARE_FIELD_WORDS = ("试题解释",)
 UNBRACKETED = frozenset({"requirements"})  # never written in brackets; every other field may be
 
 
+MARKED = r"(?:[(（]\s*★\s*[)）]\s*)?"  # "(★)答:…": a label marked for the reader
+MARK_TAIL = re.compile(r"[(（]\s*★\s*[)）]$")
+# "答案 B解析 apple…": an answer word without its colon, right before the key letters.
+KEY_AHEAD = r"(?=[A-H]{1,5}(?![A-Za-z]))"
+
+
 def _alternation(words: tuple[str, ...]) -> str:
     return "|".join(sorted(words, key=len, reverse=True))  # longest first: 参考答案 before 答案
 
@@ -312,7 +320,9 @@ def _field_pattern(name: str) -> re.Pattern[str]:
     words = FIELD_WORDS[name]["inline"] + FIELD_WORDS[name]["line"]
     alt = _alternation(words)
     bracketed = "" if name in UNBRACKETED else rf"[【\[](?:{alt})[】\]]|"
-    return rx(rf"^(?:{bracketed}(?:{alt})\s*(?:是|为)?\s*:)\s*", re.I)
+    keyed = {"answer": rf"|(?:{_alternation(FIELD_WORDS[name]['inline'])})\s*{KEY_AHEAD}",
+             "analysis": rf"|(?:{_alternation(FIELD_WORDS[name]['inline'])})\s+(?=\S)"}.get(name, "")  # "解析 apple…"
+    return rx(rf"^{MARKED}(?:{bracketed}(?:{alt})\s*(?:是|为)?\s*:{keyed})\s*", re.I)
 
 
 FIELD_PATTERNS: list[tuple[str, re.Pattern[str]]] = [(name, _field_pattern(name)) for name in FIELD_WORDS]
@@ -321,6 +331,8 @@ _INLINE_WORDS = _alternation(tuple(w for spec in FIELD_WORDS.values() for w in s
 INLINE_FIELD = rx(
     rf"[【\[](?:{_INLINE_WORDS}|分析)[】\]]"  # bracketed labels split anywhere
     rf"|(?:{_INLINE_WORDS})\s*(?:是|为)?\s*:"
+    rf"|(?:{_alternation(FIELD_WORDS['answer']['inline'])})\s+{KEY_AHEAD}"  # "…D.pen答案 B解析 …"
+    r"|(?<=[A-H])解析(?=\s)"  # … and its analysis right after the key
     rf"|(?:{_alternation(BARE_FIELD_WORDS)})(?=\s*(?:$|\d{{1,3}}\s*[、.]))"
     r"|(?P<short>答)\s*:"  # "…什么叫电力系统 ? 答:…": the short label, only right after a question
 )
@@ -339,7 +351,11 @@ def inline_fields(text: str) -> list[int]:
         end = m.end()
         start = m.start()
         if m.group("short"):
-            if text[:start].rstrip().endswith(("?", "。", "!")):
+            head = text[:start].rstrip()
+            mark = MARK_TAIL.search(head)  # "…?(★)答:": the label starts at its mark
+            if mark:
+                head, start = head[: mark.start()].rstrip(), mark.start()
+            if head.endswith(("?", "。", "!")):
                 found.append(start)
         elif not (start and text[start - 1] in NOT_A_FIELD_BEFORE):
             found.append(start)
@@ -385,7 +401,7 @@ def _field_openings() -> frozenset[str]:
     """The characters a field label opens with: a bracket or a field word's first character (both
     scripts, both cases)."""
     firsts = {w[0] for spec in FIELD_WORDS.values() for kind in spec.values() for w in kind}
-    return frozenset("【[" + "".join(c + TRADITIONAL.get(c, "") + c.swapcase() for c in firsts))
+    return frozenset("【[(（" + "".join(c + TRADITIONAL.get(c, "") + c.swapcase() for c in firsts))  # ( for MARKED
 
 
 FIELD_OPENINGS = _field_openings()
@@ -558,6 +574,7 @@ LONE_OPTION = rx(r"[(（]\s*[)）]\s*(A)\s*[.、．]")
 FILL_IN_PART = rx(r"填空")
 # An answer key printed at the end of a statement: "…最早提出建立“中国共产党”D".
 TRAILING_KEY = rx(r"(?<=[\u4e00-\u9fff。”》)）\s])([A-H]{1,4}|[√×])\s*$")
+IN_PLACE_KEY = rx(r"\s*[(（【]\s*(?:此项为本题)?正确答案\s*[)）】]")  # an option marked right where it stands
 JUDGEMENT_PART = rx(r"判断|是非|正误|对错")  # a part of statements to judge true or false
 JUDGEMENT = rx(r"^[(（]?\s*([√×✓✗✔✘对错])\s*[)）]?$")
 INLINE_JUDGEMENT = rx(r"[(（]\s*([√×✓✗✔✘])\s*[)）][\s\-—=_]*$")  # "…way.(√)---": a separator may follow

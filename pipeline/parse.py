@@ -139,6 +139,7 @@ def parse_heading(text: str, inside_answer: bool, next_order: int | None) -> SDr
     return section
 
 
+KEY_FIRST = re.compile(r"^([A-H]{1,5}|[√×对错])(?![A-Za-z])\s*")  # a key before its analysis: "B 资产是…"
 LOST_MARK_AFTER = re.compile(r"[)）]\s*\?+$")  # "交际用语(共计10分,每小题2分)?": a glyph lost in conversion
 
 
@@ -457,12 +458,30 @@ class Parser:
             q.score = labels.number_value(score.group(1))
             rest = rest.lstrip()[score.end():]
         rest = rest.lstrip(" 、,.:")
-        if rest:
+        first = labels.leading_option(rest) if rest else None
+        if first and first[0] in "Aa" and not labels.split_options(rest):
+            q.options, q.field = [[first[0], first[1].strip()]], "options"  # "1. A) At the bank." (kinds K15)
+        elif rest and not self._opens_with_its_answer(q, rest):
             q.stem.append(rest)
         if label is not None and label.number is not None and self.section.family is None:
             self.section.family = label.family
         self.section.questions.append(q)
         self.q = q
+
+    @staticmethod
+    def _opens_with_its_answer(q: QDraft, rest: str) -> bool:
+        """'1.【答案及解析】B 资产是…' (kinds K10): an item of a key part printed without its stem; the
+        key is the answer, what follows it the analysis."""
+        found = labels.field_label(rest)
+        if found is None or found[0] != "answer":
+            return False
+        key = KEY_FIRST.match(found[1])
+        q.answer, q.answer_source = [key.group(1) if key else found[1]], "inline"
+        after = found[1][key.end():].strip() if key else ""
+        q.field = "analysis" if after else "answer"
+        if after:
+            q.analysis.append(after)
+        return True
 
     def _rejoin(self, text: str) -> None:
         """A soft split whose label was rejected: glue it back onto what it was cut from."""

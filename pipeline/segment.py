@@ -127,6 +127,20 @@ def _heading_then_first(text: str) -> bool:
     return bool(labels.heading_match(text) and (HEADING_THEN_FIRST.search(text) or TOPIC_THEN_FIRST.match(text)))
 
 
+LEADING_NUMBER = re.compile(r"\d{1,3}")
+
+
+def _numbered_run(text: str) -> bool:
+    """A short line that opens with a number and holds the next two: '1 算法题:… 2 设计题:… 3 问答题:…'."""
+    first = LEADING_NUMBER.match(text)
+    if first is None:
+        return False
+    n = int(first.group(0))
+    found = {int(m.group(0)) for p in _starts(text, INLINE_QUESTION, DIGIT_STARTS) if p
+             and (m := LEADING_NUMBER.match(text, p + (text[p] in "(（")))}
+    return {n + 1, n + 2} <= found
+
+
 def _first_after_heading(text: str) -> int | None:
     """Where a heading's first question starts on the heading's line ('二、单项选择题1There may be…')."""
     if not labels.heading_match(text):
@@ -164,6 +178,9 @@ def _glued(text: str) -> list[str]:
     return [*pieces, text[start:].strip()] if pieces else [text]
 
 
+KEY_LETTERS = re.compile(r"^\s*(?:[A-H√×](?:\s*[,，、]?\s*[A-H]){0,7})$")
+
+
 def _fields(text: str) -> list[str]:
     """Hard cuts at field labels; an answer key glued to the next number ('答案:C2.…') is cut there too."""
     pieces = _cut_at(text, labels.inline_fields(text))
@@ -173,7 +190,7 @@ def _fields(text: str) -> list[str]:
         if found and found[0] == "answer" and len(found[1]) > 1:
             head_len = len(piece) - len(found[1])
             m = labels.ANSWER_THEN_NUMBER.search(found[1], 1)
-            if m and m.start() <= 5:  # a key of up to five letters
+            if m and KEY_LETTERS.match(found[1][: m.start()]):  # a key of up to eight letters: "A, B, D2. …"
                 out += [piece[: head_len + m.start()].strip(), found[1][m.start():].strip()]
                 continue
             key = labels.KEY_THEN_ITEM.match(found[1])
@@ -215,9 +232,9 @@ def _pieces(text: str) -> tuple[Piece, ...] | None:
     fields_possible = labels.FIELD_HINTS.found_in(text)
     pieces = [p for h in headings for p in (_fields(h) if fields_possible else [h])]
     # "D. harmony 7. It is easy to …", "一、单选题(每小题1分)1是对…", "答:…污染环境2、汽油的…": labels
-    # inside short lines too, after an option, a heading's declaration or an answer
+    # inside short lines too, after an option, a heading's declaration or an answer, or in a run ("1 … 2 … 3 …")
     option_line = (labels.leading_option(text) is not None or _heading_then_first(text)
-                   or (fields_possible and labels.field_label(text) is not None))
+                   or (fields_possible and labels.field_label(text) is not None) or _numbered_run(text))
     if len(pieces) == 1 and not long and not option_line:
         return None
     if not (long or len(pieces) > 1 or option_line):

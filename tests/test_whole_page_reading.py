@@ -429,3 +429,62 @@ def test_english_run_on_questions_glued_to_the_last_option_s_word():
     assert found.sections[0].heading == "二、单项选择题"
     assert [q.number for q in found.questions()] == ["1", "2", "3"]
     assert found.questions()[0].options[-1].text == "composite attribute"
+
+
+def test_a_short_line_holding_a_numbered_run_is_split_at_its_numbers():
+    """'1 算法题:… 2 设计题:… 3 问答题:…' on one short line (kinds K3): a number and a space label questions."""
+    page = "笔试题目汇总\n1 算法题: 写一个函数求最大公约数。 2 设计题: 设计一个缓存淘汰策略。 3 问答题: 请说明进程与线程的区别。\n"
+    assert [q.stem[:3] for q in qset(page).questions()] == ["算法题", "设计题", "问答题"]
+
+
+def test_an_item_that_opens_with_its_answer_label():
+    """'1.【答案及解析】B 资产是…' (kinds K10): the key letter is the answer, the rest the analysis."""
+    page = "一、单项选择题\n" + "".join(f"{n}.【答案及解析】{k} 资产是企业拥有或控制的资源。故选{k}。\n" for n, k in ((1, "B"), (2, "D")))
+    found = qset(page).questions()
+    assert [(q.answer, q.analysis) for q in found] == [("B", "资产是企业拥有或控制的资源。故选B。"),
+                                                      ("D", "资产是企业拥有或控制的资源。故选D。")]
+
+
+@pytest.mark.parametrize(("why", "page", "answer", "analysis"), [
+    ("an answer word without its colon before the key, and its analysis right after",
+     "1.Which one is a fruit?\nA.desk B.apple C.chair D.pen答案 B解析 apple 是水果\n", "B", "apple 是水果"),
+    ("a key-points label", "1.简述诚信的意义。\n参考答案要点:诚信是立身之本\n", "诚信是立身之本", None),
+    ("a label marked for the reader", "1.什么是摩擦力?(★)答:阻碍物体相对运动的力。\n", "阻碍物体相对运动的力。", None),
+    ("a thinking-path label", "1.下列属于哺乳动物的是\nA.鲸 B.鲨鱼 C.海龟 D.青蛙\n本题思路:鲸用肺呼吸、胎生哺乳。\n", None,
+     "鲸用肺呼吸、胎生哺乳。"),
+])
+def test_field_labels_the_genre_prints(why, page, answer, analysis):
+    """Kinds K8: answer and analysis labels beyond '答案:' / '解析:'."""
+    (q,) = qset(page).questions()
+    assert (q.answer, q.analysis) == (answer, analysis), why
+
+
+def test_options_marked_right_where_they_stand_are_the_key():
+    """'A、离开时关闭电源(正确答案)B、…' (kinds K9): the marked options are the answer, the mark is no text."""
+    (q,) = qset("1. 下列做法正确的是()\nA、离开时关闭电源(正确答案)B、用湿手插拔插头C、定期检查电线(正确答案)D、超负荷用电\n"
+                ).questions()
+    assert q.answer == "AC" and q.options[0].text == "离开时关闭电源"
+
+
+def test_a_multi_letter_key_glued_to_the_next_number():
+    """'答案:A, B, D2. 安全用电…' (kinds K11): the key, then question 2."""
+    page = ("二、多项选择题\n1. 导体材料可以是()。\nA. 铜B. 铝C. 橡胶D. 银答案:A, B, D2. 安全用电的措施包括()。\n"
+            "A. 接地保护B. 漏电保护C. 湿手操作D. 定期检查答案:A, B, D\n")
+    assert [(q.number, q.answer) for q in qset(page).questions()] == [("1", "A, B, D"), ("2", "A, B, D")]
+
+
+def test_items_that_are_options_alone():
+    """'1. A) At the bank.' / 'B) …' (kinds K15): a listening item has options and no stem, and no answer."""
+    page = "Part I Listening\n" + "".join(f"{n}. A) At the bank.\nB) At the post office.\nC) At a hotel.\nD) At a school.\n"
+                                          for n in (1, 2))
+    found = qset(page).questions()
+    assert [[o.label for o in q.options] for q in found] == [["A", "B", "C", "D"]] * 2
+    assert [q.answer for q in found] == [None, None]
+
+
+def test_a_stem_that_opens_with_a_quantity():
+    """'2.220V电压属于()' (kinds K18): question 2 whose stem starts with 220V, not the decimal 2.220."""
+    page = ("一、单项选择题\n1.我国低压配电的线电压是()\nA.110V B.220V C.380V D.500V\n2.220V电压属于()\n"
+            "A.高压 B.低压 C.特高压 D.超高压\n3.测量电流的仪表是()\nA.电压表 B.电流表 C.欧姆表 D.功率表\n")
+    found = qset(page).questions()
+    assert [q.number for q in found] == ["1", "2", "3"] and found[1].stem.startswith("220V")
