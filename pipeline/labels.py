@@ -145,7 +145,10 @@ MISPRINTED_LABEL = re.compile(r"^()(\d{1,3})\s*[,，](?!\d)\s*")  # "1,地球绕
 OCR_ONES = "lI|"  # what a scan reads a 1 as
 OCR_ONE = re.compile(rf"^([{OCR_ONES}])(\d{{1,2}})\s*[.．、](?!\d)\s*")  # "l7. In his…": the 1 of 17 read as l
 STRAY_MARKS = ")）]】,，.。;；"  # what a line may carry over from the one before, ahead of its label
-STRAY_MARK = re.compile(rf"^[{re.escape(STRAY_MARKS)}]\s*(?=\d)")  # ")1.下列…": a bracket left over
+# ")1.下列…": a bracket left over; "( ) 2.>…": the blank of the question before, pushed onto this line
+STRAY_MARK = re.compile(rf"^(?:[(（]\s*[)）]|[{re.escape(STRAY_MARKS)}])\s*(?=\d)")
+STRAY_OPENINGS = STRAY_MARKS + "(（"  # the first characters STRAY_MARK can match
+ONLY_BLANK = re.compile(r"^[(（]\s*[)）]$")  # a line that is only an answer blank: the stem's, not a note
 BARE_NUMBER = re.compile(r"^()(\d{1,3})\s*$")  # "1" on a line of its own, the item below it
 SPACED_NUMBER = re.compile(r"^()(\d{1,3})\s+(?=[\u4e00-\u9fff(（“]|[A-Z][a-z])")  # "1 算法题:…", "1 我国宪法…"
 WEAK_LATIN = re.compile(r"^()(\d{1,3})(?=[A-Z][a-z])")  # "1There may be…" in English run-on text
@@ -575,6 +578,8 @@ FILL_IN_PART = rx(r"填空")
 # An answer key printed at the end of a statement: "…最早提出建立“中国共产党”D".
 TRAILING_KEY = rx(r"(?<=[\u4e00-\u9fff。”》)）\s])([A-H]{1,4}|[√×])\s*$")
 IN_PLACE_KEY = rx(r"\s*[(（【]\s*(?:此项为本题)?正确答案\s*[)）】]")  # an option marked right where it stands
+STEM_FIELD = rx(r"^(?:题目|题干)\s*:\s*(?=\S)")  # "题目:说明全局变量…": the stem, labelled
+NOTICES_HEAD = rx(r"^(?:注意事项|考试须知|考生须知|答题须知|答题说明|考试说明)\s*:?$")  # a paper's rules follow
 JUDGEMENT_PART = rx(r"判断|是非|正误|对错")  # a part of statements to judge true or false
 JUDGEMENT = rx(r"^[(（]?\s*([√×✓✗✔✘对错])\s*[)）]?$")
 INLINE_JUDGEMENT = rx(r"[(（]\s*([√×✓✗✔✘])\s*[)）][\s\-—=_]*$")  # "…way.(√)---": a separator may follow

@@ -234,6 +234,8 @@ class Parser:
         self.orphans: list[str] = []
         self.index = 0
         self._reading: Reading | None = None
+        self.notices = False  # inside a paper's 注意事项 list, before its first part
+        self.notice_number = 0  # the last number of that list
 
     @property
     def reading(self) -> Reading:
@@ -277,9 +279,12 @@ class Parser:
         heading = self._heading(line.text)
         if heading:
             self.sections.append(heading)
-            self.q = None
+            self.q, self.notices = None, False
             if len(heading.intro) == 1 and self._item_before_its_answer(heading.intro[0]):
                 self._new_question(None, heading.intro.pop())  # "二、简答题简述…的作用。" / "参考答案:…"
+            return
+        if self._notice(line):
+            self._keep_as_content(line.text)
             return
         label = labels.question_label(line.text, allow_weak=line.soft)
         planned = self.reading.at(self.index) if _may_be_misread(line, label) else None
@@ -311,6 +316,20 @@ class Parser:
             self._keep_as_content(text)
             return
         self._question_line(self.q, line)
+
+    def _notice(self, line: Line) -> bool:
+        """'注意事项:' / '1.本试卷满分100分…' / '2.请将答案写在答题卡上…' (kinds K20): a paper's rules before
+        its first part are its text, not questions. They end at a heading, or where numbering restarts."""
+        if not self.notices:
+            self.notices = self.q is None and not self.all_questions() and bool(labels.NOTICES_HEAD.match(line.text))
+            return self.notices
+        label = labels.question_label(line.text)
+        if label is not None and label.number is not None and label.number <= self.notice_number:
+            self.notices = False  # "1.下列…" after rules 1 and 2: the questions begin
+            return False
+        if label is not None and label.number is not None:
+            self.notice_number = label.number
+        return True
 
     def _item_before_its_answer(self, text: str) -> bool:
         """Pages of unlabelled items, each followed by its key ('…是操作系統的功能。()' / '答案:錯'): a line
@@ -457,7 +476,7 @@ class Parser:
         if score:
             q.score = labels.number_value(score.group(1))
             rest = rest.lstrip()[score.end():]
-        rest = rest.lstrip(" 、,.:")
+        rest = rest.lstrip(" 、,.:>")  # "1.>电流…": a generator's label ends in >
         first = labels.leading_option(rest) if rest else None
         if first and first[0] in "Aa" and not labels.split_options(rest):
             q.options, q.field = [[first[0], first[1].strip()]], "options"  # "1. A) At the bank." (kinds K15)
@@ -500,6 +519,16 @@ class Parser:
 
     def _question_line(self, q: QDraft, line: Line) -> None:
         text = line.text
+        stem = labels.STEM_FIELD.match(text)
+        if stem and q.field == "stem" and len(q.stem) == 1 and _topic_only(q.stem[0]):
+            # "1.变量作用域(4分)" / "题目:说明…" (kinds K21): the label line names the topic, this is the stem
+            topic, score = q.stem[0], labels.SCORE_LABEL.search(q.stem[0])
+            if score and q.score is None:
+                q.score = labels.number_value(score.group(1))
+                topic = (topic[: score.start()] + topic[score.end():]).strip()
+            q.after.append(topic)
+            q.stem = [text[stem.end():]]
+            return
         found = labels.field_label(text)
         if found is None and q.label is not None and q.label.family == "q" and QA_ANSWER.match(text):
             found = ("answer", text.split(":", 1)[1].strip())  # "Q1: … / A1: …" pages
@@ -528,6 +557,10 @@ class Parser:
 
     def _plain_line(self, q: QDraft, line: Line) -> None:
         text = line.text
+        if labels.ONLY_BLANK.match(text) and q.stem and q.field in {"stem", "notes"} and not q.notes:
+            q.stem[-1] += text  # "1.>电流的单位是安培。" / "( )": the blank after the stem (kinds K19)
+            q.field = "stem"
+            return
         if q.field == "notes" and not q.options and q.notes and self._options_start(text):
             # options after a figure caption or a stem's second paragraph ("图A-3"): those were the stem's
             q.stem.extend(q.notes)
@@ -738,7 +771,7 @@ class Parser:
         return hits[0] if hits else None
 
 
-_MISREAD_OPENINGS = frozenset("0123456789" + labels.OCR_ONES + labels.STRAY_MARKS)
+_MISREAD_OPENINGS = frozenset("0123456789" + labels.OCR_ONES + labels.STRAY_OPENINGS)
 
 
 def _may_be_misread(line: Line, label: Label | None) -> bool:
@@ -756,6 +789,13 @@ def _doubtful(label: Label) -> bool:
     rest = label.rest
     counting = (rest[:1].isdigit() or label.printed.isdigit()) and labels.QUANTITY.match(rest)  # "1.0分", "1分"
     return bool(counting) or rest.rstrip().endswith((";", "；"))
+
+
+TOPIC_MAX = 24  # a label line this short, asking nothing, may name only its question's topic
+
+
+def _topic_only(text: str) -> bool:
+    return len(text) <= TOPIC_MAX and not text.rstrip().endswith("?") and not labels.BLANK.search(text)
 
 
 def _may_go_on(q: QDraft, letter: str) -> bool:

@@ -225,7 +225,7 @@ def _headed(headings: list[int], start: int, end: int) -> bool:
 
 
 # What a candidate line can open with: a digit, a stray mark before one, or a word label's first character.
-_OPENINGS = frozenset("0123456789" + labels.OCR_ONES + labels.STRAY_MARKS + "".join(
+_OPENINGS = frozenset("0123456789" + labels.OCR_ONES + labels.STRAY_OPENINGS + "".join(
     ch for _, openings, _ in labels.QUESTION_PATTERNS for ch in openings
 ) + "".join(labels.TRADITIONAL.get(c, "") for c in "题试问例第"))
 

@@ -488,3 +488,31 @@ def test_a_stem_that_opens_with_a_quantity():
             "A.高压 B.低压 C.特高压 D.超高压\n3.测量电流的仪表是()\nA.电压表 B.电流表 C.欧姆表 D.功率表\n")
     found = qset(page).questions()
     assert [q.number for q in found] == ["1", "2", "3"] and found[1].stem.startswith("220V")
+
+
+def test_the_blank_of_one_question_pushed_onto_the_next_label_line():
+    """'1.>电流…' / '( ) 2.>电压…' (kinds K19): both are questions; the blank is question 1's."""
+    page = "一、判断题\n1.>电流的单位是安培。\n\n( ) 2.>电压的单位是伏特。\n\n( ) 3.>电阻的单位是欧姆。\n"
+    found = qset(page).questions()
+    assert [q.number for q in found] == ["1", "2", "3"]
+    assert found[0].stem == "电流的单位是安培。( )" and found[1].stem.startswith("电压")
+
+
+def test_a_paper_s_rules_before_its_first_part_are_its_text():
+    """'注意事项:' then '1.本试卷满分100分…' (kinds K20): content, not questions; the questions start again at 1."""
+    for page in ("期中考试\n注意事项:\n1.本试卷满分100分。\n2.请将答案写在答题卡上。\n一、选择题(共2题,每题2分)\n"
+                 "1.下列哪个是偶数?\nA.1 B.3 C.4 D.5\n2.下列哪个是奇数?\nA.2 B.4 C.6 D.7\n",
+                 "注意事项:\n1.本试卷满分100分。\n2.请将答案写在答题卡上。\n1.下列哪个是偶数?\nA.1 B.3 C.4 D.5\n"
+                 "2.下列哪个是奇数?\nA.2 B.4 C.6 D.7\n"):
+        found = qset(page)
+        assert [q.stem for q in found.questions()] == ["下列哪个是偶数?", "下列哪个是奇数?"]
+        assert "1.本试卷满分100分。" in [c.text for c in found.content]
+
+
+def test_a_topic_label_line_then_a_labelled_stem():
+    """'1.变量作用域(4分)' / '题目:说明…' (kinds K21): label, topic and score, then the stem; not an answer."""
+    page = "一、基础知识(2题,共8分)\n\n1.变量作用域(4分)\n\n题目:说明全局变量与局部变量的区别。\n\n2.列表推导式(4分)\n\n题目:用列表推导式生成平方。\n"
+    found = qset(page)
+    assert [(q.stem, q.score, q.answer) for q in found.questions()] == [
+        ("说明全局变量与局部变量的区别。", 4, None), ("用列表推导式生成平方。", 4, None)]
+    assert "变量作用域" in [c.text for c in found.content]
