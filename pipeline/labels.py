@@ -573,7 +573,7 @@ FILLED_BLANK = rx(r"(?<![A-Za-z0-9_])_+\s*([^_\s][^_]{0,15}?)\s*_+(?![A-Za-z0-9]
 # An exam's form header ("班级_姓名_考场号_"): blanks for the candidate, never answers.
 FORM_FIELDS = rx(r"^(?:班级|姓名|学号|考号|考场号?|座位号|科室|分数|得分|学校|年级|专业|准考证号|日期|成绩)$")
 FILLED_BRACKET = rx(r"[(（]\s*([^()（）\s][^()（）]{0,59}?)\s*[)）]")
-LONE_OPTION = rx(r"[(（]\s*[)）]\s*(A)\s*[.、．]")
+LONE_OPTION = rx(r"(?:[(（]\s*[)）]|(?<=[\u4e00-\u9fff])\?)\s*(A)\s*[.、．]")  # "…?()A.直接告知", "…能源?A.风能"
 FILL_IN_PART = rx(r"填空")
 # An answer key printed at the end of a statement: "…最早提出建立“中国共产党”D".
 TRAILING_KEY = rx(r"(?<=[\u4e00-\u9fff。”》)）\s])([A-H]{1,4}|[√×])\s*$")

@@ -562,8 +562,11 @@ class Parser:
             q.field = "stem"
             return
         if q.field == "notes" and not q.options and q.notes and self._options_start(text):
-            # options after a figure caption or a stem's second paragraph ("图A-3"): those were the stem's
-            q.stem.extend(q.notes)
+            # options after a figure caption or a stem's second paragraph ("图A-3"): those were the stem's,
+            # unless the stem was whole, its blank and full stop printed: a line injected there is not
+            # (kinds K27: "我国交流电的频率是()。" / "中国最长的河流是哪一条" / "A.50Hz …")
+            whole = labels.BLANK.search(q.stem_text()) and labels.ends_sentence(q.stem[-1]) if q.stem else False
+            (q.after if whole else q.stem).extend(q.notes)
             q.notes, q.field = [], "stem"
         if q.field in {"stem", "options"}:
             opt = labels.leading_option(text) or self._weak_option_line(q, text)

@@ -20,6 +20,7 @@ TITLE_TAIL = re.compile(r"\s*(?:[(（]\s*(?:总分|總分|满分|滿分|考试�
                         r"|(?:学号|學號|姓名|班级|班級|考号|考號)\s*[_:]).*$")
 
 
+NAME_FIELD = re.compile(r"^(?:文档|资源|文件)?名称\s*:?\s*(\S.{1,80})$")
 BARE_NUMBER = re.compile(r"^[\d\s.、,]*$")  # "1" alone: a quiz export's first label, never a title
 
 
@@ -68,6 +69,10 @@ def find_title(page: Page) -> None:
             page.remove("site_title", first)
             page.lines = page.lines[1:]
             title = title or stripped
+        elif title is None and (named := NAME_FIELD.match(first)):  # "名称 2023届 高考语文…": a listing's field
+            page.remove("name_field", first[: named.start(1)])
+            page.lines = page.lines[1:]
+            title = named.group(1)
         elif (title is None and len(first) <= 80 and not is_structural(first) and not first.endswith(("?", "。", ":"))
               and not BARE_NUMBER.match(first)):
             title, from_line = first, True

@@ -10,6 +10,7 @@ from .models import QuestionSet
 from .page import Page
 
 OPTION_COMPLETE_MAX = 30  # an option longer than this that ends without punctuation was cut
+LIST_GOES_ON = ("、", ",", "，")
 
 
 def _label(heading: str | None) -> str:
@@ -64,7 +65,7 @@ def is_truncated(page: Page, qset: QuestionSet) -> bool:
 
 # "…中芳香烃(双环芳烃)": an aside in words closes a clause, not the text (never a score, key or blank).
 OPEN_ASIDE = re.compile(r"[(（][^()（）]*[\u4e00-\u9fff]{2}[^()（）分]*[)）]$")
-RUN_MIN = 3  # questions before the last that show the rhythm it breaks
+RUN_MIN = 2  # questions before the last that show the rhythm it breaks
 
 
 def _last_question_cut(questions: list) -> bool:
@@ -97,6 +98,8 @@ def _empty_option(line: str) -> bool:
 def _complete_tail(last: str, qset: QuestionSet) -> bool:
     """A last line without a full stop is still complete when it is an option, a key or a code line.
     An option cut mid-text is not: an empty one ('C.'), or a long one that stops mid-sentence."""
+    if last.rstrip().endswith(LIST_GOES_ON):
+        return False  # "答:铜、铝、": a list stopped mid-way
     option = labels.leading_option(last)
     if option and (not option[1].strip() or len(option[1]) > OPTION_COMPLETE_MAX):
         return False

@@ -41,6 +41,12 @@ def published(text: str) -> str:
         ("an online quiz's points scored and clock", "开始时间:17:55:58\n得:2分\n"),
         ("the name of a collection the document is filed in, captioning its link", "数据库试题大全合辑\n合集下载\n"),
         ("a transcript view's header and page marker", "Transcript of 107学年度统一入学测验...\nPage 1: 107学年度统一入学测验\n"),
+        ("a listing's metadata without colons and its reading progress (kinds K24)",
+         "文档属性\n格式 doc\n文件大小 88.2KB\n资源描述\n图片预览\n还剩6页未读,继续阅读\n文本内容:\n"),
+        ("an article page's byline, related links and editor's blurb (kinds K25)",
+         "编辑: 小明 2020-05-01\n时间:2022-03-03 10:00:00 张三 会计资格证 我要投稿\n• 相关推荐\n"
+         "会计基础是从业资格考试的科目之一,小编整理了会计基础练习题,欢迎阅读\n这是一份会计基础练习题,欢迎下载使用。\n"),
+        ("a converter's watermark (kinds K27)", "Corporationstandardizationoffice#AB12CD-EF34GH-IJ56KL\n"),
     ],
 )
 def test_chrome_is_removed(why, chrome):
@@ -115,3 +121,19 @@ def test_a_second_copy_loses_only_what_is_already_on_the_page():
 def test_a_page_number_field_dumped_with_its_code_goes_and_the_title_after_it_stays():
     text = published("PAGEPAGE44教师招聘考试教育心理学试题及答案\n" + BODY)
     assert "PAGEPAGE44" not in text and "教师招聘考试教育心理学试题及答案" in text
+
+
+def test_a_listing_s_name_field_is_the_title_and_a_byline_never_is():
+    """'名称 2023届…' names the document (kinds K24); '编辑: 小明 2020-05-01' is no title (kinds K25)."""
+    named = process_page("page.txt", "文档属性\n名称 2023届 高考语文 专项训练\n格式 doc\n" + BODY).qset
+    assert named is not None and named.title == "2023届 高考语文 专项训练"
+    bylined = process_page("page.txt", "编辑: 小明 2020-05-01\n" + BODY).qset
+    assert bylined is not None and bylined.title != "编辑: 小明 2020-05-01"
+
+
+def test_a_line_injected_between_a_whole_stem_and_its_options_is_not_the_stem_s():
+    """'我国交流电的频率是()。' / '中国最长的河流是哪一条' / 'A.50Hz …' (kinds K27): the stem was whole."""
+    page = process_page("page.txt", "一、单项选择题\n1.我国交流电的频率是()。\n中国最长的河流是哪一条\n"
+                                    "A.50Hz B.60Hz C.100Hz D.220Hz\n2.下列属于绝缘体的是()。\nA.铜 B.铝 C.橡胶 D.铁\n")
+    assert page.qset is not None
+    assert page.qset.questions()[0].stem == "我国交流电的频率是()。"

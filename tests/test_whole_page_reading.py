@@ -516,3 +516,16 @@ def test_a_topic_label_line_then_a_labelled_stem():
     assert [(q.stem, q.score, q.answer) for q in found.questions()] == [
         ("说明全局变量与局部变量的区别。", 4, None), ("用列表推导式生成平方。", 4, None)]
     assert "变量作用域" in [c.text for c in found.content]
+
+
+@pytest.mark.parametrize(("why", "page"), [
+    ("a lone option glued to the last stem at the cut (kinds K17)",
+     "一、单选题\n1.下列属于可再生能源的是?A.煤B.石油C.太阳能D.天然气\n参考答案:C\n2.以下哪项属于清洁能源?A.风能\n"),
+    ("the last question has fewer options than the others (kinds K23)",
+     "".join(f"{n}.下列哪种工具用于测试?\nA.Postman\nB.Word\nC.Excel\nD.Photoshop\n答案:A\n" for n in (1, 2))
+     + "3.测试用例的核心要素不包括?\nA.预期结\n"),
+    ("an answer list stops on 、 (kinds K23b)", "1.什么是电路?\n答:电流流通的路径。\n2.电路由哪些部分组成?\n"
+     "答:电源、导线。\n3.常见的导体有哪些?\n答:铜、铝、\n"),
+])
+def test_a_cut_inside_a_short_last_option_or_answer(why, page):
+    assert qset(page).truncated, why
