@@ -107,7 +107,8 @@ def _key_in_stem(q: QDraft, stem: str) -> str:
         # in a choice question a blank holds option letters, even of options a preview cut off
         allowed = set(labels.OPTION_LETTERS) | {o[0] for o in q.options}
         filled = [m.group(1) for m in labels.FILLED_BLANK.finditer(stem)
-                  if (not q.options or set(m.group(1)) <= allowed) and not labels.FORM_FIELDS.match(m.group(1))]
+                  if (not q.options or set(m.group(1)) <= allowed) and not labels.FORM_FIELDS.match(m.group(1))
+                  and not labels.BLANK_NUMBER.match(m.group(1))]
         if filled:
             q.answer, q.answer_source = ["; ".join(filled)], "stem_blank"
     if q.answer is None and not JUDGEMENT_MARKS.isdisjoint(stem):

@@ -118,6 +118,9 @@ QUESTION_PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
     ("paren", "(（", rx(rf"^([(（])\s*({QNUM})\s*[)）]\s*")),
     ("circled", CIRCLED, rx(rf"^([{CIRCLED}])\s*")),
     ("rparen", "0123456789", rx(rf"^()({QNUM})\s*[)）]\s*")),
+    # chapter-item labels "2-1什么是杠杆原理?" (kinds K2): the item's number within its chapter
+    ("chapter", "0123456789",
+     rx(rf"^(\d{{1,2}}\s*[-－–])(\d{{1,3}})(?!\d|\s*{UNITS})\s*(?:、|\.(?!\d)|:)?\s*")),
     # "1.", "1、", and the item-bank form "1(La2A3261)." with the item's code before the dot
     ("arabic", "0123456789",
      rx(rf"^()({QNUM})\s*(?:[(（][A-Za-z][A-Za-z0-9-]{{2,15}}[)）])?\s*(?:、|{NUMBER_DOT})\s*")),
@@ -181,6 +184,9 @@ READING_COSTS: dict[str, float] = {
 }
 
 
+NUMBERED_FAMILIES = frozenset({"timu", "di", "paren", "rparen", "arabic", "q", "example", "chapter"})
+
+
 def question_label(text: str, allow_weak: bool = False) -> Label | None:
     for family, pattern in _PATTERNS_BY_FIRST.get(text[:1], ()):
         m = pattern.match(text)
@@ -193,7 +199,7 @@ def question_label(text: str, allow_weak: bool = False) -> Label | None:
             family = "di"
         groups = m.groups()
         number = None
-        if family in {"timu", "di", "paren", "rparen", "arabic", "q", "example"} and len(groups) > 1 and groups[1]:
+        if family in NUMBERED_FAMILIES and len(groups) > 1 and groups[1]:
             number = cn_to_int(groups[1])
         elif family == "circled":
             number = CIRCLED.index(groups[0]) + 1
@@ -572,6 +578,7 @@ BRACKET_CHOICE = rx(r"[(（]\s*([A-H](?:\s?[A-H]){0,4}|[a-h](?:\s?[a-h]){0,4})\s
 FILLED_BLANK = rx(r"(?<![A-Za-z0-9_])_+\s*([^_\s][^_]{0,15}?)\s*_+(?![A-Za-z0-9])")
 # An exam's form header ("班级_姓名_考场号_"): blanks for the candidate, never answers.
 FORM_FIELDS = rx(r"^(?:班级|姓名|学号|考号|考场号?|座位号|科室|分数|得分|学校|年级|专业|准考证号|日期|成绩)$")
+BLANK_NUMBER = rx(r"^[(（]\s*\d{1,3}\s*[)）]$")  # "___(12)___": the blank's number, never its answer (kinds K13)
 FILLED_BRACKET = rx(r"[(（]\s*([^()（）\s][^()（）]{0,59}?)\s*[)）]")
 LONE_OPTION = rx(r"(?:[(（]\s*[)）]|(?<=[\u4e00-\u9fff])\?)\s*(A)\s*[.、．]")  # "…?()A.直接告知", "…能源?A.风能"
 FILL_IN_PART = rx(r"填空")

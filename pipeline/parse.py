@@ -301,6 +301,10 @@ class Parser:
                 head, line = split
                 self._rejoin(head)
                 text, label = line.text, labels.question_label(line.text, allow_weak=True)
+        if label and self._options_of_numbered_blank(label):
+            return
+        if label and self._sub_part(label, text):
+            return
         if label and self._accept(label, line):
             self._new_question(label, text)
             return
@@ -316,6 +320,33 @@ class Parser:
             self._keep_as_content(text)
             return
         self._question_line(self.q, line)
+
+    def _sub_part(self, label: Label, text: str) -> bool:
+        """'1.SQL编程(2题,每题5分)' then '题目1:…' (kinds K6b): a numbered line that declares a count and
+        is followed by word-labelled questions is a sub-part heading, not a question."""
+        following = labels.question_label(self.following)
+        if (label.family == "timu" or following is None or following.family != "timu" or following.number != 1
+                or len(label.rest) > TOPIC_MAX + 16 or not labels.DECLARATION.search(label.rest)):
+            return False
+        section = SDraft(heading=text, name=re.split(r"[(（]", label.rest, maxsplit=1)[0].strip() or None)
+        _read_declaration(section, label.rest)
+        self.sections.append(section)
+        self.q = None
+        return True
+
+    def _options_of_numbered_blank(self, label: Label) -> bool:
+        """'● …___(12)___的平均时间复杂度最低。' / '(12)A.冒泡排序 B.快速排序…' (kinds K13): the options of the
+        item whose blank carries that number, not a question of their own."""
+        q = self.q
+        if q is None or q.options or label.family != "paren" or label.number is None:
+            return False
+        if not re.search(rf"_\s*[(（]\s*{label.number}\s*[)）]\s*_", q.stem_text()):
+            return False
+        run = labels.split_options(label.rest)
+        if run is None or run[0].strip():
+            return False
+        q.options, q.field = [[a, b] for a, b in run[1]], "options"
+        return True
 
     def _notice(self, line: Line) -> bool:
         """'注意事项:' / '1.本试卷满分100分…' / '2.请将答案写在答题卡上…' (kinds K20): a paper's rules before

@@ -529,3 +529,30 @@ def test_a_topic_label_line_then_a_labelled_stem():
 ])
 def test_a_cut_inside_a_short_last_option_or_answer(why, page):
     assert qset(page).truncated, why
+
+
+def test_a_numbered_blank_and_the_options_that_carry_its_number():
+    """'● …___(12)___…' / '(12)A.冒泡排序 B.…' (kinds K13): one item with its options; the blank's number
+    is not its answer."""
+    page = ("数据结构历年试题\n● 在以下排序算法中,___(12)___的平均时间复杂度最低。\n(12)A.冒泡排序 B.快速排序 C.插入排序 D.选择排序\n"
+            "● 栈的特点是___(13)___。\n(13)A.先进先出 B.后进先出 C.随机存取 D.顺序存取\n")
+    found = qset(page).questions()
+    assert [([o.label for o in q.options], q.answer) for q in found] == [(["A", "B", "C", "D"], None)] * 2
+
+
+def test_a_numbered_line_that_declares_its_items_is_a_sub_part():
+    """'1.SQL编程(2题,每题5分)' then '题目1:…' (kinds K6b): a sub-part heading; the 题目 items are the questions."""
+    page = ("二、编程题(共4题,共20分)\n1.SQL编程(2题,每题5分)\n题目1:写出查询所有学生姓名的语句。\n答案:SELECT name FROM student;\n"
+            "题目2:写出统计学生人数的语句。\n答案:SELECT COUNT(*) FROM student;\n2.Shell编程(2题,每题5分)\n"
+            "题目1:写出列出当前目录所有文件的命令。\n答案:ls -a\n题目2:写出查看磁盘使用情况的命令。\n答案:df -h\n")
+    found = qset(page)
+    assert [s.heading for s in found.sections][1:] == ["1.SQL编程(2题,每题5分)", "2.Shell编程(2题,每题5分)"]
+    assert [(q.answer, q.score) for q in found.questions()] == [
+        ("SELECT name FROM student;", 5), ("SELECT COUNT(*) FROM student;", 5), ("ls -a", 5), ("df -h", 5)]
+
+
+def test_chapter_item_labels():
+    """'2-1什么是杠杆原理?' (kinds K2): chapter-item labels are question labels."""
+    page = "第2章习题答案\n\n2-1什么是杠杆原理?\n\n答:动力乘以动力臂等于阻力乘以阻力臂。\n\n2-2滑轮有哪几种?答:定滑轮和动滑轮两种。\n"
+    found = qset(page).questions()
+    assert [(q.number, q.stem) for q in found] == [("1", "什么是杠杆原理?"), ("2", "滑轮有哪几种?")]
