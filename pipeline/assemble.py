@@ -151,6 +151,24 @@ def trailing_keys(questions: list[QDraft]) -> None:
         q.stem[-1] = q.stem[-1][: m.start()].rstrip()
 
 
+# "I think the Internet is very helpful. -- A. Yes, so do I": one option label inside the text.
+KEY_IN_PLACE = re.compile(r"(?:^|(?<=[\s\-—?]))(?:[(（【]\s*)?([A-D])\s*[.．)）】、]\s*(?=\S)")
+
+
+def keys_in_place(section: SDraft) -> None:
+    """Sample papers that print each item with only its right option, where it goes ('We A.used to
+    swim…', '-- A. Yes, so do I'): when most of a part's items hold exactly one option label and no
+    run, that option is the key. The text stays as printed; the option is the label and what follows."""
+    open_ones = [q for q in section.questions if not q.options and q.answer is None and q.stem]
+    keyed = [(q, found[0]) for q in open_ones if len(found := list(KEY_IN_PLACE.finditer(q.stem_text()))) == 1]
+    if len(keyed) < 3 or len(keyed) < RHYTHM_SHARE * len(section.questions):
+        return
+    for q, m in keyed:
+        stem = q.stem_text()
+        q.options = [[m.group(1), stem[m.end():].strip()]]
+        q.answer, q.answer_source = [m.group(1)], "stem_bracket"
+
+
 def decide_notes(questions: list[QDraft]) -> None:
     """Unlabelled text after a question: its answer on rhythm pages, else analysis or content. A page
     that labels most of its open questions' answers ('答:…') and leaves the label off some answers
@@ -339,6 +357,7 @@ def build_set(page: Page, result: ParseResult, set_id: str, restore: Restore = l
         for q in s.questions:
             finish_question(q)
         filled_brackets(s)
+        keys_in_place(s)
     questions = [q for s in result.sections for q in s.questions]
     trailing_keys(questions)
     styles = {q.label.family for q in questions if q.label}

@@ -487,8 +487,8 @@ class Parser:
         nested_goes_on = (q is not None and q.nested is not None and label.number == q.nested + 1
                           and label.family == q.nested_family)
         if label.number == last + 1:
-            if nested_goes_on:
-                return False  # the list inside this question goes on
+            if nested_goes_on and not (labels.looks_like_question(label.rest) and self._vouched(label)):
+                return False  # the list inside this question goes on, unless the page's numbering reads on
             # in a long answer a soft "2、" is a list item, unless what follows it asks something
             long_body = in_body and line.soft and q is not None and len("".join(q.answer or q.notes)) > 12
             return not long_body or labels.looks_like_question(label.rest)

@@ -556,3 +556,46 @@ def test_chapter_item_labels():
     page = "第2章习题答案\n\n2-1什么是杠杆原理?\n\n答:动力乘以动力臂等于阻力乘以阻力臂。\n\n2-2滑轮有哪几种?答:定滑轮和动滑轮两种。\n"
     found = qset(page).questions()
     assert [(q.number, q.stem) for q in found] == [("1", "什么是杠杆原理?"), ("2", "滑轮有哪几种?")]
+
+
+def test_a_sample_paper_that_prints_each_item_with_its_right_option_in_place():
+    """'1. I think it is helpful. -- A. Yes, so do I' / '6. It's not safe C.playing in the street.': each
+    item shows only its right option; that option is the key, and the text stays as printed."""
+    page = ("第一部分 交际用语(共计10分,每小题2分)\n1. I think the Internet is very helpful. -- A. Yes, so do I\n"
+            "2. I have an appointment with Dr. Johnson. -- C. Please wait a minute.\n"
+            "3. It's not safe C.playing in the street.\n4. We A.used to swim every day when we were children.\n")
+    found = qset(page).questions()
+    assert [(q.answer, [o.label for o in q.options]) for q in found] == [("A", ["A"]), ("C", ["C"]), ("C", ["C"]),
+                                                                          ("A", ["A"])]
+    assert found[3].stem == "We A.used to swim every day when we were children."
+
+
+def test_one_option_label_in_a_few_stems_is_no_key():
+    """A stem that mentions 'A.' once is not a key printed in place unless most items of the part do so."""
+    page = ("1. What does point A. mean here?\n2. Describe the picture.\n3. Explain the rule.\n"
+            "4. Give an example.\n")
+    assert all(q.answer is None for q in qset(page).questions())
+
+
+def test_a_page_wrapped_at_spaces_is_joined_where_the_next_word_did_not_fit():
+    """A dump that wraps at spaces (textwrap) leaves lines of varying width: a line is joined to the next
+    when the next word would not have fitted; a line the author ended short stays."""
+    import textwrap
+    run_on = ("一、交际用语(共计10分,每小题2分) 1. I think the Internet is very helpful. -- A. Yes, so do I "
+              "2. I have an appointment with Dr. Johnson. -- C. Please wait a minute, he is busy now. "
+              "3. Afternoon, sir. Where to? -- A. Please get me to the airport as soon as you can. "
+              "4. Can I help you to get it down from the shelf? -- C. Thanks. It is so nice of you. "
+              "5. I am trying to call Marie, but there is no answer at all. -- B. Really? Maybe she is out.")
+    page = "\n".join(textwrap.wrap(run_on, 36, break_long_words=True, drop_whitespace=False)) + "\n"
+    found = qset(page).questions()
+    assert [q.number for q in found] == ["1", "2", "3", "4", "5"]
+    assert found[1].stem.startswith("I have an appointment with Dr. Johnson.")
+
+
+def test_a_question_that_asks_ends_a_list_inside_the_question_before():
+    """'(2)汽油…有什么关系?' / '(1)对于同族烃类…' / '(2)当相对分子量…' / '(3)化学组成…有什么影响?': (3) asks and
+    the page's numbering reads on, so it is the next question, not the list's third item."""
+    page = ("(1)石油中的硫化物对石油加工有什么影响?\n答:设备腐蚀。\n(2)汽油的抗爆性与组成有什么关系?\n"
+            "(1)对于同族烃类,其辛烷值随相对分子量的增大而降低。\n(2)当相对分子量相近时,芳香烃最好。\n"
+            "(3)化学组成对汽油的安定性有什么影响?\n答:不饱和烃是主要原因。\n(4)为什么要求柴油的粘度要适中?\n答:粘度过小功率下降。\n")
+    assert [q.number for q in qset(page).questions()] == ["1", "2", "3", "4"]
