@@ -39,6 +39,8 @@ def finish_question(q: QDraft) -> None:
         stem = _options_from_stem(q, stem)
     if q.score is None and "分" in stem:
         stem = _score_from_stem(q, stem)
+    if q.score is None and q.options and "分" in q.options[-1][1]:
+        _score_after_options(q)
     if q.answer is None:
         stem = _key_in_stem(q, stem)
     if q.answer is None and q.options:
@@ -78,6 +80,19 @@ def _score_from_stem(q: QDraft, stem: str) -> str:
         q.score = labels.number_value(tail[-1].group(1))
         return (stem[: tail[-1].start()] + stem[tail[-1].end():]).strip()
     return stem
+
+
+# What a quiz export prints after a question's score: the answer sheet's empty labels ("A.B.C.D.").
+EMPTY_LABELS = re.compile(r"(?:\s*[A-H]\s*[.．、])*\s*$")
+
+
+def _score_after_options(q: QDraft) -> None:
+    """'D. excited(分数:1.00)A.B.C.D.': the question's score printed after its last option."""
+    last = q.options[-1]
+    m = next((m for m in labels.SCORE_LABEL.finditer(last[1]) if EMPTY_LABELS.match(last[1], m.end())), None)
+    if m:
+        q.score = labels.number_value(m.group(1))
+        last[1] = last[1][: m.start()].rstrip()
 
 
 # "(A) () ()": a bracketed letter followed by another bracket opens a run of option labels, not a key.

@@ -438,7 +438,8 @@ STRONG_OPTION = rx(r"(?:(?<![A-Z])|(?<=[0-9][A-Z]))"  # after a capital only in 
                    r"(?:[(（【]\s*)?([A-H])\s*(?:[)）】.、:．]|[(（]\s*[)）])")
 WEAK_OPTION = rx(r"(?:^|(?<=[\s。;)）?]))([A-H])\s*[.、．]?(?=[\u4e00-\u9fff]|\s+\S|[A-Z]|\s*$)")
 # After A and B, a later letter may follow a CJK character straight on: "…钢筋砖过梁C 木过梁".
-LATE_OPTION = rx(r"(?<![A-Za-z0-9])([C-H])(?=\s+[\u4e00-\u9fff]|\s*$)")
+# After A, B and C, a later letter may sit between two CJK characters: "…坐骨神经穿出D外下1/4象限…".
+LATE_OPTION = rx(r"(?<![A-Za-z0-9])([C-H])(?=\s+[\u4e00-\u9fff]|\s*$)|(?<=[\u4e00-\u9fff])([D-H])(?=[\u4e00-\u9fff])")
 # Lowercase options: 'a.', '(a)' after a non-letter; bare 'a会计账户b会计科目…' between CJK characters.
 STRONG_LOWER = rx(r"(?<![A-Za-z0-9])[(（]?([a-h])\s*[)）.、．]")
 WEAK_LOWER = rx(r"(?:^|(?<=[\u4e00-\u9fff。)）\s]))([a-h])(?=[\u4e00-\u9fff]|\d)")
@@ -544,7 +545,8 @@ def _run(text: str, matches: list[re.Match[str]], letters: str, pattern: re.Patt
         if m is not None and found and not _separated(text, found[-1][2], m.start()):
             m = None  # "A.B两点": an option needs text of its own before the next label
         if m is None and pattern is WEAK_OPTION and len(found) >= 2:
-            m = next((h for h in LATE_OPTION.finditer(text, pos) if h.group(1) == letter), None)
+            m = next((h for h in LATE_OPTION.finditer(text, pos) if letter in h.groups()
+                      and (h.group(1) or len(found) >= 3)), None)
         if m is None:
             break
         found.append((letter, m.start(), m.end()))

@@ -599,3 +599,20 @@ def test_a_question_that_asks_ends_a_list_inside_the_question_before():
             "(1)对于同族烃类,其辛烷值随相对分子量的增大而降低。\n(2)当相对分子量相近时,芳香烃最好。\n"
             "(3)化学组成对汽油的安定性有什么影响?\n答:不饱和烃是主要原因。\n(4)为什么要求柴油的粘度要适中?\n答:粘度过小功率下降。\n")
     assert [q.number for q in qset(page).questions()] == ["1", "2", "3", "4"]
+
+
+def test_a_score_printed_after_the_last_option():
+    """Quiz exports: '…D. excited(分数:1.00)A.B.C.D.': the question's score, then the answer sheet's labels."""
+    page = "".join(f"({n}).The passengers were _ when he got off.A. sad B. worried C. happy D. excited(分数:1.00)A.B.C.D.\n"
+                   for n in (1, 2))
+    found = qset(page).questions()
+    assert [(q.score, q.options[-1].text) for q in found] == [(1, "excited")] * 2
+
+
+def test_later_options_glued_between_cjk_characters():
+    """'A无重要神经血管 B坐骨大孔有股神经穿出 C坐骨小孔有坐骨神经穿出D外下象限 E外上象限': after A, B and C, a
+    letter between two CJK characters still opens the next option."""
+    page = "".join(f"{n}.臀大肌深面( )A无重要神经血管 B坐骨大孔有股神经穿出 C坐骨小孔有坐骨神经穿出D外下象限有闭孔神经 "
+                   f"E外上象限无重要神经血管\n" for n in (1, 2))
+    found = qset(page).questions()
+    assert [[o.label for o in q.options] for q in found] == [["A", "B", "C", "D", "E"]] * 2
