@@ -35,6 +35,7 @@ class QDraft:
     field: str = "stem"
     nested: int | None = None  # last number of a numbered list running inside this question
     nested_family: str | None = None  # its label style: "(3)" then "4 …" is the next question, not the list
+    nested_asks: bool = False  # an item of that list asks something (sub-questions, not an answer's points)
     tail_width: int = 0  # display width of the last physical line of the stem (for wrapped dumps)
 
     @property
@@ -310,6 +311,7 @@ class Parser:
             return
         if label and label.number is not None and self.q is not None:
             self.q.nested, self.q.nested_family = label.number, label.family
+            self.q.nested_asks = self.q.nested_asks or labels.looks_like_question(label.rest)
         if line.soft and self.q is not None:
             self._rejoin(text)
             return
@@ -487,8 +489,8 @@ class Parser:
         nested_goes_on = (q is not None and q.nested is not None and label.number == q.nested + 1
                           and label.family == q.nested_family)
         if label.number == last + 1:
-            if nested_goes_on and not (labels.looks_like_question(label.rest) and self._vouched(label)):
-                return False  # the list inside this question goes on, unless the page's numbering reads on
+            if nested_goes_on and (q.nested_asks or not labels.looks_like_question(label.rest)):
+                return False  # the list inside this question goes on, unless it stated and this asks
             # in a long answer a soft "2、" is a list item, unless what follows it asks something
             long_body = in_body and line.soft and q is not None and len("".join(q.answer or q.notes)) > 12
             return not long_body or labels.looks_like_question(label.rest)
@@ -805,7 +807,6 @@ class Parser:
         return hits[0] if hits else None
 
 
-_MISREAD_OPENINGS = frozenset("0123456789" + labels.OCR_ONES + labels.STRAY_OPENINGS)
 
 
 def _may_be_misread(line: Line, label: Label | None) -> bool:
@@ -814,7 +815,12 @@ def _may_be_misread(line: Line, label: Label | None) -> bool:
     label in run-on text ('19782.…'). Other lines never ask for the reading."""
     text = line.text
     if label is None:
-        return text[:1] in _MISREAD_OPENINGS
+        first = text[:1]
+        if first.isdigit():
+            return True
+        if first in labels.STRAY_OPENINGS:
+            return bool(labels.STRAY_MARK.match(text))  # not every line that opens with a bracket
+        return first in labels.OCR_ONES and bool(labels.OCR_ONE.match(text))  # nor every "I …"
     return (line.soft or line.glued) and text[:2].isdigit()
 
 

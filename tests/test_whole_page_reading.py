@@ -593,8 +593,8 @@ def test_a_page_wrapped_at_spaces_is_joined_where_the_next_word_did_not_fit():
 
 
 def test_a_question_that_asks_ends_a_list_inside_the_question_before():
-    """'(2)汽油…有什么关系?' / '(1)对于同族烃类…' / '(2)当相对分子量…' / '(3)化学组成…有什么影响?': (3) asks and
-    the page's numbering reads on, so it is the next question, not the list's third item."""
+    """'(2)汽油…有什么关系?' / '(1)对于同族烃类…' / '(2)当相对分子量…' / '(3)化学组成…有什么影响?': the list's
+    items state, (3) asks, so it is the next question, not the list's third item."""
     page = ("(1)石油中的硫化物对石油加工有什么影响?\n答:设备腐蚀。\n(2)汽油的抗爆性与组成有什么关系?\n"
             "(1)对于同族烃类,其辛烷值随相对分子量的增大而降低。\n(2)当相对分子量相近时,芳香烃最好。\n"
             "(3)化学组成对汽油的安定性有什么影响?\n答:不饱和烃是主要原因。\n(4)为什么要求柴油的粘度要适中?\n答:粘度过小功率下降。\n")
