@@ -175,7 +175,10 @@ def keys_in_place(section: SDraft) -> None:
     swim…', '-- A. Yes, so do I'): when most of a part's items hold exactly one option label and no
     run, that option is the key. The text stays as printed; the option is the label and what follows."""
     open_ones = [q for q in section.questions if not q.options and q.answer is None and q.stem]
-    keyed = [(q, found[0]) for q in open_ones if len(found := list(KEY_IN_PLACE.finditer(q.stem_text()))) == 1]
+    if len(open_ones) < 3 or len(open_ones) < RHYTHM_SHARE * len(section.questions):
+        return
+    keyed = [(q, found[0]) for q in open_ones
+             if len(found := list(KEY_IN_PLACE.finditer(q.stem_text()))) == 1]
     if len(keyed) < 3 or len(keyed) < RHYTHM_SHARE * len(section.questions):
         return
     for q, m in keyed:

@@ -284,7 +284,7 @@ class Parser:
             if len(heading.intro) == 1 and self._item_before_its_answer(heading.intro[0]):
                 self._new_question(None, heading.intro.pop())  # "二、简答题简述…的作用。" / "参考答案:…"
             return
-        if self._notice(line):
+        if (self.notices or line.text[:1] in NOTICE_OPENINGS) and self._notice(line):
             self._keep_as_content(line.text)
             return
         label = labels.question_label(line.text, allow_weak=line.soft)
@@ -326,9 +326,10 @@ class Parser:
     def _sub_part(self, label: Label, text: str) -> bool:
         """'1.SQL编程(2题,每题5分)' then '题目1:…' (kinds K6b): a numbered line that declares a count and
         is followed by word-labelled questions is a sub-part heading, not a question."""
+        if label.family == "timu" or len(label.rest) > TOPIC_MAX + 16 or not labels.DECLARATION.search(label.rest):
+            return False
         following = labels.question_label(self.following)
-        if (label.family == "timu" or following is None or following.family != "timu" or following.number != 1
-                or len(label.rest) > TOPIC_MAX + 16 or not labels.DECLARATION.search(label.rest)):
+        if following is None or following.family != "timu" or following.number != 1:
             return False
         section = SDraft(heading=text, name=re.split(r"[(（]", label.rest, maxsplit=1)[0].strip() or None)
         _read_declaration(section, label.rest)
@@ -354,7 +355,7 @@ class Parser:
         """'注意事项:' / '1.本试卷满分100分…' / '2.请将答案写在答题卡上…' (kinds K20): a paper's rules before
         its first part are its text, not questions. They end at a heading, or where numbering restarts."""
         if not self.notices:
-            self.notices = self.q is None and not self.all_questions() and bool(labels.NOTICES_HEAD.match(line.text))
+            self.notices = bool(labels.NOTICES_HEAD.match(line.text)) and self.q is None and not self.all_questions()
             return self.notices
         label = labels.question_label(line.text)
         if label is not None and label.number is not None and label.number <= self.notice_number:
@@ -831,6 +832,8 @@ def _doubtful(label: Label) -> bool:
     return bool(counting) or rest.rstrip().endswith((";", "；"))
 
 
+# what labels.NOTICES_HEAD can open with, in either script: most lines never ask
+NOTICE_OPENINGS = frozenset("注考答" + "".join(labels.TRADITIONAL.get(c, "") for c in "注考答"))
 TOPIC_MAX = 24  # a label line this short, asking nothing, may name only its question's topic
 
 
