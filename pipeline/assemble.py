@@ -234,16 +234,17 @@ def answers_after_question(questions: list[QDraft]) -> None:
     answer (with the stem's later lines), unless that text asks something itself ('…?请举例说明')."""
     found = []
     for q in questions:
-        if q.options or q.answer is not None or not q.stem or q.sub_items:
-            continue
+        if q.options or not q.stem or q.sub_items or (q.answer is not None and q.answer_source != "unlabelled"):
+            continue  # (an answer read from the lines after the question begins after its '?')
         m = ASKED_THEN_ANSWERED.match(q.stem[0])
         if m and not labels.looks_like_question(m.group(2)) and _says_something(m.group(2)):
             found.append((q, m))
     answered = sum(1 for q in questions if q.answer)
-    if not found or answered + len(found) < max(2, RHYTHM_SHARE * len(questions)):
+    unanswered_found = sum(1 for q, _ in found if not q.answer)
+    if not found or answered + unanswered_found < max(2, RHYTHM_SHARE * len(questions)):
         return
     for q, m in found:
-        q.answer, q.answer_source = [m.group(2), *q.stem[1:]], "unlabelled"
+        q.answer, q.answer_source = [m.group(2), *q.stem[1:], *(q.answer or [])], "unlabelled"
         q.stem = [m.group(1)]
 
 

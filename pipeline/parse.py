@@ -405,11 +405,13 @@ class Parser:
 
     def _heading(self, text: str) -> SDraft | None:
         inside = self.q is not None and self.q.field in {"answer", "analysis", "notes", "scoring", "sub_items"}
-        if not labels.may_be_heading(text):
+        heading_like = labels.may_be_heading(text)
+        if not heading_like and not (inside and labels.TOPIC_HEADING.match(text)):
             return None if inside else self._topic_heading(text, None)
         # The next expected ordinal matters only inside an answer: not worked out for every line.
         order = next((s.order for s in reversed(self.sections) if s.order), 0) if inside else 0
-        return parse_heading(text, inside, order + 1) or self._topic_heading(text, order + 1 if inside else None)
+        found = parse_heading(text, inside, order + 1) if heading_like else None
+        return found or self._topic_heading(text, order + 1 if inside else None)
 
     def _topic_heading(self, text: str, next_order: int | None) -> SDraft | None:
         """'一、2019年上半年', '题组二 浮力' right before a numbered question: a part named by its topic.

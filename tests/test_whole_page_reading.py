@@ -616,3 +616,19 @@ def test_later_options_glued_between_cjk_characters():
                    f"E外上象限无重要神经血管\n" for n in (1, 2))
     found = qset(page).questions()
     assert [[o.label for o in q.options] for q in found] == [["A", "B", "C", "D", "E"]] * 2
+
+
+def test_a_topic_part_after_an_answer_when_the_numbering_restarts():
+    """'…多态是同名方法不同实现。' / '三、异常处理' / '1. 什么是异常?': the next part, not a line of the answer."""
+    page = ("一、基础知识\n1. 什么是Java?\nJava是一种语言。\n2. 什么是JVM?\nJVM是虚拟机。\n二、面向对象\n1. 什么是继承?\n"
+            "继承是获取父类的属性。\n2. 什么是多态?\n多态是同名方法不同实现。\n三、异常处理\n1. 什么是异常?\n异常是运行时错误。\n")
+    assert [s.heading for s in qset(page).sections] == ["一、基础知识", "二、面向对象", "三、异常处理"]
+
+
+def test_an_answer_begun_after_the_question_mark_goes_on_below():
+    """'什么是多态性?多态性是指…' then '它可以提高…': the answer starts after the '?' and goes on below."""
+    page = ("1. 什么是Java?Java是一种编程语言。\n\n它由Sun公司发布。\n2. 什么是多态性?多态性是指同名方法有不同实现。\n\n"
+            "它可以提高代码的可维护性。\n3. 解释封装的含义。\n\n封装隐藏对象的内部细节。\n")
+    found = qset(page).questions()
+    assert found[1].stem == "什么是多态性?"
+    assert found[1].answer == "多态性是指同名方法有不同实现。\n它可以提高代码的可维护性。"
