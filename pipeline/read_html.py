@@ -25,6 +25,9 @@ DROP = {
     "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form", "iframe",
     "svg", "canvas", "button", "select", "input", "textarea", "object", "embed", "head", "menu",
 }
+# Blocks that are paragraphs: a blank line between them, as a text page prints one (a stem's end).
+PARAGRAPH = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote"}
+PARAGRAPH_BREAK = "\n\0\n"  # a marker line _tidy turns into one blank line
 BLOCK = {
     "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "tr", "table", "section", "article", "main",
     "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "hr", "td", "th", "caption", "figure",
@@ -141,14 +144,24 @@ def _walk(body: etree._Element, parts: list[str]) -> None:
         if event == "end":
             depth -= 1
             if node.tag in BLOCK:  # never a dropped tag: the two sets are disjoint
-                parts.append("\n")
+                parts.append(PARAGRAPH_BREAK if node.tag in PARAGRAPH else "\n")
         if node.tail and node is not body:
             parts.append(node.tail)
 
 
 def _tidy(parts: list[str]) -> str:
-    lines = (" ".join(line.split()) for line in "".join(parts).splitlines())
-    return "\n".join(line for line in lines if line)
+    """One line per block, white space folded; a paragraph's end is one blank line (never two, never first)."""
+    out: list[str] = []
+    for raw in "".join(parts).splitlines():
+        line = " ".join(raw.split())
+        if raw.strip() == "\0":
+            if out and out[-1]:
+                out.append("")
+        elif line:
+            out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return "\n".join(out)
 
 
 def html_text_bs4(markup: str) -> str:
@@ -160,8 +173,8 @@ def html_text_bs4(markup: str) -> str:
     stack: list[object] = [root]
     while stack:
         node = stack.pop()
-        if isinstance(node, str) and node == "\0block":
-            parts.append("\n")
+        if isinstance(node, str) and node in ("\0block", "\0paragraph"):
+            parts.append(PARAGRAPH_BREAK if node == "\0paragraph" else "\n")
         elif isinstance(node, Comment):
             continue
         elif isinstance(node, NavigableString):
@@ -172,6 +185,6 @@ def html_text_bs4(markup: str) -> str:
             block = node.name in BLOCK
             if block:
                 parts.append("\n")
-                stack.append("\0block")
+                stack.append("\0paragraph" if node.name in PARAGRAPH else "\0block")
             stack.extend(reversed(node.contents))
     return _tidy(parts)

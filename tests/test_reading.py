@@ -94,3 +94,12 @@ def test_fast_html_reader_agrees_with_the_reference_on_deep_and_odd_pages():
     for markup in pages:
         assert html_text(markup) == html_text_bs4(markup), markup[:60]
     assert "1. 题目" in html_text(pages[-7])  # 5,000 deep: libxml2's tree stops at 255, the text is still read
+
+
+def test_an_html_paragraph_ends_where_a_text_page_prints_a_blank_line():
+    """Each <p> a paragraph: the answer in the paragraph after a question is its own, as on a text page
+    that separates them with a blank line; a <br> inside a block is only a line break."""
+    from pipeline.read_html import html_text
+
+    markup = "<html><body><p>1.题目一</p><p>答案一</p><div>甲<br>乙</div><p>2.题目二</p></body></html>"
+    assert html_text(markup) == "1.题目一\n\n答案一\n\n甲\n乙\n2.题目二"
