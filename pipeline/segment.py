@@ -63,7 +63,7 @@ INLINE_QUESTION = re.compile(
     # (never references inside an option: "A( ) (1)(2) B ( ) (1)")
     r"|(?<![A-Za-z0-9(（])(?<![A-Za-z0-9]\s)[(（]\d{1,3}[)）]\.?(?!\s*(?:[(（]\s*\d|[A-H]\s*[(（]))"
     r"(?=\s*[\u4e00-\u9fffA-Za-z\"“(（_—―?])"  # "?" a glyph lost in conversion
-    r"|(?<=[\s。?!;)）\u4e00-\u9fff])\d{1,3}[)）](?=\s*[\u4e00-\u9fffA-Z\"“(（_])"
+    r"|(?<=[\s。?!;)）\u4e00-\u9fff])\d{1,3}[)）](?=\s*[\u4e00-\u9fffA-Z\"“(（_—―?])"
     r"|(?<=[a-z]\s)[(（]\d{1,3}[)）](?=[A-Z][a-z])"  # after an English option: "…for the Earth (2)Today, …"
     r"|(?:(?<=[A-Za-z])|(?<=[A-Za-z]\s))[(（]\d{1,3}[)）](?=[A-Z][a-z]*\s)"  # "…so do I （2）I have…"
     # a numeric option and the next label glued: "…D.19782.新中国…" (the reading cuts the digits apart)

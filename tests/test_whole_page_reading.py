@@ -632,3 +632,11 @@ def test_an_answer_begun_after_the_question_mark_goes_on_below():
     found = qset(page).questions()
     assert found[1].stem == "什么是多态性?"
     assert found[1].answer == "多态性是指同名方法有不同实现。\n它可以提高代码的可维护性。"
+
+
+def test_labels_before_a_dialogue_dash_or_a_lost_glyph_in_run_on_text():
+    """'… 4) — Can I help you? … 5) ?It's not safe …': a dash opening a dialogue turn, or a glyph lost
+    in conversion, may follow a label."""
+    page = ("一、交际用语(共计6分,每小题2分) 1) I think the Internet is very helpful. -- A. Yes, so do I 2) — Can I help "
+            "you to get it down? —C. Thanks. It is so nice of you. 3) ?It is not safe C.playing in the street.\n")
+    assert [q.number for q in qset(page).questions()] == ["1", "2", "3"]
