@@ -588,7 +588,10 @@ FILL_IN_PART = rx(r"填空")
 TRAILING_KEY = rx(r"(?<=[\u4e00-\u9fff。”》)）\s])([A-H]{1,4}|[√×])\s*$")
 IN_PLACE_KEY = rx(r"\s*[(（【]\s*(?:此项为本题)?正确答案\s*[)）】]")  # an option marked right where it stands
 STEM_FIELD = rx(r"^(?:题目|题干)\s*:\s*(?=\S)")  # "题目:说明全局变量…": the stem, labelled
-NOTICES_HEAD = rx(r"^(?:注意事项|考试须知|考生须知|答题须知|答题说明|考试说明)\s*:?$")  # a paper's rules follow
+NOTICE_WORDS = ("注意事项", "考试须知", "考生须知", "答题须知", "答题说明", "考试说明")  # a paper's rules follow
+NOTICES_HEAD = rx(rf"^(?:{'|'.join(NOTICE_WORDS)})\s*:?$")
+# what NOTICES_HEAD can open with, in either script: most lines never ask
+NOTICE_OPENINGS = frozenset("".join(w[0] + TRADITIONAL.get(w[0], "") for w in NOTICE_WORDS))
 JUDGEMENT_PART = rx(r"判断|是非|正误|对错")  # a part of statements to judge true or false
 JUDGEMENT = rx(r"^[(（]?\s*([√×✓✗✔✘对错])\s*[)）]?$")
 INLINE_JUDGEMENT = rx(r"[(（]\s*([√×✓✗✔✘])\s*[)）][\s\-—=_]*$")  # "…way.(√)---": a separator may follow

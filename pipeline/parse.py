@@ -284,7 +284,7 @@ class Parser:
             if len(heading.intro) == 1 and self._item_before_its_answer(heading.intro[0]):
                 self._new_question(None, heading.intro.pop())  # "二、简答题简述…的作用。" / "参考答案:…"
             return
-        if (self.notices or line.text[:1] in NOTICE_OPENINGS) and self._notice(line):
+        if (self.notices or line.text[:1] in labels.NOTICE_OPENINGS) and self._notice(line):
             self._keep_as_content(line.text)
             return
         label = labels.question_label(line.text, allow_weak=line.soft)
@@ -420,9 +420,11 @@ class Parser:
         if not labels.TOPIC_HEADING.match(text):
             return None
         following = labels.question_label(self.following)
-        if next_order is None and following is None and self._chapter_then_part(text):
-            following = labels.question_label("1.")  # a chapter named by its topic, its first part next
-        if following is None or following.number is None or (next_order is not None and following.number != 1):
+        if following is None or following.number is None:
+            # a chapter named by its topic, its first part next ('一、教育心理学概述' / '一、单项选择题')
+            if next_order is not None or not self._chapter_then_part(text):
+                return None
+        elif next_order is not None and following.number != 1:
             return None
         m = labels.heading_match(text)
         ordinal = m.group(1) if m and m.re is labels.HEADING else None
@@ -689,8 +691,8 @@ class Parser:
     def _add_options(self, q: QDraft, text: str, first: str) -> None:
         if not q.options and first not in "Aa":
             # "…A. Having suffered B. Suffering C. To suffer" / "D. Suffered": the run began in the stem
-            earlier = labels.split_options(q.stem_text())
-            if earlier and earlier[0].strip() and ord(earlier[1][-1][0]) + 1 == ord(first):
+            earlier = _run_in_stem(q, first)
+            if earlier and earlier[0].strip():
                 q.stem = [earlier[0]]
                 q.options = [[a, b] for a, b in earlier[1]]
         run = labels.split_options(text, start=first)
@@ -834,8 +836,6 @@ def _doubtful(label: Label) -> bool:
     return bool(counting) or rest.rstrip().endswith((";", "；"))
 
 
-# what labels.NOTICES_HEAD can open with, in either script: most lines never ask
-NOTICE_OPENINGS = frozenset("注考答" + "".join(labels.TRADITIONAL.get(c, "") for c in "注考答"))
 TOPIC_MAX = 24  # a label line this short, asking nothing, may name only its question's topic
 
 
@@ -846,10 +846,13 @@ def _topic_only(text: str) -> bool:
 def _may_go_on(q: QDraft, letter: str) -> bool:
     """An option run starts at A, or goes on from one in the stem: a lone 'E、I' after a fill-in
     question is its key ('E、I' fills its two blanks), not an option E."""
-    if q.options or letter in "Aa":
-        return True
+    return bool(q.options or letter in "Aa" or _run_in_stem(q, letter))
+
+
+def _run_in_stem(q: QDraft, letter: str) -> tuple[str, list[tuple[str, str]]] | None:
+    """The option run in the stem that `letter` goes on from ("…A. … B. … C. …" then "D. …")."""
     earlier = labels.split_options(q.stem_text())
-    return bool(earlier and ord(earlier[1][-1][0]) + 1 == ord(letter))
+    return earlier if earlier and ord(earlier[1][-1][0]) + 1 == ord(letter) else None
 
 
 def _ends_with_options(text: str) -> bool:
