@@ -498,7 +498,7 @@ class Parser:
                 return False  # the list inside this question goes on, unless it stated and this asks
             # in a long answer a soft "2、" is a list item, unless what follows it asks something
             long_body = in_body and line.soft and q is not None and len("".join(q.answer or q.notes)) > 12
-            return not long_body or labels.looks_like_question(label.rest)
+            return not long_body or labels.looks_like_question(label.rest) or self._vouched(label)
         if in_body or label.number <= last or nested_goes_on:
             return False
         if self._vouched(label):

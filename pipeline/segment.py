@@ -32,6 +32,9 @@ INLINE_HEADING = labels.rx(
     # … also glued to the title, with long instructions: "…答案詳解一、數量關係(在這部分試題中,…共20題)"
     r"|(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,2}\s*、\s*[\u4e00-\u9fff]{2,10}"
     r"(?=[(（][^()（）]{0,80}(?:共|每)[^()（）]{0,40}[)）])"
+    # … or in lenticular brackets: "…D、工人阶级二、多项选择〖每小题1分,共计10分〗…"
+    r"|(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,2}\s*、\s*[\u4e00-\u9fff]{2,10}"
+    r"(?=[〖【][^〖〗【】]{0,40}(?:共|每)[^〖〗【】]{0,40}[〗】])"
     # a part named by its topic right before question 1: "…评卷人得分 一、根据首字母填空 1.The bookstore…"
     r"|(?<=\s)[一二三四五六七八九十]{1,2}、[^\s,。]{2,12}(?=\s+1\s*[.、]\s*\S)"
     # a part by its own name: "…商管專二 試題 第一部份:會計學(…)", "…题库 第二部分 …"
@@ -47,7 +50,11 @@ INLINE_HEADING = labels.rx(
     r"|(?<=[A-Za-z)\s])Directions?\s*:"
 )
 INLINE_QUESTION = re.compile(
-    rf"(?<![\dA-Za-z./:-])\d{{1,4}}\s*(?:、|{labels.NUMBER_DOT})\s*\S"  # "…$1,132,0563. 鍾勻…": read by sequence
+    rf"(?<![\dA-Za-z./:-])\d{{1,4}}(?:、|{labels.NUMBER_DOT})\s*\S"  # "…$1,132,0563. 鍾勻…": read by sequence
+    # … also spaced ("1 . 下列…"), but never a cloze blank closing an English sentence ("…but she 6 . It was…")
+    rf"|(?<![\dA-Za-z./:-])(?<![a-z]\s)\d{{1,4}}\s+(?:、|{labels.NUMBER_DOT})\s*\S"
+    # a cloze's options-only items glued to the last option before ("…D. escaped2. A. worried about…")
+    r"|(?<=[a-z])\d{1,2}\.\s*(?=A\s*[.．、]\s*\w)"
     rf"|(?<=[\s。?!)）;])\d{{1,3}}(?!{labels.UNITS})[\u4e00-\u9fff(（《“]"  # never a count: "每小题 1分"
     # "… 1 我国宪法…", "…:) 1 算法题:…"; never a count ("共 5 题", "每题 8 分")
     rf"|(?<=[\s。?!;\u4e00-\u9fff])(?<![目第题題])(?<!Unit\s)(?<!Lesson\s)(?<!Module\s)\d{{1,3}}\s+(?!{labels.UNITS})"
@@ -86,6 +93,24 @@ GLUED_QUESTION = re.compile(r"(?<=[\u4e00-\u9fff])\d{1,3}(?=[\u4e00-\u9fff])")
 # After an option's lowercase formula, then a space: "…D a+b+c/d6 一个编译程序…A( )…" (only where
 # options follow, so that "x2 的值" inside an option stays whole).
 GLUED_AFTER_LATIN = re.compile(r"(?<=[a-z)])\d{1,2}\s+(?=[\u4e00-\u9fff])")
+
+
+# An answer grid's header row printed without its cells, glued between a heading and its first
+# question: "…共计10分〗答案题数123456789101、20世纪…" (题数 1 … 10, then question 1).
+ANSWER_GRID = labels.rx(r"(?:答案\s*)?(?:题号|题数|题次)\s*:?\s*(?=1\s*2\s*3)((?:\d{1,2}\s*){3,60})(?:答案|得分)?")
+
+
+def _answer_grids(text: str) -> set[int]:
+    """Where each empty grid's row of numbers 1, 2, 3 … N starts and ends; the digits after N are
+    the next question's label."""
+    cuts: set[int] = set()
+    for m in ANSWER_GRID.finditer(text):
+        digits, pos, n = m.group(1), 0, 1
+        while (rest := digits[pos:].lstrip()).startswith(str(n)):
+            pos, n = len(digits) - len(rest) + len(str(n)), n + 1
+        if n > 4:  # 1, 2, 3, 4 at least
+            cuts |= {m.start(), m.end() if not digits[pos:].strip() else m.start(1) + pos}
+    return cuts
 
 
 def _starts(text: str, pattern: re.Pattern[str], starts: re.Pattern[str]) -> set[int]:
@@ -227,6 +252,8 @@ def _pieces(text: str) -> tuple[Piece, ...] | None:
         headings = [text]
     else:
         cuts = _starts(text, INLINE_HEADING, HEADING_STARTS)
+        if "题" in text:
+            cuts |= _answer_grids(text)
         if long:
             cuts |= _starts(text, TYPE_HEADING, HEADING_STARTS)
         headings = [h for cut in _cut_at(text, cuts) for h in _heading_then_text(cut)]

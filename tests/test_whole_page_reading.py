@@ -640,3 +640,42 @@ def test_labels_before_a_dialogue_dash_or_a_lost_glyph_in_run_on_text():
     page = ("一、交际用语(共计6分,每小题2分) 1) I think the Internet is very helpful. -- A. Yes, so do I 2) — Can I help "
             "you to get it down? —C. Thanks. It is so nice of you. 3) ?It is not safe C.playing in the street.\n")
     assert [q.number for q in qset(page).questions()] == ["1", "2", "3"]
+
+
+def test_a_statement_item_after_a_long_answer_is_the_next_question_where_the_numbering_vouches():
+    """'答案:正确 <a site's running header>' then '9.发现火灾时…' in run-on text: the answer grew long
+    with chrome, but 9 continues the page's numbering, so it is question 9, not a point of the answer
+    (a 判断题 statement does not ask: the whole-page reading vouches for it instead)."""
+    items = "".join(f"{n}.灭火器材设置点附近不能堆放物品第{n}条。 答案:正确 " for n in range(1, 9))
+    page = f"一、是非题 {items}全 民 竞 赛 网 支 持 微信竞赛形式 9.发现火灾时先自救再报警。 答案:错误 10.泡沫灭火器可用于带电灭火。 答案:错误\n"
+    found = qset(page).questions()
+    assert [q.number for q in found] == [str(n) for n in range(1, 11)]
+    assert [q.answer for q in found[-2:]] == ["错误", "错误"]
+
+
+def test_a_cloze_passage_s_blanks_are_not_labels_and_its_option_items_are_the_questions():
+    """A 完形填空 passage numbers its blanks in the text ('…but she 6 . It was…'); its questions are the
+    option-only items after it, glued to each other ('…D. escaped2. A. worried…')."""
+    passage = ("Her only son 1 to the war. The old man was always 2 food. The next morning he was 3 dead. "
+               "She had hoped the government could help her but she 4 . It was a cold windy night and she "
+               "could not 5 asleep at all. ")
+    items = ("1. A. sentB. ran awayC. was sent D. escaped2. A. worried aboutB. pleased withC. thinking about"
+             "D. hearing of3. A. knownB. foundC. told D. fallen4. A. succeededB. failedC. won D. lost"
+             "5. A. goB. fallC. get D. help")
+    found = qset("完形填空 " + passage + items + "\n").questions()
+    assert [q.number for q in found] == ["1", "2", "3", "4", "5"]
+    assert all([o.label for o in q.options] == ["A", "B", "C", "D"] for q in found)
+
+
+def test_an_empty_answer_grid_between_a_heading_and_its_first_question():
+    """'一、单项选择〖每小题1分,共计10分〗答案题数123456789101、20世纪…': the grid's row 1…10 is printed
+    without its cells; the '1、' after it opens question 1. A part declared in 〖〗 brackets is a heading
+    also glued to the option before it."""
+    def part(ordinal: str, kind: str, stem: str) -> str:
+        grid = "".join(str(n) for n in range(1, 6))
+        return f"{ordinal}、{kind}〖每小题1分,共计5分〗答案题数{grid}" + "".join(
+            f"{n}、{stem}第{n}条()。A、甲B、乙C、丙D、丁" for n in range(1, 6))
+    found = qset("期末考试卷(A)" + part("一", "单项选择", "我国建国初期属于") + part("二", "多项选择", "当今世界发展的趋势有")
+                 + "\n")
+    assert [s.heading for s in found.sections] == ["一、单项选择〖每小题1分,共计5分〗", "二、多项选择〖每小题1分,共计5分〗"]
+    assert [[q.number for q in s.questions] for s in found.sections] == [["1", "2", "3", "4", "5"]] * 2
