@@ -227,6 +227,7 @@ def strip_boilerplate(page: Page, templates: Templates | None = None) -> None:
     head = next((i for i, x in enumerate(page.lines) if is_structural(x.text)), len(page.lines))
     captions = _captions(page.lines[:head], site)
     forms = _matching_forms([_core(x.text) for x in page.lines])
+    heads = running_heads([x.text for x in page.lines], generic.page_counter)
     kept: list[Line] = []
     for i, line in enumerate(page.lines):
         if i in notices and len(line.text) > NOTICE_LINE_MAX:
@@ -240,10 +241,56 @@ def strip_boilerplate(page: Page, templates: Templates | None = None) -> None:
         if rule:
             page.remove(rule, line.text)
             continue
-        text = _strip_inline(page, site, line.text)
+        text = _strip_inline(page, site, _strip_running_heads(page, heads, line.text))
         if text:
             kept.append(line if text == line.text else Line(text, gap=line.gap, soft=line.soft, glued=line.glued))
     page.lines = kept
+
+
+HEAD_MAX = 60  # a running head is at most this long
+HEAD_MIN_WORDS = 6  # … and holds this many letters: "答案:正确" before two counters is a coincidence
+WORD = re.compile(r"\w")
+
+
+def running_heads(lines: list[str], counter: re.Pattern[str] | None) -> re.Pattern[str] | None:
+    """The text a site prints beside every page counter ("全民竞赛网支持微信竞赛形式 第 2 页 共 3 页"):
+    what is the same before (or after) each of two or more counters, as one pattern that takes the
+    head together with its counter. None when the page has no such head."""
+    text = "\n".join(lines)
+    found = list(counter.finditer(text)) if counter is not None else []
+    if len(found) < 2:
+        return None
+    before = _common_suffix([text[max(0, m.start() - HEAD_MAX): m.start()] for m in found]).strip()
+    after = _common_prefix([text[m.end(): m.end() + HEAD_MAX] for m in found]).strip()
+    head, tail = (re.escape(h) if _may_be_head(h) else "" for h in (before, after))
+    if not (head or tail):
+        return None
+    before_rx, after_rx = (rf"(?:{head}\s*)?" if head else ""), (rf"(?:\s*{tail})?" if tail else "")
+    return re.compile(f"{before_rx}(?:{counter.pattern}){after_rx}")
+
+
+def _common_prefix(texts: list[str]) -> str:
+    """The characters every text opens with."""
+    shortest = min(texts, key=len)
+    end = next((i for i, ch in enumerate(shortest) if any(t[i] != ch for t in texts)), len(shortest))
+    return shortest[:end]
+
+
+def _common_suffix(texts: list[str]) -> str:
+    return _common_prefix([t[::-1] for t in texts])[::-1]
+
+
+def _may_be_head(text: str) -> bool:
+    return (len(WORD.findall(text)) >= HEAD_MIN_WORDS and "\n" not in text and not is_structural(text)
+            and not labels.inline_fields(text))
+
+
+def _strip_running_heads(page: Page, heads: re.Pattern[str] | None, text: str) -> str:
+    if heads is None:
+        return text
+    for m in heads.finditer(text):
+        page.remove("running_head", m.group(0))
+    return MULTISPACE.sub(" ", heads.sub(" ", text)).strip()
 
 
 NOTICE_LINE_MAX = 200  # a notice item longer than this has the document glued to it (run-on text)
@@ -378,8 +425,8 @@ def _strip_inline(page: Page, site: str | None, text: str) -> str:
 
 
 def strip_title_suffix(title: str, site: SiteProfile | None) -> str:
-    _, sites = load_profiles()
-    for prof in ([site] if site else list(sites)):
+    generic, sites = load_profiles()
+    for prof in (generic, *([site] if site else sites)):
         for pattern in prof.title_suffixes:
             title = pattern.sub("", title)
     m = FILENAME_TITLE.match(title)

@@ -23,6 +23,7 @@ class SiteProfile:
     tail: tuple[re.Pattern[str], ...] = ()
     # A line matching one of these (a link such as "合集下载") makes the line before it its caption.
     caption_of: tuple[re.Pattern[str], ...] = ()
+    page_counter: re.Pattern[str] | None = None  # its page counters as one alternation (also in `inline`)
     truncation_markers: tuple[re.Pattern[str], ...] = ()
     notice_keywords: tuple[str, ...] = field(default=())
     keyword_any: re.Pattern[str] | None = None  # the chrome words as one alternation, longest first
@@ -46,7 +47,8 @@ def _compile(patterns: list[str]) -> tuple[re.Pattern[str], ...]:
 
 
 def _profile(data: dict) -> SiteProfile:
-    line, inline = _compile(data.get("line", [])), _compile(data.get("inline", []))
+    counters = _compile(data.get("page_counter", []))
+    line, inline = _compile(data.get("line", [])), _compile(data.get("inline", [])) + counters
     return SiteProfile(
         name=data["name"],
         detect=tuple(data.get("detect", ())),
@@ -57,6 +59,7 @@ def _profile(data: dict) -> SiteProfile:
         inline_any=_alternation(inline),
         tail=_compile(data.get("tail", [])),
         caption_of=_compile(data.get("caption_of", [])),
+        page_counter=_alternation(counters),
         truncation_markers=_compile(data.get("truncation_markers", [])),
         notice_keywords=tuple(data.get("notice_keywords", ())),
         keyword_any=_words(data.get("notice_keywords", ())),

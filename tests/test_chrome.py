@@ -47,6 +47,9 @@ def published(text: str) -> str:
          "编辑: 小明 2020-05-01\n时间:2022-03-03 10:00:00 张三 会计资格证 我要投稿\n• 相关推荐\n"
          "会计基础是从业资格考试的科目之一,小编整理了会计基础练习题,欢迎阅读\n这是一份会计基础练习题,欢迎下载使用。\n"),
         ("a converter's watermark (kinds K27)", "Corporationstandardizationoffice#AB12CD-EF34GH-IJ56KL\n"),
+        ("a blog-style post's header: update time with its counters, the post date, the author in brackets",
+         "更新时间:2025-12-17 08:11:22 阅读: 评论:0\n2022年7月18日发\n(作者:不动产税)\n"),
+        ("a footer printed on every page, and a page counter as a fraction", "考试资料欢迎下载\n1/22\n"),
     ],
 )
 def test_chrome_is_removed(why, chrome):
@@ -63,6 +66,7 @@ def test_chrome_is_removed(why, chrome):
         ("a date in a stem", "4.2026-01-23发布的通知要求什么?"),
         ("a numbered list of questions about uploads", "5、网站用户上传文档前需要审核哪些内容?"),
         ("an exam's duration beside its clock", "答题时间:30分钟"),
+        ("a passage's credit with its source", "(作者:鲁迅,选自《呐喊》)"),
     ],
 )
 def test_author_text_beside_chrome_words_is_kept(why, author):
@@ -137,3 +141,27 @@ def test_a_line_injected_between_a_whole_stem_and_its_options_is_not_the_stem_s(
                                     "A.50Hz B.60Hz C.100Hz D.220Hz\n2.下列属于绝缘体的是()。\nA.铜 B.铝 C.橡胶 D.铁\n")
     assert page.qset is not None
     assert page.qset.questions()[0].stem == "我国交流电的频率是()。"
+
+
+def test_an_uploader_s_year_tag_after_the_title_goes():
+    """'…试题及答案【2021年整理】': the uploader's tag, not part of the document's title."""
+    page = process_page("page.txt", "2020年道路交通安全知识竞赛试题及答案【2021年整理】\n" + BODY)
+    assert page.qset is not None and page.qset.title == "2020年道路交通安全知识竞赛试题及答案"
+
+
+def test_the_text_beside_every_page_counter_is_the_site_s_running_head():
+    """A run-on dump prints each page's header with its counter ('全 民 竞 赛 网 … 第 2 页 共 3 页'): the
+    same text before two or more counters is chrome, wherever it falls (here inside an answer)."""
+    head = "全 民 竞 赛 网 支 持 微信竞赛形式"
+    page = (f"{head} 第 1 页 共 2 页 消防安全知识试题 一、是非题 1.电闸保险丝熔断后可以用铜丝替代。 答案:错误 "
+            f"2.凡是能引起可燃物着火的热源统称为点火源。 答案:正确 {head} 第 2 页 共 2 页 3.发生了燃烧就发生了火灾。 答案:错误\n")
+    text = published(page)
+    assert "竞 赛" not in text and "第 2 页" not in text
+    assert [q.answer for q in process_page("page.txt", page).qset.questions()] == ["错误", "正确", "错误"]
+
+
+def test_the_same_answer_before_two_page_counters_is_not_a_running_head():
+    """'答案:正确 第 1 页 共 2 页' twice: a field is never chrome, however it repeats beside counters."""
+    page = ("一、是非题 1.电闸保险丝熔断后可以用铜丝替代。 答案:正确 第 1 页 共 2 页 2.凡是能引起可燃物着火的热源统称为点火源。 "
+            "答案:正确 第 2 页 共 2 页 3.发生了燃烧就发生了火灾。 答案:错误\n")
+    assert [q.answer for q in process_page("page.txt", page).qset.questions()] == ["正确", "正确", "错误"]
