@@ -154,7 +154,8 @@ STRAY_OPENINGS = STRAY_MARKS + "(（"  # the first characters STRAY_MARK can mat
 ONLY_BLANK = re.compile(r"^[(（]\s*[)）]$")  # a line that is only an answer blank: the stem's, not a note
 BARE_NUMBER = re.compile(r"^()(\d{1,3})\s*$")  # "1" on a line of its own, the item below it
 SPACED_NUMBER = re.compile(r"^()(\d{1,3})\s+(?=[\u4e00-\u9fff(（“]|[A-Z][a-z])")  # "1 算法题:…", "1 我国宪法…"
-WEAK_LATIN = re.compile(r"^()(\d{1,3})(?=[A-Z][a-z])")  # "1There may be…" in English run-on text
+# "1There may be…", "3A【】contains…" in English run-on text
+WEAK_LATIN = re.compile(r"^()(\d{1,3})(?=[A-Z][a-z]|[A-Z]?(?:【】|\(\s*\)|_{2,}))")
 QUANTITY = rx(rf"^\s*(?:\d{{1,3}}\s*)?{UNITS}")
 
 # The costs of the whole-page reading, in one place: why a line was (or was not) read as a question.
@@ -446,13 +447,18 @@ WEAK_LOWER = rx(r"(?:^|(?<=[\u4e00-\u9fff。)）\s]))([a-h])(?=[\u4e00-\u9fff]|\
 # The last resort of run-on pages: capitals glued between CJK text and mixed delimiters
 # ("(ABCE)A學習過程B教學過程C評價過程", "A, 同一問題…B 不同問題…C.不同問題…"): three in order at least.
 LOOSE_OPTION = rx(r"(?<![A-Za-z0-9])([A-H])(?:\s*[.,，、．:)）】]\s*|\s+|(?=[\u4e00-\u9fff(（“]))(?=\S)")
-WEAK_STYLES = (WEAK_OPTION, WEAK_LOWER, LOOSE_OPTION)
+# English options glued to their words after the stem's blank or full stop: "…is said to be 【】Asingle
+# valued attribute Bmultivalued attribute …", "…null is【】。Anull Btrue Cfalse Dnot null", "…【】.A24B6 C4D11".
+# A must follow the blank or the stop; later letters a space or a word they are glued to; every option short.
+GLUED_LATIN = rx(r"(?:(?<=[】\])）。.?])|(?<=[】\])）。.?]\s)|(?<=[\sa-z0-9])(?=[B-H]))([A-H])(?=[a-z0-9=+\-(“\"])")
+GLUED_LATIN_MAX = 40
+WEAK_STYLES = (WEAK_OPTION, WEAK_LOWER, LOOSE_OPTION, GLUED_LATIN)
 # A cheap pre-check: an option A of any style somewhere in the text.
-_MAY_HOLD_OPTIONS = re.compile(r"A(?:\s*[.、:．)）】]|\s*[(（]\s*[)）]|[\u4e00-\u9fff]|\s+\S|[A-Z])"
-                               r"|a(?:\s*[.、．)）]|[\u4e00-\u9fff\d])")
+_MAY_HOLD_OPTIONS = re.compile(r"A(?:\s*[.,，、:．)）】]|\s*[(（]\s*[)）]|[\u4e00-\u9fff]|\s+\S|[A-Z])"
+                               r"|a(?:\s*[.、．)）]|[\u4e00-\u9fff\d])|[】\])）。.?]\s?A[a-z0-9]")
 OPTION_STYLES = (  # (pattern, first letter, options needed)
     (STRONG_OPTION, "A", 2), (WEAK_OPTION, "A", 3), (STRONG_LOWER, "a", 2), (WEAK_LOWER, "a", 3),
-    (LOOSE_OPTION, "A", 3),
+    (LOOSE_OPTION, "A", 3), (GLUED_LATIN, "A", 3),
 )
 
 
@@ -472,6 +478,8 @@ def split_options(text: str, start: str | None = None) -> tuple[str, list[tuple[
         if start is not None and letter_a.isupper() != start.isupper():
             continue
         found = _option_run(text, pattern, start if continuing else letter_a)
+        if pattern is GLUED_LATIN and not _short_options(text, found):
+            continue
         if len(found) >= (1 if continuing else minimum):
             if pattern is STRONG_OPTION:
                 found = _loosely_continued(text, found)
@@ -482,6 +490,15 @@ def split_options(text: str, start: str | None = None) -> tuple[str, list[tuple[
                 opts.append((letter, text[end:stop].strip()))
             return head, opts
     return None
+
+
+def _short_options(text: str, found: list[tuple[str, int, int]]) -> bool:
+    """Every option of the run, up to the text's end, is short: prose that only happens to hold
+    capitals in order is no option run."""
+    if not found:
+        return True
+    stops = [start for _, start, _ in found[1:]] + [len(text)]
+    return all(stop - end <= GLUED_LATIN_MAX for (_, _, end), stop in zip(found, stops, strict=True))
 
 
 def _option_run(text: str, pattern: re.Pattern[str], start: str = "A") -> list[tuple[str, int, int]]:

@@ -59,8 +59,10 @@ INLINE_QUESTION = re.compile(
     # "… 1 我国宪法…", "…:) 1 算法题:…"; never a count ("共 5 题", "每题 8 分")
     rf"|(?<=[\s。?!;\u4e00-\u9fff])(?<![目第题題])(?<!Unit\s)(?<!Lesson\s)(?<!Module\s)\d{{1,3}}\s+(?!{labels.UNITS})"
     r"(?=[\u4e00-\u9fff“]|[A-Z][a-z])"
-    r"|(?<=[\s。?!)）;])\d{1,3}(?=[A-Z][a-z])"  # English run-on: "…选择题1There may be…"
+    # English run-on: "…选择题1There may be…", "…one to one 3A【】contains…"
+    r"|(?<=[\s。?!)）;])\d{1,3}(?=[A-Z][a-z]|[A-Z]?(?:【】|\(\s*\)|_{2,}))"
     r"|(?<=[a-z]{3})\d{1,2}(?=[A-Z][a-z])"  # … also after an option's word: "…Dcomposite attribute2In a…"
+    r"|(?<=[\u4e00-\u9fff])\d{1,2}(?=[A-Z][a-z]{1,}\s)"  # … or a Chinese one: "…C,和 D,和8In SQL, …"
     rf"|(?<={GLUED_PART_NAMES})1(?!\d|{labels.UNITS})(?=[\u4e00-\u9fff(（“])"  # "一、选择1将编译程序…"
     r"|(?<=[a-z.?!\"”)])\d{1,6}\.(?=[A-Z\"“(])"  # English run-on: "…D.complex2.Which of…", "…D.15May20238.Which…"
     r"|(?<=[A-Za-z])\d{1,2}\.(?=[\u4e00-\u9fff])"  # after an option's unit: "…D.110V4.热继电器…", "…30Hz6.电流…"

@@ -679,3 +679,27 @@ def test_an_empty_answer_grid_between_a_heading_and_its_first_question():
                  + "\n")
     assert [s.heading for s in found.sections] == ["一、单项选择〖每小题1分,共计5分〗", "二、多项选择〖每小题1分,共计5分〗"]
     assert [[q.number for q in s.questions] for s in found.sections] == [["1", "2", "3", "4", "5"]] * 2
+
+
+def test_english_options_glued_to_their_words_after_the_stem_s_blank():
+    """'…is said to be 【】Asingle valued Bmultivalued Csimple Dcomposite': after the blank (or the stem's
+    full stop) capitals in order, each glued to its short option, are the options; a label glued
+    to the blank ('3A【】contains…') or to a Chinese option ('…D,和8In SQL…') still opens a question."""
+    page = ("二、单项选择题1This type of attribute is said to be 【】Asingle valued Bmultivalued Csimple Dcomposite attribute"
+            "2In a bank, the relationship set from customer to loan is【】Aone to many Bmany to many Cmany to one Done to one "
+            "3A【】contains metadata, that is, data about data.Atable Bview Cdata dictionary Dtrigger"
+            "4The basic operations of the algebra are【】。A,-,和 B,-,和C,和 D,和"
+            "5In SQL, =some is identical to in, and【】is identical to not in。AsomeB=all CallD=some\n")
+    found = qset(page).questions()
+    assert [q.number for q in found] == ["1", "2", "3", "4", "5"]
+    assert [[o.label for o in q.options] for q in found] == [["A", "B", "C", "D"]] * 5
+    assert found[1].options[0].text == "one to many"
+
+
+def test_prose_with_capitals_in_order_is_no_glued_option_run():
+    """'…. After lunch Bob came home, Carol cooked and Dan …': capitals in order after a full stop are
+    words of a sentence, not options (an option glued to its word is short)."""
+    page = ("1.Read the passage and answer. After lunch, the whole family went for a long walk in the park. Bob came home "
+            "late in the evening. Carol cooked a very large dinner for everyone. Dan was reading upstairs all day long.\n"
+            "2.Who cooked the dinner?\n")
+    assert [q.options for q in qset(page).questions()] == [[], []]
