@@ -70,7 +70,7 @@ def _options_from_stem(q: QDraft, stem: str) -> str:
     lone = labels.LONE_OPTION.search(stem) if "A" in stem else None  # "…?()A.直接告知" at a cut
     if lone:
         q.options = [["A", stem[lone.end():].strip()]]
-        return stem[: lone.start(1)].rstrip()
+        return stem[: lone.start(lone.lastindex or 1)].rstrip()  # the stem ends before the letter
     return stem
 
 

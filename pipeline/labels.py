@@ -450,7 +450,7 @@ LOOSE_OPTION = rx(r"(?<![A-Za-z0-9])([A-H])(?:\s*[.,，、．:)）】]\s*|\s+|(?
 # English options glued to their words after the stem's blank or full stop: "…is said to be 【】Asingle
 # valued attribute Bmultivalued attribute …", "…null is【】。Anull Btrue Cfalse Dnot null", "…【】.A24B6 C4D11".
 # A must follow the blank or the stop; later letters a space or a word they are glued to; every option short.
-GLUED_LATIN = rx(r"(?:(?<=[】\])）。.?])|(?<=[】\])）。.?]\s)|(?<=[\sa-z0-9])(?=[B-H]))([A-H])(?=[a-z0-9=+\-(“\"])")
+GLUED_LATIN = rx(r"(?:(?<=[】\])）。.?])|(?<=[】\])）。.?]\s)|(?<=[\sa-zA-Z0-9])(?=[B-H]))([A-H])(?=[a-z0-9=+\-(“\"])")
 GLUED_LATIN_MAX = 40
 WEAK_STYLES = (WEAK_OPTION, WEAK_LOWER, LOOSE_OPTION, GLUED_LATIN)
 # A cheap pre-check: an option A of any style somewhere in the text.
@@ -599,7 +599,8 @@ FILLED_BLANK = rx(r"(?<![A-Za-z0-9_])_+\s*([^_\s][^_]{0,15}?)\s*_+(?![A-Za-z0-9]
 FORM_FIELDS = rx(r"^(?:班级|姓名|学号|考号|考场号?|座位号|科室|分数|得分|学校|年级|专业|准考证号|日期|成绩)$")
 BLANK_NUMBER = rx(r"^[(（]\s*\d{1,3}\s*[)）]$")  # "___(12)___": the blank's number, never its answer (kinds K13)
 FILLED_BRACKET = rx(r"[(（]\s*([^()（）\s][^()（）]{0,59}?)\s*[)）]")
-LONE_OPTION = rx(r"(?:[(（]\s*[)）]|(?<=[\u4e00-\u9fff])\?)\s*(A)\s*[.、．]")  # "…?()A.直接告知", "…能源?A.风能"
+# "…?()A.直接告知", "…能源?A.风能", "…特性為( )A對電刺激敏感"
+LONE_OPTION = rx(r"(?:[(（]\s*[)）]|(?<=[\u4e00-\u9fff])\?)\s*(A)\s*[.、．]|[(（]\s*[)）]\s*(A)(?=[\u4e00-\u9fff])")
 FILL_IN_PART = rx(r"填空")
 # An answer key printed at the end of a statement: "…最早提出建立“中国共产党”D".
 TRAILING_KEY = rx(r"(?<=[\u4e00-\u9fff。”》)）\s])([A-H]{1,4}|[√×])\s*$")

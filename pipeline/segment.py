@@ -92,9 +92,10 @@ WORD_STARTS = labels.rx(r"[题第]")
 DIGIT_STARTS = re.compile(r"[(（]?\d+")
 # A bare number between CJK characters: "…d會計主體2下列經濟業務…". Only ever a glued (weakest) split.
 GLUED_QUESTION = re.compile(r"(?<=[\u4e00-\u9fff])\d{1,3}(?=[\u4e00-\u9fff])")
-# After an option's lowercase formula, then a space: "…D a+b+c/d6 一个编译程序…A( )…" (only where
-# options follow, so that "x2 的值" inside an option stays whole).
-GLUED_AFTER_LATIN = re.compile(r"(?<=[a-z)])\d{1,2}\s+(?=[\u4e00-\u9fff])")
+# After an option's lowercase formula, then a space: "…D a+b+c/d6 一个编译程序…A( )…"; or straight after
+# a unit written in mixed case: "…E1820mL3有關生命體征…" (only where options follow, so that "x2 的值"
+# inside an option stays whole).
+GLUED_AFTER_LATIN = re.compile(r"(?<=[a-z)])\d{1,2}\s+(?=[\u4e00-\u9fff])|(?<=[a-z][A-Z])\d{1,2}(?=[\u4e00-\u9fff])")
 
 
 # An answer grid's header row printed without its cells, glued between a heading and its first
@@ -195,15 +196,30 @@ def _heading_then_text(text: str) -> list[str]:
 
 
 def _glued(text: str) -> list[str]:
-    """Cuts at bare numbers that follow an A→D option run straight on ("…d會計主體2下列…")."""
-    pieces, start = [], 0
+    """Cuts at bare numbers that follow an A→D option run straight on ("…d會計主體2下列…"). A cut
+    inside an option ("…D外下|14象限有閉孔神經 E外上|14象限…|5維持…": a fraction that lost its slash)
+    keeps the run going: the next number is weighed against the run it interrupted."""
+    pieces, start, run_from, in_option = [], 0, 0, False
     after_latin = [m for m in GLUED_AFTER_LATIN.finditer(text) if labels.split_options(text[m.end():])]
     for m in sorted([*GLUED_QUESTION.finditer(text), *after_latin], key=lambda m: m.start()):
-        run = labels.split_options(text[start:m.start()])
-        if run and run[1] and run[1][-1][1]:
-            pieces.append(text[start:m.start()].strip())
-            start = m.start()
+        piece = text[start:m.start()]
+        if _ends_option_run(piece):
+            run_from, in_option = start, False
+        elif pieces and (in_option or LATER_OPTION.search(piece)) and _ends_option_run(text[run_from:m.start()]):
+            in_option = True
+        else:
+            continue
+        pieces.append(piece.strip())
+        start = m.start()
     return [*pieces, text[start:].strip()] if pieces else [text]
+
+
+LATER_OPTION = re.compile(r"(?<![A-Za-z])[B-H](?=[\u4e00-\u9fff])")  # "…神經 E外上…": a run going on
+
+
+def _ends_option_run(text: str) -> bool:
+    run = labels.split_options(text)
+    return bool(run and run[1] and run[1][-1][1])
 
 
 KEY_LETTERS = re.compile(r"^\s*(?:[A-H√×](?:\s*[,，、]?\s*[A-H]){0,7})$")

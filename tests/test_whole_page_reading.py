@@ -703,3 +703,19 @@ def test_prose_with_capitals_in_order_is_no_glued_option_run():
             "late in the evening. Carol cooked a very large dinner for everyone. Dan was reading upstairs all day long.\n"
             "2.Who cooked the dinner?\n")
     assert [q.options for q in qset(page).questions()] == [[], []]
+
+
+def test_numbers_glued_after_options_in_units_and_inside_an_option():
+    """A nursing paper in run-on text: '…E1820mL3有關生命體征…' (the next label glued to a unit in mixed
+    case), '…C68mLD1015mL…' (an option glued to the unit before it), '…D外下14象限…E外上14象限…5維持…'
+    (a fraction that lost its slash cuts an option, and the next label is still weighed against the
+    run it interrupted), and a cut preview ending '…( )A對電刺激敏感' (its one option)."""
+    page = ("一、單選題(每題1.0分,共5.0分)1輸卵管結扎術常在哪一部位進行( )A子宮部 B峽部 C壺腹部 D漏斗部 E四部均可"
+            "2該患者應取血( )A23mL B45mL C68mLD1015mL E1820mL3有關生命體征的概念下列哪項正確( )A體溫 B脈搏 C呼吸"
+            " D血壓 E瞳孔4臀大肌深面( )A無重要神經血管 B坐骨大孔有股神經穿出 C坐骨小孔有坐骨神經穿出D外下14象限有閉孔神經"
+            " E外上14象限無重要神經血管5維持血漿膠體滲透壓的主要蛋白質是( )A清蛋白 B脂蛋白 C糖蛋白D免疫球蛋白 E金屬結合蛋白"
+            "6消化道平滑肌的一般特性為( )A對電刺激敏感\n")
+    found = qset(page).questions()
+    assert [q.number for q in found] == ["1", "2", "3", "4", "5", "6"]
+    assert [len(q.options) for q in found] == [5, 5, 5, 5, 5, 1]
+    assert found[3].options[-1].text == "外上14象限無重要神經血管"
