@@ -499,11 +499,11 @@ class Parser:
             # in a long answer a soft "2、" is a list item, unless what follows it asks something
             long_body = in_body and line.soft and q is not None and len("".join(q.answer or q.notes)) > 12
             return not long_body or labels.looks_like_question(label.rest) or self._vouched(label)
-        if in_body or label.number <= last or nested_goes_on:
+        if label.number <= last or nested_goes_on:
             return False
         if self._vouched(label):
             return True  # a gap the page's numbering reads through: a numbering_gap warning, not lost questions
-        if line.soft:
+        if in_body or line.soft:
             return False
         return label.number <= last + 3 and labels.looks_like_question(label.rest)
 

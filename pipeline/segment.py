@@ -160,14 +160,20 @@ LEADING_NUMBER = re.compile(r"\d{1,3}")
 
 
 def _numbered_run(text: str) -> bool:
-    """A short line that opens with a number and holds the next two: '1 算法题:… 2 设计题:… 3 问答题:…'."""
+    """A short line that opens with a number and holds the next two ('1 算法题:… 2 设计题:… 3 问答题:…'),
+    or the next one after a sentence's end ('6. Ann is studying at the university. 7. After…')."""
     first = LEADING_NUMBER.match(text)
     if first is None:
         return False
     n = int(first.group(0))
-    found = {int(m.group(0)) for p in _starts(text, INLINE_QUESTION, DIGIT_STARTS) if p
+    found = {int(m.group(0)): p for p in _starts(text, INLINE_QUESTION, DIGIT_STARTS) if p
              and (m := LEADING_NUMBER.match(text, p + (text[p] in "(（")))}
-    return {n + 1, n + 2} <= found
+    if {n + 1, n + 2} <= found.keys():
+        return True
+    return n + 1 in found and bool(SENTENCE_END.search(text, 0, found[n + 1]))
+
+
+SENTENCE_END = re.compile(r"[.。?!？！]\s*$")
 
 
 def _first_after_heading(text: str) -> int | None:
@@ -264,7 +270,7 @@ def _pieces(text: str) -> tuple[Piece, ...] | None:
     repeats its lines (chrome, copies of one document, shared questions), each is split once."""
     long = len(text) >= RUN_ON_MIN
     if (not long and not SPLIT_HINTS.found_in(text) and not labels.leading_option(text)
-            and not TOPIC_THEN_FIRST.match(text)):
+            and not TOPIC_THEN_FIRST.match(text) and not (text[:1].isdigit() and _numbered_run(text))):
         return None  # nothing to split on: the common case, kept cheap
     if not HEADING_HINTS.found_in(text):
         headings = [text]

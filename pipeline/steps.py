@@ -66,13 +66,13 @@ def site_step(page: Page, ctx: Context) -> None:
 
 def lines_step(page: Page, ctx: Context) -> None:
     page.lines = boilerplate.to_lines(page.text)
-    boilerplate.join_page_chunks(page)
 
 
 def unwrap_step(page: Page, ctx: Context) -> None:
     joined = unwrap.unwrap(page)
     if joined:
         page.warn("unwrapped", f"{joined} lines broken at a fixed width were joined back")
+    boilerplate.join_page_chunks(page)  # after the width: a wrapped dump's chunks are long lines again
 
 
 def boilerplate_step(page: Page, ctx: Context) -> None:

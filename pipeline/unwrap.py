@@ -13,6 +13,8 @@ by lines that stop mid-sentence, or an author's own line ends are lost.
 
 from __future__ import annotations
 
+import re
+
 from .boilerplate import is_structural
 from .page import Line, Page
 from .parse import display_width
@@ -29,7 +31,10 @@ WORDS_MAX = 120  # no dump wraps wider than this at spaces; an author's lines ma
 
 def _ends(text: str) -> bool:
     """The line ends a sentence: an author's own line end, not a break at the width ('C.', '()' may be cut)."""
-    return text.rstrip().endswith(("。", "?", "!", "？", "！", "…"))
+    text = text.rstrip()
+    if text.endswith(".") and text[-2:-1].islower():
+        return True  # an English sentence ("…in advance."), never a label or an option letter ("9.", "B.")
+    return text.endswith(("。", "?", "!", "？", "！", "…")) and not text.endswith("??")  # "??": glyphs lost
 
 
 def _measures(text: str) -> dict[str, int]:
@@ -67,15 +72,30 @@ def unwrap(page: Page) -> int:
     last = ""  # the previous physical line
     for line in page.lines:
         if out and broken and not line.gap and (measure != "words" or _word_did_not_fit(last, line.text, width)):
-            space = " " if measure == "words" and len(last) < width else ""  # the break took a space
-            out[-1] = Line(out[-1].text + space + line.text, gap=out[-1].gap)
+            out[-1] = Line(out[-1].text + _joint(measure, last, line.text, width) + line.text, gap=out[-1].gap)
             joined += 1
         else:
             out.append(line)
-        broken = _measures(line.text)[measure] >= width - slack and not _ends(line.text)
+        # at spaces, whether the next word would have fitted decides (a long word, such as a run of lost
+        # glyphs "airport???…", leaves its line short by more than any slack)
+        broken = (measure == "words" or _measures(line.text)[measure] >= width - slack) and not _ends(line.text)
         last = line.text
     page.lines = out
     return joined
+
+
+def _joint(measure: str, line: str, following: str, width: int) -> str:
+    """What the break took: a space where a wrapper broke at one, nothing where it cut a run of CJK
+    text or a word longer than the line."""
+    if measure != "words":
+        return ""
+    if len(line) < width:
+        return " "
+    cut_word = len(line.split()[-1]) >= width
+    return "" if cut_word or CJK.match(line[-1]) or CJK.match(following[:1]) else " "
+
+
+CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 
 def _word_did_not_fit(line: str, following: str, width: int) -> bool:
@@ -86,5 +106,10 @@ def _word_did_not_fit(line: str, following: str, width: int) -> bool:
         return True  # a word longer than the line (a run of CJK text) cut at the width
     word = following.split(maxsplit=1)[0] if following.strip() else ""
     # (the spaces a wrapper keeps at a line's ends were stripped with the line: two columns of slack)
-    return 0 < len(word) < width and len(line) + 1 + len(word) > width - 2 and not is_structural(following)
+    fits = not (0 < len(word) < width and len(line) + 1 + len(word) > width - 2)
+    # a line that ends in a bare label ("…B.sleeping. 9.") was broken right after it, whatever follows
+    return not fits and (not is_structural(following) or bool(LABEL_AT_END.search(line)))
+
+
+LABEL_AT_END = re.compile(r"(?:^|\s)\d{1,3}\s*[.、]$")
 

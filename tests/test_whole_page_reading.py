@@ -719,3 +719,42 @@ def test_numbers_glued_after_options_in_units_and_inside_an_option():
     assert [q.number for q in found] == ["1", "2", "3", "4", "5", "6"]
     assert [len(q.options) for q in found] == [5, 5, 5, 5, 5, 1]
     assert found[3].options[-1].text == "外上14象限無重要神經血管"
+
+
+def test_a_wrapped_english_paper_with_lost_glyphs_and_labels_at_line_ends():
+    """Wrapped at spaces: a long run of lost glyphs ('airport??????') leaves a line shorter than any
+    slack, '??' is no sentence end, and a line that ends in a bare label ('…B.sleeping. 9.') was broken
+    right after it even when the next line opens with an option ('C.Bidding…')."""
+    import textwrap
+    run_on = ("第一部分 交际用语(共计10分,每小题2分) 1. Afternoon, sir. Where to? -- A. Please get me to the "
+              "airport?????????????????????? 2. Can I help you to get it down????? ?? -- C. Thanks. It is so "
+              "nice of you????? ??????????????????? 3. I am trying to call Marie. -- B. Really? Maybe she is out "
+              "第二部分 词汇与结构(20分,每小题2分) 4. He spends a quarter of the day B.sleeping. 5. "
+              "C.Bidding for the Olympic Games begins about ten years in advance. 6. Ann is studying B.politics "
+              "at the university. 7. After C.winning the bid, major construction began in Beijing.")
+    page = "\n".join(textwrap.wrap(run_on, 36, break_long_words=True, drop_whitespace=False)) + "\n"
+    found = qset(page).questions()
+    assert [q.number for q in found] == ["1", "2", "3", "4", "5", "6", "7"]
+
+
+def test_a_gap_the_numbering_reads_through_after_an_unlabelled_note():
+    """'…B.sleeping.' / 'C.Bidding…' (question 9 lost its label in the dump) / '10. Ann…': a note after a
+    question does not stop the numbering the page goes on with."""
+    page = ("一、词汇与结构\n6. It is not safe C.playing in the street.\n7. We A.used to swim every day.\n"
+            "8. He spends a quarter of the day B.sleeping.\nBidding for the Olympic Games begins years in advance.\n"
+            "10. Ann is studying B.politics at university.\n11. After C.winning the bid, construction began.\n")
+    assert [q.number for q in qset(page).questions()] == ["6", "7", "8", "10", "11"]
+
+
+def test_a_chunked_dump_wrapped_at_a_fixed_width_is_joined_before_its_chunks():
+    """A dump cut into chunks '1、…', '2、…' (kinds: page chunks) and then wrapped at a fixed width: the
+    chunks are found once the wrapped lines are joined, so the '2、' that cuts question 1's text is
+    not read as question 2."""
+    body = "会计要素是对会计对象按经济特征所作的基本分类,是会计核算对象的具体化," * 6
+    first = "1、 一、简答题(每题10分) 1、请简述会计要素的含义及其分类。" + body
+    second = ("2、包括资产、负债、所有者权益、收入、费用和利润六项。" + body + "2、请简述会计科目与账户的区别。" + body
+              + "3、请简述借贷记账法的记账规则。" + body)
+    page = "".join(chunk[i:i + 40] + "\n" for chunk in (first, second) for i in range(0, len(chunk), 40))
+    found = qset(page).questions()
+    assert [q.number for q in found] == ["1", "2", "3"]
+    assert found[1].stem.startswith("请简述会计科目与账户的区别")
