@@ -76,7 +76,7 @@ INLINE_QUESTION = re.compile(
     r"|(?<=[a-z]\s)[(（]\d{1,3}[)）](?=[A-Z][a-z])"  # after an English option: "…for the Earth (2)Today, …"
     r"|(?:(?<=[A-Za-z])|(?<=[A-Za-z]\s))[(（]\d{1,3}[)）](?=[A-Z][a-z]*\s)"  # "…so do I （2）I have…"
     # a numeric option and the next label glued: "…D.19782.新中国…" (the reading cuts the digits apart)
-    r"|(?<=[A-H][.．、])\d{3,6}(?:、|\.(?!\d))(?=[\u4e00-\u9fff])"
+    r"|(?:(?<=[A-H][.．、])|(?<=\d[A-H]))\d{3,6}(?:、|\.(?!\d))(?=[\u4e00-\u9fff])"  # … "A70B80C114D100E12510、與學習…"
 )
 # In run-on text, a declared part named by its question type, glued to the text before it:
 # "…D.过压保护多项选择题(每题2分,共10题)…" (never after an ordinal, a label or a bracket: "一、单项选择题(…)"

@@ -758,3 +758,13 @@ def test_a_chunked_dump_wrapped_at_a_fixed_width_is_joined_before_its_chunks():
     found = qset(page).questions()
     assert [q.number for q in found] == ["1", "2", "3"]
     assert found[1].stem.startswith("请简述会计科目与账户的区别")
+
+
+def test_numeric_options_glued_to_their_letters_and_the_next_label():
+    """'…比率智商是(C)A70B80C114D100E12510、與學習…': options that are numbers glued to their letters, the
+    last one glued to the next label (its digits cut where the numbering reads '10、')."""
+    page = "".join(f"{n}、下列關于學習動機的說法第{n}條正確的是(ABC)A學習B教學C評價D測量E管理" for n in range(1, 9))
+    page += "9、一個7歲兒童的智力年齡是8歲,則他的比率智商是(C)A70B80C114D100E12510、與學習直接相關的動機是(ABC)A認知B附屬C自我D外部\n"
+    found = qset(page).questions()
+    assert [q.number for q in found][-2:] == ["9", "10"]
+    assert [o.text for o in found[-2].options] == ["70", "80", "114", "100", "125"]
