@@ -26,6 +26,7 @@ from prefect.utilities.annotations import quote
 from pipeline import ingest as core
 from pipeline.entries import Entries
 from pipeline.errors import CannotRun
+from pipeline.isolate import cores
 from pipeline.limits import KEEP_RUNS, MAX_BYTES, PAGE_MEMORY, PAGE_TIMEOUT
 from pipeline.options import IngestOptions, nothing_published
 from pipeline.steps import StepStats
@@ -156,7 +157,7 @@ def summary_markdown(report: core.RunReport) -> str:
 def ingest_flow(raw_dir: str = "raw", out: str = "clean", batch_size: int = DEFAULT_BATCH_SIZE,
                 max_bytes: int = MAX_BYTES, docx: bool = True, bank: bool = True, wait: float = 0.0,
                 page_timeout: float = PAGE_TIMEOUT, keep_runs: int = KEEP_RUNS, allow_removal: bool = False,
-                page_memory: int = PAGE_MEMORY, in_process: bool = False) -> dict | State:
+                page_memory: int = PAGE_MEMORY, in_process: bool = False, workers: int = 0) -> dict | State:
     """One run over raw_dir (the core's run definition, with the lock on `out` held throughout).
 
     Ends Failed, with a one-line message and no traceback, when the run cannot go on (`CannotRun`:
@@ -164,7 +165,7 @@ def ingest_flow(raw_dir: str = "raw", out: str = "clean", batch_size: int = DEFA
     try:
         options = IngestOptions(raw=raw_dir, out=out, max_bytes=max_bytes, docx=docx, bank=bank, wait=wait,
                                 page_timeout=page_timeout, keep_runs=keep_runs, allow_removal=allow_removal,
-                                page_memory=page_memory, in_process=in_process)
+                                page_memory=page_memory, in_process=in_process, workers=workers)
         report = core.run(options, TaskStages(), batch_size=batch_size)
     except CannotRun as exc:
         run_logger().error("%s", exc)
@@ -177,28 +178,34 @@ def ingest_flow(raw_dir: str = "raw", out: str = "clean", batch_size: int = DEFA
     return report.as_dict()
 
 
-def task_runner(kind: str, dask_address: str | None = None, workers: int | None = None):
-    """Threads by default; Dask on an existing scheduler, or on a local cluster of `workers` workers.
+def task_runner(kind: str, dask_address: str | None = None, workers: int = 0):
+    """Threads by default, `workers` of them (0: the cores this process may use); Dask on an existing
+    scheduler, or on a local cluster of `workers` workers.
 
-    One thread by default: cleaning and parsing hold the GIL, and two CPU-bound threads measured
-    slower than one (12.2 s against 8.3 s for 2,000 pages); raise it for slow remote storage.
-    A local Dask cluster uses worker processes only when a real Prefect server is configured:
-    with the embedded server every worker process would start a temporary server of its own.
+    A thread is enough to use a core: each batch task hands its pages to a worker process of its own
+    (`pipeline.isolate`), so the threads only wait, and every worker process parses on a core of its
+    own, with the embedded server (Prefect's process pool and a local Dask cluster of processes would
+    each start a temporary server of their own there: they need a real one). A local Dask cluster
+    uses worker processes only when a real Prefect server is configured (PREFECT_API_URL).
     """
+    count = workers or cores()
     if kind == "dask":
         from prefect_dask import DaskTaskRunner
 
         if dask_address:
             return DaskTaskRunner(address=dask_address)
         processes = bool(os.environ.get("PREFECT_API_URL"))
-        return DaskTaskRunner(cluster_kwargs={"n_workers": workers or 2, "threads_per_worker": 1,
+        return DaskTaskRunner(cluster_kwargs={"n_workers": count, "threads_per_worker": 1,
                                               "processes": processes, "dashboard_address": None})
-    return ThreadPoolTaskRunner(max_workers=workers or 1)
+    return ThreadPoolTaskRunner(max_workers=count)
 
 
 def run(raw_dir: str, out: str, batch_size: int = DEFAULT_BATCH_SIZE, runner: str = "thread",
-        dask_address: str | None = None, workers: int | None = None, **options: object) -> dict:
-    """The flow with a task runner, from Python; `options` are `IngestOptions` fields (docx, bank …)."""
+        dask_address: str | None = None, **options: object) -> dict:
+    """The flow with a task runner, from Python; `options` are `IngestOptions` fields (docx, bank,
+    workers …)."""
+    workers = options.get("workers") or 0
+    assert isinstance(workers, int)
     configured = ingest_flow.with_options(task_runner=task_runner(runner, dask_address, workers))
     state = configured(raw_dir=raw_dir, out=out, batch_size=batch_size, return_state=True, **options)
     result = state.result(raise_on_failure=False)

@@ -42,8 +42,6 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="pages per task")
     p.add_argument("--task-runner", choices=["thread", "dask"], default="thread")
     p.add_argument("--dask-address", default=None, help="an existing Dask scheduler, e.g. tcp://host:8786")
-    p.add_argument("--workers", type=int, default=None,
-                   help="threads (default 1) or local Dask workers (default 2) running batches")
     return p
 
 
@@ -65,8 +63,6 @@ def main(argv: list[str] | None = None) -> int:
 
     def start():
         at_least("batch-size", args.batch_size, 1)
-        if args.workers is not None:
-            at_least("workers", args.workers, 1)
         options = from_args(args)
         check(options)  # before the server starts
         wait_until_free(options.out, options.wait)
@@ -79,8 +75,7 @@ def main(argv: list[str] | None = None) -> int:
         from .flow import run
 
         rest = {f.name: getattr(options, f.name) for f in fields(options) if f.name not in ("raw", "out")}
-        report = run(options.raw, options.out, args.batch_size, args.task_runner, args.dask_address,
-                     args.workers, **rest)
+        report = run(options.raw, options.out, args.batch_size, args.task_runner, args.dask_address, **rest)
         return RunReport(**report)
 
     return execute(start)

@@ -27,7 +27,7 @@ from .fingerprint import fingerprint
 from .limits import MAX_BYTES
 from .lock import output_lock
 from .models import ManifestEntry, QuestionSet
-from .options import IngestOptions, check
+from .options import IngestOptions, check, worker_count
 from .page import Page
 from .steps import PageRunner, PageTimeout, StepStats, new_page, published_set, time_limit
 from .storage import NOT_A_FILE, SYMLINK_OUTSIDE, UNLISTABLE, Storage, open_storage
@@ -69,6 +69,8 @@ class RunReport:
     clusters: int | None = None  # question-bank clusters, when the bank is built
     warnings: list[str] = field(default_factory=list)  # findings about the run itself, also printed to stderr
     pages_read: int = 0  # files of a page type (what else raw holds is rejected as unsupported_type)
+    # wall seconds of each stage: discover, learn, batches (on the workers), finish (after the batches)
+    phases: dict[str, float] = field(default_factory=dict)
 
     @property
     def nothing_published(self) -> bool:
@@ -133,9 +135,10 @@ class Learned:
 
 def learn(files: list[RawFile], options: IngestOptions | None = None) -> Learned:
     """Chrome templates from an even, deterministic sample of the corpus (every k-th page), each page
-    read in this thread's worker within the page limits (see `isolate`)."""
-    options = options or IngestOptions(raw=files[0].root if files else ".", out=".")
-    templates, rejected = isolate.learn_pages(files[:: max(1, -(-len(files) // LEARN_SAMPLE))], options)
+    read by a worker within the page limits (see `isolate`)."""
+    options = options or IngestOptions(raw=files[0].root if files else ".", out=".", workers=1)
+    sample = files[:: max(1, -(-len(files) // LEARN_SAMPLE))]
+    templates, rejected = isolate.learn_pages(sample, options, worker_count(options))
     return Learned(templates, rejected)
 
 
@@ -162,8 +165,15 @@ class PageBatch:
         return f"PageBatch({len(self.files)} pages from {self.files[0].rel if self.files else '-'})"
 
 
+BATCHES_PER_WORKER = 4  # a run's pages in this many batches per worker: a slow batch leaves the others work
+
+
 def batches_of(files: list[RawFile], size: int, learned: Learned, old: Previous,
                options: IngestOptions, reuse: bool) -> list[PageBatch]:
+    """`size` 0: as many batches as keep every worker busy (one batch with one worker)."""
+    if size <= 0:
+        workers = worker_count(options)
+        size = len(files) if workers == 1 else -(-len(files) // (workers * BATCHES_PER_WORKER))
     size = max(1, size)
     return [PageBatch(files[i:i + size], learned.templates, old, options, reuse, learned.rejected)
             for i in range(0, len(files), size)]
@@ -269,6 +279,8 @@ class Finish:
     started: float
     started_at: str
     warnings: list[str]
+    phases: dict[str, float] = field(default_factory=dict)  # wall seconds of the stages before finish
+    finished_batches: float = 0.0  # perf_counter when the last batch came back
 
 
 def resolve_duplicates(entries: Iterable[ManifestEntry], store: Storage | None = None, docx: bool = True) -> Entries:
@@ -390,10 +402,13 @@ def finish(job: Finish) -> RunReport:
         clusters = result.clusters
     else:
         questions = publish.write_questions_jsonl(store, live)
-    report = RunReport(job.started_at, round(time.perf_counter() - job.started, 3), len(entries),
+    ended = time.perf_counter()
+    phases = {**job.phases, "finish": round(ended - job.finished_batches, 3)} if job.phases else {}
+    report = RunReport(job.started_at, round(ended - job.started, 3), len(entries),
                        count["published"], count["unchanged"], count["rejected"], questions, reasons, gone,
                        job.stats.as_dict(), clusters, job.warnings,
-                       pages_read=sum(1 for e in entries if PurePosixPath(e.path).suffix.lower() in SUFFIXES))
+                       pages_read=sum(1 for e in entries if PurePosixPath(e.path).suffix.lower() in SUFFIXES),
+                       phases=phases)
     # The report before the manifest: a run killed between them is redone from the last manifest, so
     # the pages gone since are reported again, never lost (the manifest is the commit point).
     store.write_atomic(layout.run_rel(job.started_at), publish.dumps(report.as_dict()))
@@ -418,9 +433,11 @@ class Stages:
         return learn(files, options)
 
     def process(self, batches: list[PageBatch]) -> Iterator[tuple[Entries, StepStats]]:
+        """The batches on the run's worker processes at once, their results in the batches' order."""
         tick = self.progress(sum(len(b.files) for b in batches)) if self.progress else None
-        for batch in batches:
-            yield process_batch(batch, on_page=tick)
+        workers = worker_count(batches[0].options) if batches else 1
+        for entries, stats in isolate.run_batches(batches, workers, tick):
+            yield Entries(entries), stats
 
     def finish(self, job: Finish) -> RunReport:
         return finish(job)
@@ -431,7 +448,7 @@ class Stages:
 
 def run(options: IngestOptions, stages: Stages | None = None, batch_size: int = 0) -> RunReport:
     """One run. Raises `CannotRun` (a one-line reason) when it cannot start or finish; never leaves
-    a half-written file. `batch_size` 0: all pages in one batch."""
+    a half-written file. `batch_size` 0: batches sized to the workers (see `batches_of`)."""
     check(options)
     try:
         with output_lock(options.out, options.wait):
@@ -448,7 +465,9 @@ def _run(options: IngestOptions, stages: Stages, batch_size: int) -> RunReport:
         warnings.append(message)
         stages.warn(message)
 
+    clock = time.perf_counter
     files = stages.discover(options.raw)
+    discovered = clock()
     store = open_storage(options.out)
     if not store.exists(layout.MARKER):
         store.write_atomic(layout.MARKER, layout.MARKER_TEXT)
@@ -466,13 +485,19 @@ def _run(options: IngestOptions, stages: Stages, batch_size: int) -> RunReport:
     current = versions(options)
     reuse = previous.fingerprints.get("pages") == current["pages"] and (
         not options.docx or previous.fingerprints.get("docx") == current["docx"])
+    learning = clock()
     learned = stages.learn(files, options)
-    batches = batches_of(files, batch_size or len(files), learned, previous.entries, options, reuse)
+    learned_at = clock()
+    batches = batches_of(files, batch_size, learned, previous.entries, options, reuse)
     entries, stats = Entries(), StepStats()
     for batch_entries, batch_stats in stages.process(batches):
         entries.extend(batch_entries)
         stats.merge(batch_stats)
-    return stages.finish(Finish(options, entries, previous.entries, current, stats, started, started_at, warnings))
+    done = clock()
+    phases = {"discover": round(discovered - started, 3), "learn": round(learned_at - learning, 3),
+              "batches": round(done - learned_at, 3)}
+    return stages.finish(Finish(options, entries, previous.entries, current, stats, started, started_at, warnings,
+                                phases, done))
 
 
 def ingest(raw: object, out: object, progress: Callable[[int], Callable[[], None]] | None = None,

@@ -21,16 +21,18 @@ import atexit
 import contextlib
 import os
 import pickle
+import queue
 import resource
 import signal
 import subprocess
 import sys
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .errors import Rejected
 from .storage import in_this_process
@@ -178,6 +180,7 @@ class Subprocess:
         self.page_memory = page_memory
         self.proc: subprocess.Popen | None = None
         self.batch_request: tuple | None = None  # replayed to a replacement worker
+        self.interrupted = False  # the run was stopped (Ctrl-C): no replacement is started
 
     def _start(self) -> None:
         to_child_r, to_child_w = os.pipe()
@@ -197,6 +200,8 @@ class Subprocess:
         if request[0] == "start_batch":
             self.batch_request = request
         if self.proc is None or self.proc.poll() is not None:
+            if self.interrupted:
+                raise KeyboardInterrupt  # the run is stopping: its other batches end here too
             self._start()
             if request[0] == "start_batch":
                 return None
@@ -206,14 +211,26 @@ class Subprocess:
         self.send_conn.send_bytes(pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL))
         return self._answer(seconds)
 
+    def interrupt(self) -> None:
+        """Stop the worker for good in this run (Ctrl-C in the parent): the thread waiting on it
+        sees KeyboardInterrupt, not a dead worker to replace."""
+        self.interrupted = True
+        self.stop()
+
     def _answer(self, seconds: float | None) -> object:
-        if not self.recv_conn.poll(seconds):
+        try:
+            answered = self.recv_conn.poll(seconds)
+        except (EOFError, OSError):  # closed under us: the run was interrupted
+            answered = True
+        if not answered:
             self.stop()
             raise WorkerStopped(True, f"no answer within {seconds:g} s")
         try:
             status, value = pickle.loads(self.recv_conn.recv_bytes())
         except (EOFError, OSError):
             code = self.stop()
+            if self.interrupted:
+                raise KeyboardInterrupt from None
             raise WorkerStopped(False, _death(code)) from None
         if status == "error":
             raise value
@@ -222,6 +239,7 @@ class Subprocess:
     def close(self) -> None:
         """End the worker as a run ends: it sees its input close and exits; waiting for it counts its
         CPU time and memory in this process's (what `/usr/bin/time` reports)."""
+        self.interrupted = False
         if self.proc is None:
             return
         self.send_conn.close()
@@ -275,6 +293,35 @@ def worker(options: Any) -> InProcess | Subprocess:
     return current
 
 
+_spares: list[Subprocess] = []  # workers beyond the calling thread's own, kept for the process's life
+
+
+def workers_for(options: Any, count: int) -> list[InProcess | Subprocess]:
+    """`count` workers for one run: this thread's own first (it holds the pages the learn pass read),
+    then spares started once and kept, like the thread's own, for later runs in this process. Pages
+    processed in this process (`in_process`, a memory:// location) have one worker: threads would
+    only take turns at the GIL."""
+    own = worker(options)
+    if isinstance(own, InProcess) or count <= 1:
+        return [own]
+    for spare in [s for s in _spares if s.page_memory != options.page_memory]:
+        spare.close()
+        _spares.remove(spare)
+    while len(_spares) < count - 1:
+        spare = Subprocess(options.page_memory)
+        _spares.append(spare)
+        _started.append(spare)
+    return [own, *_spares[: count - 1]]
+
+
+def cores() -> int:
+    """The cores this process may use (its CPU affinity, which a container or `taskset` narrows)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
 def deadline(page_timeout: float) -> float | None:
     return page_timeout + HARD_STOP_GRACE if page_timeout > 0 else None
 
@@ -290,12 +337,13 @@ def stopped_entry(f: RawFile, stop: WorkerStopped, page_timeout: float, what: st
     return publish.manifest_entry(path=f.name, sha256=None, status="rejected", reason=reason)
 
 
-def run_batch(batch: PageBatch, on_page: Callable[[], None] | None = None) -> tuple[list[ManifestEntry], StepStats]:
-    """Every page of the batch through this thread's worker, each within the page limit."""
+def run_batch(batch: PageBatch, on_page: Callable[[], None] | None = None,
+              service: InProcess | Subprocess | None = None) -> tuple[list[ManifestEntry], StepStats]:
+    """Every page of the batch through one worker (this thread's by default), each within the page limit."""
     from .steps import StepStats
 
     options = batch.options
-    service = worker(options)
+    service = service or worker(options)
     service.call(("start_batch", batch), STARTUP_SECONDS)
     entries, stats = [], StepStats()
     for f in batch.files:
@@ -314,12 +362,75 @@ def run_batch(batch: PageBatch, on_page: Callable[[], None] | None = None) -> tu
     return entries, stats
 
 
-def learn_pages(files: list[RawFile], options: Any) -> tuple[Templates, dict[str, ManifestEntry]]:
-    """Chrome templates from `files` (read in this thread's worker), and the pages that ran out of
-    time while read for it (rejected once: their batch does not try them again)."""
+Result = TypeVar("Result")
+
+
+def in_parallel(services: list[Any], jobs: list[Any], work: Callable[[Any, Any], Result]) -> Iterator[Result]:
+    """`work(service, job)` for every job, on as many threads as there are services, each job on a
+    free service; results in the jobs' order. Ctrl-C (or any error) stops every worker at once: no
+    batch goes on, no replacement is started, and the exception goes on up."""
+    if len(services) <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            yield work(services[0], job)
+        return
+    free: queue.SimpleQueue[Any] = queue.SimpleQueue()
+    for service in services:
+        free.put(service)
+
+    def borrow(job: Any) -> Result:
+        service = free.get()
+        try:
+            return work(service, job)
+        finally:
+            free.put(service)
+
+    pool = ThreadPoolExecutor(max_workers=len(services), thread_name_prefix="batch")
+    futures = [pool.submit(borrow, job) for job in jobs]
+    try:
+        for future in futures:
+            yield future.result()
+    except BaseException:
+        for service in services:
+            if isinstance(service, Subprocess):
+                service.interrupt()
+        pool.shutdown(wait=True, cancel_futures=True)
+        for service in services:
+            if isinstance(service, Subprocess):
+                service.interrupted = False  # the next run may start it again
+        raise
+    pool.shutdown(wait=True)
+
+
+def run_batches(batches: list[PageBatch], workers: int, on_page: Callable[[], None] | None = None
+                ) -> Iterator[tuple[list[ManifestEntry], StepStats]]:
+    """The batches on `workers` worker processes at once, results in the batches' order."""
+    if not batches:
+        return iter(())
+    services = workers_for(batches[0].options, min(workers, len(batches)))
+    return in_parallel(services, batches, lambda service, batch: run_batch(batch, on_page, service))
+
+
+def learn_pages(files: list[RawFile], options: Any, workers: int = 1) -> tuple[Templates, dict[str, ManifestEntry]]:
+    """Chrome templates from `files` (read on up to `workers` workers, in contiguous shares), and the
+    pages that ran out of time while read for it (rejected once: their batch does not try them again)."""
     from .boilerplate import learn_templates
 
-    service = worker(options)
+    services = workers_for(options, min(workers, max(1, len(files) // LEARN_SHARE_MIN)))
+    size = -(-len(files) // len(services))
+    shares = [files[i: i + size] for i in range(0, len(files), size)] or [[]]  # in order: learned as one worker would
+    rejected: dict[str, ManifestEntry] = {}
+    learned: list[tuple[str, set[str]]] = []
+    for share_learned, share_rejected in in_parallel(services, shares, lambda s, share: _learn(s, share, options)):
+        learned += share_learned
+        rejected.update(share_rejected)
+    return learn_templates(learned), rejected
+
+
+LEARN_SHARE_MIN = 50  # pages: fewer are learned on one worker (a worker's start costs more than they do)
+
+
+def _learn(service: InProcess | Subprocess, files: list[RawFile], options: Any
+           ) -> tuple[list[tuple[str, set[str]]], dict[str, ManifestEntry]]:
     service.call(("reset",), STARTUP_SECONDS)
     rejected: dict[str, ManifestEntry] = {}
     learned: list[tuple[str, set[str]]] = []
@@ -333,7 +444,7 @@ def learn_pages(files: list[RawFile], options: Any) -> tuple[Templates, dict[str
             learned.append(result)
         elif result is not None:
             rejected[f.name] = result
-    return learn_templates(learned), rejected
+    return learned, rejected
 
 
 # ---- the child's side ------------------------------------------------------------------------------

@@ -36,11 +36,12 @@ class IngestOptions:
     allow_removal: bool = False  # let this run remove most published sets (an empty raw folder included)
     page_memory: int = PAGE_MEMORY  # MB a page's worker process may use
     in_process: bool = False  # pages processed in this process: the timer's limits only (profiling, debugging)
+    workers: int = 0  # worker processes running batches at once; 0: the cores this process may use
 
     def __post_init__(self) -> None:
         for name, value, low in (("max-bytes", self.max_bytes, 1), ("keep-runs", self.keep_runs, 1),
                                  ("wait", self.wait, 0), ("page-timeout", self.page_timeout, 0),
-                                 ("page-memory", self.page_memory, 256)):
+                                 ("page-memory", self.page_memory, 256), ("workers", self.workers, 0)):
             at_least(name, value, low)
         for name, location in (("RAW_DIR", self.raw), ("--out", self.out)):
             if not str(location).strip():
@@ -80,6 +81,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--allow-removal", "--allow-empty", dest="allow_removal", action="store_true",
                         help="let this run remove more than half of the published sets (a raw folder with no "
                              "pages included); without it such a run is refused with exit 2")
+    parser.add_argument("--workers", type=int, default=0,
+                        help="worker processes cleaning, parsing and publishing pages at once (default: the cores "
+                             "this process may use; 1: one at a time); the outputs are the same bytes at any number")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -87,7 +91,14 @@ def from_args(args: argparse.Namespace) -> IngestOptions:
     return IngestOptions(raw=args.raw_dir, out=args.out, max_bytes=args.max_bytes, docx=not args.no_docx,
                          bank=not args.no_bank, wait=args.wait, page_timeout=args.page_timeout,
                          keep_runs=args.keep_runs, allow_removal=args.allow_removal,
-                         page_memory=args.page_memory, in_process=args.in_process)
+                         page_memory=args.page_memory, in_process=args.in_process, workers=args.workers)
+
+
+def worker_count(options: IngestOptions) -> int:
+    """How many batches run at once: `workers`, or the cores this process may use."""
+    from .isolate import cores
+
+    return options.workers or cores()
 
 
 def check(options: IngestOptions) -> None:
