@@ -416,7 +416,7 @@ def learn_pages(files: list[RawFile], options: Any, workers: int = 1) -> tuple[T
     from .boilerplate import learn_templates
 
     services = workers_for(options, min(workers, max(1, len(files) // LEARN_SHARE_MIN)))
-    size = -(-len(files) // len(services))
+    size = max(1, -(-len(files) // len(services)))
     shares = [files[i: i + size] for i in range(0, len(files), size)] or [[]]  # in order: learned as one worker would
     rejected: dict[str, ManifestEntry] = {}
     learned: list[tuple[str, set[str]]] = []
@@ -459,7 +459,10 @@ def serve(read_fd: int, write_fd: int, page_memory_mb: int) -> None:
     service = PageService()
     from . import ingest, publish, render_docx  # noqa: F401 - loaded now, before any page's clock starts
 
-    outbox.send_bytes(pickle.dumps(("ok", "ready")))
+    try:
+        outbox.send_bytes(pickle.dumps(("ok", "ready")))
+    except OSError:  # the parent went while we started (Ctrl-C, kill): nobody to serve
+        return
     while True:
         try:
             request = pickle.loads(inbox.recv_bytes())

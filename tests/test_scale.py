@@ -51,12 +51,13 @@ def test_the_outputs_are_the_same_bytes_at_one_and_at_two_workers(corpus, tmp_pa
 
 
 def test_an_incremental_run_on_two_workers_changes_nothing(corpus, tmp_path):
-    """A second run reads every page as unchanged and rewrites nothing but the manifest's statuses."""
+    """A second run reads every page as unchanged (but the copy of a seed, read again to learn that it
+    is a copy) and rewrites nothing but the manifest's statuses."""
     out = tmp_path / "out"
     ingest(corpus, out, workers=2)
     before = outputs(out)
     again = ingest(corpus, out, workers=2)
-    assert again.published == 0 and again.unchanged >= 60
+    assert again.published <= 1 and again.unchanged >= 64
     after = outputs(out)
     assert after.pop("manifest.json") != before.pop("manifest.json")  # "published" became "unchanged"
     assert after == before
