@@ -99,13 +99,13 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(args.work, ignore_errors=True)
     store = LocalStorage(str(args.work))
     for qset in sets:
-        publish.write_page(store, qset, [], docx=False)
+        publish.write_page(store, qset, docx=False)
     result = update_bank(store, [s.id for s in sets])
     clustered = time.perf_counter()
     more = generate(args.questions // 100, args.seed + 1)
     for i, s in enumerate(more):  # an incremental update: 1% new pages
         more[i] = s.model_copy(update={"id": f"new{i:05d}"})
-        publish.write_page(store, more[i], [], docx=False)
+        publish.write_page(store, more[i], docx=False)
     update_bank(store, [s.id for s in sets + more])
     updated = time.perf_counter()
     report = {

@@ -102,7 +102,7 @@ def core_stages(files: list[Path], out: Path, docx: bool = False) -> dict:
     templates = learn(raws)
     learned, cpu = time.perf_counter(), time.process_time()
     options = IngestOptions(raw=raw_root, out=str(out), docx=docx, bank=False)
-    entries, stats = process_batch(PageBatch(raws, templates, {}, options, reuse=False))
+    entries, stats, _ = process_batch(PageBatch(raws, templates, {}, options, reuse=False))
     processed, cpu = time.perf_counter(), time.process_time() - cpu
     finish(Finish(options, entries, PreviousEntries(), versions(options), stats, start, now(), []))
     done = time.perf_counter()

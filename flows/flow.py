@@ -24,12 +24,10 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from pipeline import ingest as core
-from pipeline.entries import Entries
 from pipeline.errors import CannotRun
 from pipeline.isolate import cores
 from pipeline.limits import KEEP_RUNS, MAX_BYTES, PAGE_MEMORY, PAGE_TIMEOUT
 from pipeline.options import IngestOptions, nothing_published
-from pipeline.steps import StepStats
 
 from .settings import DEFAULT_BATCH_SIZE
 
@@ -92,12 +90,12 @@ def learn_templates(files: list[core.RawFile], options: IngestOptions) -> core.L
 
 @task(retries=2, retry_delay_seconds=[2, 8], cache_policy=NO_CACHE)
 @carried
-def clean_parse_publish(batch: core.PageBatch) -> tuple[Entries, StepStats]:
+def clean_parse_publish(batch: core.PageBatch) -> core.BatchResult:
     """One batch: every page is read, cleaned, parsed and published; a bad page is rejected, not raised."""
-    entries, stats = core.process_batch(batch)
-    done = {s: sum(1 for e in entries if e.status == s) for s in ("published", "unchanged", "rejected")}
+    result = core.process_batch(batch)
+    done = {s: sum(1 for e in result.entries if e.status == s) for s in ("published", "unchanged", "rejected")}
     run_logger().info("batch of %d pages: %s", len(batch.files), done)
-    return entries, stats
+    return result
 
 
 @task(retries=2, retry_delay_seconds=[1, 4], cache_policy=NO_CACHE)
@@ -116,7 +114,7 @@ class TaskStages(core.Stages):
     def learn(self, files: list[core.RawFile], options: IngestOptions) -> core.Learned:
         return unwrap(learn_templates(quote(files), options))  # quote(): Prefect need not walk every page record
 
-    def process(self, batches: list[core.PageBatch]) -> Iterator[tuple[Entries, StepStats]]:
+    def process(self, batches: list[core.PageBatch]) -> Iterator[core.BatchResult]:
         run_logger().info("%d pages in %d batches", sum(len(b.files) for b in batches), len(batches))
         futures = [clean_parse_publish.submit(batch) for batch in batches]
         for future in futures:

@@ -35,7 +35,7 @@ from rensa import RMinHash, RMinHashLSH
 
 from . import layout
 from .fingerprint import fingerprint
-from .publish import encode_row
+from .publish import encode_row, read_json
 from .storage import Storage
 from .text_tokens import tokens
 
@@ -298,7 +298,14 @@ class BankResult:
 
 
 def update_bank(out: Storage, set_ids: Iterable[str]) -> BankResult:
-    """Bring bank/ in line with the live sets and write its files; the index is written last.
+    """Bring bank/ in line with the live sets and write its files; the index is written last."""
+    index, result = refresh_bank(out, set_ids)
+    write_bank(out, index, result)
+    return result
+
+
+def refresh_bank(out: Storage, set_ids: Iterable[str]) -> tuple[Index, BankResult]:
+    """The index brought in line with the live sets, and its clusters and keywords; nothing written.
 
     Each set is read as bytes and hashed; only sets new or changed since the index was saved are
     parsed (as plain JSON) and tokenised.
@@ -315,7 +322,7 @@ def update_bank(out: Storage, set_ids: Iterable[str]) -> BankResult:
     for set_id in gone:
         del index.sets[set_id]
     for set_id, digest in changed.items():
-        qset = json.loads(out.read(layout.set_rel(set_id)))
+        qset = read_json(out.read(layout.set_rel(set_id)))
         index.sets[set_id] = (digest, qset.get("title"))
         for section in qset["sections"]:
             for q in section["questions"]:
@@ -329,9 +336,13 @@ def update_bank(out: Storage, set_ids: Iterable[str]) -> BankResult:
         if found is None:
             found = by_text[e.text] = keywords(e.terms, idf)
         keywords_of[qid] = found
-    _write_bank(out, index, cluster_of, keywords_of, {s: title for s, (_, title) in index.sets.items()})
+    return index, BankResult(len(set(cluster_of.values())), len(index.entries), cluster_of, keywords_of)
+
+
+def write_bank(out: Storage, index: Index, result: BankResult) -> None:
+    """bank/'s files, the index last (its digest of each set says what the files were made from)."""
+    _write_bank(out, index, result.cluster_of, result.keywords_of, {s: title for s, (_, title) in index.sets.items()})
     save_index(out, index)
-    return BankResult(len(set(cluster_of.values())), len(index.entries), cluster_of, keywords_of)
 
 
 def _write_bank(out: Storage, index: Index, cluster_of: dict[str, str], keywords_of: dict[str, list[str]],

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
+from typing import NamedTuple
 
 from . import __version__, corrections, isolate, layout, publish
 from .boilerplate import Templates, site_key
@@ -205,8 +206,10 @@ def _chrome(page: Page | None, templates: Templates | None) -> dict[str, str | N
 
 def process_file(f: RawFile, out: Storage, runner: PageRunner, old: ManifestEntry | None, options: IngestOptions,
                  raw_store: Storage, reuse: bool, corrected: frozenset[str],
-                 prepared: isolate.Prepared | None = None) -> ManifestEntry:
-    """`reuse`: the last run made its outputs with this run's fingerprints, so unchanged pages may stay.
+                 prepared: isolate.Prepared | None = None) -> tuple[ManifestEntry, str | None]:
+    """The page's manifest entry, and its row of removed.jsonl when this run published it.
+
+    `reuse`: the last run made its outputs with this run's fingerprints, so unchanged pages may stay.
     `corrected`: ids of the sets that have corrections (listed once per batch, not looked up per page).
     `prepared`: the page as the learn pass left it (read, its first steps done)."""
     sha, page = None, None
@@ -216,30 +219,31 @@ def process_file(f: RawFile, out: Storage, runner: PageRunner, old: ManifestEntr
         sha = page.sha256
         if reuse and old is not None and _unchanged(sha, old, out, options.docx, corrected, templates):
             if old.status == "rejected" and not old.kept:
-                return old
-            return old.model_copy(update={"status": "unchanged", "kept": False, "reason": None})
+                return old, None
+            return old.model_copy(update={"status": "unchanged", "kept": False, "reason": None}), None
         runner.run(page, prepared.done if prepared else None)
     except Rejected as rejected:
         if rejected.code == "unreadable" and old is not None and old.has_outputs:
-            return _kept(old, str(rejected))  # a read error is not a deletion
+            return _kept(old, str(rejected)), None  # a read error is not a deletion
         return publish.manifest_entry(path=f.name, sha256=sha, status="rejected", reason=str(rejected),
-                                      **_chrome(page, templates))
+                                      **_chrome(page, templates)), None
     qset, correction_digest = _corrected(out, published_set(page), corrected)
     try:
         with time_limit(options.page_timeout):  # rendering a giant page is bounded like parsing it
-            files = publish.page_files(qset, page.removed, docx=False)
+            files = publish.page_files(qset, docx=False)
             if options.docx:
                 start = time.perf_counter()
                 files += publish.docx_files(qset)
                 runner.stats.add("docx", time.perf_counter() - start)
     except PageTimeout:
         return publish.manifest_entry(path=f.name, sha256=sha, status="rejected",
-                                      reason=f"timeout: rendering took longer than {options.page_timeout:g} s")
+                                      reason=f"timeout: rendering took longer than {options.page_timeout:g} s"), None
     digest = publish.write_files(out, files)
-    return publish.manifest_entry(path=f.name, sha256=page.sha256, status="published", set_id=qset.id,
-                                  output=layout.set_rel(qset.id), questions=len(qset.questions()),
-                                  warnings=len(qset.warnings), outputs_sha256=digest,
-                                  corrections_sha256=correction_digest, **_chrome(page, templates))
+    entry = publish.manifest_entry(path=f.name, sha256=page.sha256, status="published", set_id=qset.id,
+                                   output=layout.set_rel(qset.id), questions=len(qset.questions()),
+                                   warnings=len(qset.warnings), outputs_sha256=digest,
+                                   corrections_sha256=correction_digest, **_chrome(page, templates))
+    return entry, publish.removal_row(qset.id, page.removed)
 
 
 def corrected_sets(out: Storage) -> frozenset[str]:
@@ -258,11 +262,20 @@ def _corrected(out: Storage, qset: QuestionSet, corrected: frozenset[str]) -> tu
     return (corrections.apply(qset, correction), digest) if correction else (qset, None)
 
 
-def process_batch(batch: PageBatch, on_page: Callable[[], None] | None = None) -> tuple[Entries, StepStats]:
+class BatchResult(NamedTuple):
+    """What a batch gives back: its pages' entries, its steps' stats, and the removed.jsonl rows of
+    the pages it published (by page path; the finish writes them in set order)."""
+
+    entries: Entries
+    stats: StepStats
+    removals: dict[str, str]
+
+
+def process_batch(batch: PageBatch, on_page: Callable[[], None] | None = None) -> BatchResult:
     """Clean, parse and publish a batch, each page in this thread's worker within the page limits;
     a bad page becomes a rejected entry, never an exception."""
-    entries, stats = isolate.run_batch(batch, on_page)
-    return Entries(entries), stats
+    entries, stats, removals = isolate.run_batch(batch, on_page)
+    return BatchResult(Entries(entries), stats, removals)
 
 
 # ---- stage 4: finish -----------------------------------------------------------------------------------
@@ -281,6 +294,7 @@ class Finish:
     warnings: list[str]
     phases: dict[str, float] = field(default_factory=dict)  # wall seconds of the stages before finish
     finished_batches: float = 0.0  # perf_counter when the last batch came back
+    removals: dict[str, str] = field(default_factory=dict)  # page path → its removed.jsonl row (published pages)
 
 
 def resolve_duplicates(entries: Iterable[ManifestEntry], store: Storage | None = None, docx: bool = True) -> Entries:
@@ -389,16 +403,23 @@ def finish(job: Finish) -> RunReport:
         elif name.endswith(".json") and name[:-5] not in live:
             job.warnings.append(f"corrections of set {name[:-5]} apply to no page now (its raw page changed or "
                                 f"left): {layout.CORRECTIONS}/{name} is kept, not applied")
+    publish.write_removals(store, [(e.set_id, e.path, e.status == "published") for e in entries
+                                   if e.has_outputs and e.set_id is not None], job.removals)
     publish.remove_stale(store, live, options.docx, options.bank)
     publish.sweep_temp_files(store)
     clusters = None
     if options.bank:
         start = time.perf_counter()  # with the import: the tokenizer and rensa load only when the bank is built
-        from .bank import update_bank
+        from .bank import refresh_bank, write_bank
 
-        result = update_bank(store, live)
+        index, result = refresh_bank(store, live)
+        # questions.jsonl needs the clusters and keywords, and nothing else of the bank: a worker
+        # process writes it while this one writes bank/
+        written = isolate.in_background(options, ("write_questions", options.out, sorted(live), result.cluster_of,
+                                                  result.keywords_of))
+        write_bank(store, index, result)
         job.stats.add("bank", time.perf_counter() - start, len(live))
-        questions = publish.write_questions_jsonl(store, live, result.cluster_of, result.keywords_of)
+        questions = written()
         clusters = result.clusters
     else:
         questions = publish.write_questions_jsonl(store, live)
@@ -432,12 +453,12 @@ class Stages:
     def learn(self, files: list[RawFile], options: IngestOptions) -> Learned:
         return learn(files, options)
 
-    def process(self, batches: list[PageBatch]) -> Iterator[tuple[Entries, StepStats]]:
+    def process(self, batches: list[PageBatch]) -> Iterator[BatchResult]:
         """The batches on the run's worker processes at once, their results in the batches' order."""
         tick = self.progress(sum(len(b.files) for b in batches)) if self.progress else None
         workers = worker_count(batches[0].options) if batches else 1
-        for entries, stats in isolate.run_batches(batches, workers, tick):
-            yield Entries(entries), stats
+        for entries, stats, removals in isolate.run_batches(batches, workers, tick):
+            yield BatchResult(Entries(entries), stats, removals)
 
     def finish(self, job: Finish) -> RunReport:
         return finish(job)
@@ -485,19 +506,24 @@ def _run(options: IngestOptions, stages: Stages, batch_size: int) -> RunReport:
     current = versions(options)
     reuse = previous.fingerprints.get("pages") == current["pages"] and (
         not options.docx or previous.fingerprints.get("docx") == current["docx"])
+    if reuse and len(previous.entries) and not store.exists(layout.REMOVALS):
+        # the removal records of unchanged pages come only from processing them again
+        warn(f"{layout.REMOVALS} is missing: every page is processed again")
+        reuse = False
     learning = clock()
     learned = stages.learn(files, options)
     learned_at = clock()
     batches = batches_of(files, batch_size, learned, previous.entries, options, reuse)
-    entries, stats = Entries(), StepStats()
-    for batch_entries, batch_stats in stages.process(batches):
-        entries.extend(batch_entries)
-        stats.merge(batch_stats)
+    entries, stats, removals = Entries(), StepStats(), {}
+    for result in stages.process(batches):
+        entries.extend(result.entries)
+        stats.merge(result.stats)
+        removals.update(result.removals)
     done = clock()
     phases = {"discover": round(discovered - started, 3), "learn": round(learned_at - learning, 3),
               "batches": round(done - learned_at, 3)}
     return stages.finish(Finish(options, entries, previous.entries, current, stats, started, started_at, warnings,
-                                phases, done))
+                                phases, done, removals))
 
 
 def ingest(raw: object, out: object, progress: Callable[[int], Callable[[], None]] | None = None,

@@ -119,8 +119,9 @@ class PageService:
         self.runner = PageRunner(ctx=Context(templates=batch.templates), page_timeout=batch.options.page_timeout)
         self.raw_stores: dict[str, Any] = {}
 
-    def page(self, f: RawFile) -> tuple[ManifestEntry, StepStats]:
-        """One page of the batch: its manifest entry and the stats of its steps."""
+    def page(self, f: RawFile) -> tuple[ManifestEntry, StepStats, str | None]:
+        """One page of the batch: its manifest entry, the stats of its steps, and its row of
+        removed.jsonl when it was published."""
         from . import publish
         from .ingest import process_file
         from .steps import StepStats
@@ -132,15 +133,24 @@ class PageService:
         if prepared is not None:
             self.held -= prepared.size
         raw_store = self.raw_stores.setdefault(f.root, open_storage(f.root))
+        removal = None
         try:
-            entry = process_file(f, self.out, self.runner, batch.old.get(f.name), batch.options, raw_store,
-                                 batch.reuse, self.corrected, prepared)
+            entry, removal = process_file(f, self.out, self.runner, batch.old.get(f.name), batch.options, raw_store,
+                                          batch.reuse, self.corrected, prepared)
         except MemoryError:
             self.runner.stats.rejected["too_much_memory"] += 1
             entry = publish.manifest_entry(path=f.name, sha256=None, status="rejected", reason=(
                 f"too_much_memory: the page needed more than the {batch.options.page_memory} MB a page may use"))
         self.runner.stats.peak_memory_mb = peak_memory_mb()
-        return entry, self.runner.stats
+        return entry, self.runner.stats, removal
+
+    def write_questions(self, out: str, set_ids: list[str], cluster_of: dict[str, str],
+                        keywords_of: dict[str, list[str]]) -> int:
+        """questions.jsonl of a run's live sets, with their bank clusters and keywords."""
+        from . import publish
+        from .storage import open_storage
+
+        return publish.write_questions_jsonl(open_storage(out), set_ids, cluster_of, keywords_of)
 
     def handle(self, request: tuple) -> object:
         kind, *args = request
@@ -208,7 +218,16 @@ class Subprocess:
         return self._exchange(request, seconds)
 
     def _exchange(self, request: tuple, seconds: float | None) -> object:
+        self.send(request)
+        return self._answer(seconds)
+
+    def send(self, request: tuple) -> None:
+        """Hand the worker a request without waiting for its answer (`receive` takes it)."""
+        if self.proc is None or self.proc.poll() is not None:
+            self._start()
         self.send_conn.send_bytes(pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def receive(self, seconds: float | None = None) -> object:
         return self._answer(seconds)
 
     def interrupt(self) -> None:
@@ -314,6 +333,28 @@ def workers_for(options: Any, count: int) -> list[InProcess | Subprocess]:
     return [own, *_spares[: count - 1]]
 
 
+def in_background(options: Any, request: tuple) -> Callable[[], Any]:
+    """Start `request` on this thread's worker and return what waits for its answer: the parent
+    works meanwhile. In process (`in_process`, memory://), it runs here and now. A worker that dies
+    on it (its memory cap) leaves the work to this process."""
+    service = worker(options)
+    if isinstance(service, InProcess):
+        answer = service.call(request)
+        return lambda: answer
+
+    def wait() -> Any:
+        try:
+            return service.receive()
+        except (WorkerStopped, MemoryError):
+            return PageService().handle(request)
+
+    try:
+        service.send(request)
+    except (WorkerStopped, OSError):
+        return lambda: PageService().handle(request)
+    return wait
+
+
 def cores() -> int:
     """The cores this process may use (its CPU affinity, which a container or `taskset` narrows)."""
     try:
@@ -337,29 +378,32 @@ def stopped_entry(f: RawFile, stop: WorkerStopped, page_timeout: float, what: st
     return publish.manifest_entry(path=f.name, sha256=None, status="rejected", reason=reason)
 
 
-def run_batch(batch: PageBatch, on_page: Callable[[], None] | None = None,
-              service: InProcess | Subprocess | None = None) -> tuple[list[ManifestEntry], StepStats]:
-    """Every page of the batch through one worker (this thread's by default), each within the page limit."""
+def run_batch(batch: PageBatch, on_page: Callable[[], None] | None = None, service: InProcess | Subprocess | None = None
+              ) -> tuple[list[ManifestEntry], StepStats, dict[str, str]]:
+    """Every page of the batch through one worker (this thread's by default), each within the page
+    limit: the entries, the steps' stats, and the rows of removed.jsonl by page path."""
     from .steps import StepStats
 
     options = batch.options
     service = service or worker(options)
     service.call(("start_batch", batch), STARTUP_SECONDS)
-    entries, stats = [], StepStats()
+    entries, stats, removals = [], StepStats(), {}
     for f in batch.files:
         if f.name in batch.rejected:
             entry = batch.rejected[f.name]
         else:
             try:
-                entry, page_stats = service.call(("page", f), deadline(options.page_timeout))
+                entry, page_stats, removal = service.call(("page", f), deadline(options.page_timeout))
                 stats.merge(page_stats)
+                if removal is not None:
+                    removals[f.name] = removal
             except WorkerStopped as stop:
                 entry = stopped_entry(f, stop, options.page_timeout, "cleaning, parsing and publishing")
                 stats.rejected[entry.reason.split(":", 1)[0]] += 1
         entries.append(entry)
         if on_page:
             on_page()
-    return entries, stats
+    return entries, stats, removals
 
 
 Result = TypeVar("Result")
@@ -402,7 +446,7 @@ def in_parallel(services: list[Any], jobs: list[Any], work: Callable[[Any, Any],
 
 
 def run_batches(batches: list[PageBatch], workers: int, on_page: Callable[[], None] | None = None
-                ) -> Iterator[tuple[list[ManifestEntry], StepStats]]:
+                ) -> Iterator[tuple[list[ManifestEntry], StepStats, dict[str, str]]]:
     """The batches on `workers` worker processes at once, results in the batches' order."""
     if not batches:
         return iter(())

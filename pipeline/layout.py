@@ -14,7 +14,8 @@ LOCK = ".ingest.lock"  # held by the run that is writing the folder
 MARKER = ".qset-output"  # claims the folder: a run writes (and deletes) only in folders that have it
 MARKER_TEXT = b"This folder is written by qset-pipeline's ingest: its outputs are replaced on every run.\n"
 SETS = "json"
-REMOVED = "removed"
+REMOVALS = "removed.jsonl"  # every live set's removed lines, one set a line (for debugging the cleaner)
+OLD_REMOVED = "removed"  # older versions wrote one removed/<set_id>.json a set: read once, then deleted
 DOCX = "docx"
 BANK = "bank"
 RUNS = "runs"
@@ -23,7 +24,7 @@ BANK_INDEX = f"{BANK}/index.bin"  # one file: metadata and signatures are replac
 BANK_QUESTIONS = f"{BANK}/questions.jsonl"
 BANK_CLUSTERS = f"{BANK}/clusters.json"
 OLD_BANK_FILES = (f"{BANK}/index.json", f"{BANK}/signatures.bin")  # the two-file index of older versions
-FOLDERS = ("", SETS, REMOVED, DOCX, BANK, RUNS)  # where a killed run may have left temp files
+FOLDERS = ("", SETS, OLD_REMOVED, DOCX, BANK, RUNS)  # where a killed run may have left temp files
 
 
 SET_ID = re.compile(r"[0-9a-f]{16}")  # a set id is a content hash: the only name a set's files take
@@ -38,8 +39,8 @@ def set_rel(set_id: str) -> str:
     return f"{SETS}/{set_id}.json"
 
 
-def removed_rel(set_id: str) -> str:
-    return f"{REMOVED}/{set_id}.json"
+def old_removed_rel(set_id: str) -> str:
+    return f"{OLD_REMOVED}/{set_id}.json"
 
 
 def docx_rels(set_id: str) -> tuple[str, str]:
@@ -48,8 +49,8 @@ def docx_rels(set_id: str) -> tuple[str, str]:
 
 
 def page_outputs(set_id: str, docx: bool) -> list[str]:
-    """Every file a published page owns."""
-    return [set_rel(set_id), removed_rel(set_id), *(docx_rels(set_id) if docx else ())]
+    """Every file a published page owns (its removed lines are a row of REMOVALS)."""
+    return [set_rel(set_id), *(docx_rels(set_id) if docx else ())]
 
 
 def correction_rel(set_id: str) -> str:

@@ -12,13 +12,21 @@ import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+import orjson
+
 from . import layout
 from .entries import Entries, PreviousEntries
 from .models import Manifest, ManifestEntry, QuestionSet
 from .storage import Storage
 
-# json.dumps(x, ensure_ascii=False) without a new JSONEncoder per call (one per row showed in profiles)
-encode_row = json.JSONEncoder(ensure_ascii=False).encode
+
+def encode_row(row: dict) -> str:
+    """One JSONL row: compact, UTF-8 (orjson: the serial part of a big run writes hundreds of
+    thousands of rows, and the standard encoder took most of its time)."""
+    return orjson.dumps(row).decode("utf-8")
+
+
+read_json = orjson.loads  # the sets read back after the batches (a set is validated when written)
 MANIFEST_HEAD = '{"pipeline_version": %s, "fingerprints": %s, "pages": [\n'
 
 
@@ -30,10 +38,45 @@ def set_bytes(qset: QuestionSet) -> bytes:
     return qset.model_dump_json(indent=1).encode("utf-8") + b"\n"  # pydantic-core: UTF-8, not ASCII-escaped
 
 
-def removed_bytes(set_id: str, removed: list[tuple[str, str]]) -> bytes:
-    """The removed lines, for debugging the cleaner (kept out of the set so no chrome leaks into it)."""
-    rows = [{"rule": rule, "text": text} for rule, text in removed]
-    return (encode_row({"set_id": set_id, "removed": rows}) + "\n").encode("utf-8")
+def removal_row(set_id: str, removed: list[tuple[str, str]]) -> str:
+    """A set's removed lines as its row of removed.jsonl, for debugging the cleaner (kept out of the
+    set so no chrome leaks into it)."""
+    return encode_row({"set_id": set_id, "removed": [{"rule": rule, "text": text} for rule, text in removed]})
+
+
+def removal_rows(out: Storage) -> dict[str, str]:
+    """The rows of removed.jsonl by set id (empty when there is none)."""
+    data = out.read_if_exists(layout.REMOVALS)
+    return {read_json(line)["set_id"]: line.decode("utf-8") for line in data.splitlines() if line} if data else {}
+
+
+def removals_of(out: Storage, set_id: str) -> list[dict]:
+    """One set's removed lines ([] when none are recorded)."""
+    row = removal_rows(out).get(set_id)
+    return read_json(row)["removed"] if row else []
+
+
+def write_removals(out: Storage, owners: Iterable[tuple[str, str, bool]], new_rows: dict[str, str]) -> None:
+    """removed.jsonl for the live sets, one row a set in set-id order: the row this run made for the
+    page that owns the set, else the last run's (an unchanged page), else the file an older version
+    wrote for the set (removed/<set_id>.json), which then goes with the others of that folder.
+
+    `owners`: (set id, owning page's path, whether this run processed it)."""
+    old_rows = removal_rows(out)
+    rows = []
+    for set_id, path, processed in sorted(owners):
+        row = new_rows.get(path) if processed else None
+        if row is None:
+            row = old_rows.get(set_id)
+        if row is None:
+            legacy = out.read_if_exists(layout.old_removed_rel(set_id))
+            row = encode_row(read_json(legacy)) if legacy else None
+        if row is not None:
+            rows.append(row + "\n")
+    out.write_lines_atomic(layout.REMOVALS, rows)
+    for name in out.list_dir(layout.OLD_REMOVED):
+        if name.endswith(".json") and layout.is_set_id(name[:-5]):
+            out.delete(f"{layout.OLD_REMOVED}/{name}")
 
 
 def outputs_digest(files: Iterable[tuple[str, bytes]]) -> str:
@@ -44,9 +87,9 @@ def outputs_digest(files: Iterable[tuple[str, bytes]]) -> str:
     return digest.hexdigest()[:32]
 
 
-def page_files(qset: QuestionSet, removed: list[tuple[str, str]], docx: bool) -> list[tuple[str, bytes]]:
-    """Every output of one page (set, removed record, editions) as (path, bytes), nothing written yet."""
-    files = [(layout.set_rel(qset.id), set_bytes(qset)), (layout.removed_rel(qset.id), removed_bytes(qset.id, removed))]
+def page_files(qset: QuestionSet, docx: bool) -> list[tuple[str, bytes]]:
+    """Every output file of one page (set, editions) as (path, bytes), nothing written yet."""
+    files = [(layout.set_rel(qset.id), set_bytes(qset))]
     return files + docx_files(qset) if docx else files
 
 
@@ -64,8 +107,8 @@ def write_files(out: Storage, files: list[tuple[str, bytes]]) -> str:
     return outputs_digest(files)
 
 
-def write_page(out: Storage, qset: QuestionSet, removed: list[tuple[str, str]], docx: bool) -> str:
-    return write_files(out, page_files(qset, removed, docx))
+def write_page(out: Storage, qset: QuestionSet, docx: bool) -> str:
+    return write_files(out, page_files(qset, docx))
 
 
 def digest_on_disk(out: Storage, set_id: str, docx: bool) -> str | None:
@@ -157,7 +200,7 @@ def write_questions_jsonl(out: Storage, set_ids: Iterable[str], cluster_of: dict
     def lines() -> Iterator[str]:
         nonlocal count
         for set_id in sorted(set(set_ids)):
-            qset = json.loads(out.read(layout.set_rel(set_id)))
+            qset = read_json(out.read(layout.set_rel(set_id)))
             for section in qset["sections"]:
                 for q in section["questions"]:
                     row = {"set_id": qset["id"], "section": section["heading"], **q}
@@ -187,7 +230,7 @@ def remove_stale(out: Storage, live: set[str], docx: bool, bank: bool) -> None:
     for set_id in published_ids(out):
         if set_id not in live:  # changed or removed pages, older versions
             remove_outputs(out, set_id)
-    for folder, suffix in ((layout.REMOVED, ".json"), (layout.DOCX, ".answers.docx"), (layout.DOCX, ".docx")):
+    for folder, suffix in ((layout.DOCX, ".answers.docx"), (layout.DOCX, ".docx")):
         for name in out.list_dir(folder):
             stem = name[: -len(suffix)]
             if name.endswith(suffix) and layout.is_set_id(stem) and (  # a file of another name is not ours

@@ -18,7 +18,6 @@ back under a lock (`corrections.update`), so concurrent edits are never lost.
 from __future__ import annotations
 
 import hmac
-import json
 import math
 import secrets
 from collections.abc import Awaitable, Callable
@@ -30,7 +29,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from jinja2 import DictLoader, Environment, select_autoescape
 from pydantic import ValidationError
 
-from . import corrections, layout
+from . import corrections, layout, publish
 from .models import Option, QuestionSet
 from .read import decode
 from .storage import LocalStorage
@@ -239,9 +238,8 @@ def create_app(clean: str, raw: str = "raw") -> FastAPI:
 
     def raw_lines(qset: QuestionSet) -> list[tuple[str, str | None]]:
         path = Path(raw) / qset.source.path
-        removed_data = store.read_if_exists(layout.removed_rel(qset.id))
         removed: dict[str, list[str]] = {}  # removed text → its rules, one per time it was removed
-        for row in json.loads(removed_data)["removed"] if removed_data else []:
+        for row in publish.removals_of(store, qset.id):
             removed.setdefault(row["text"], []).append(row["rule"])
         try:
             text, _ = decode(path.read_bytes())

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from conftest import RAW, ROOT, load_manifest, run_ingest
 
-from pipeline import layout
+from pipeline import layout, publish
 from pipeline.lock import output_lock
+from pipeline.storage import LocalStorage
 
 SEED = RAW / "000_582ef3be546073bd.txt"
 
@@ -47,8 +48,8 @@ def test_a_giant_inline_image_neither_hangs_nor_cuts_the_page(tmp_path):
     (got,) = (json.loads(p.read_text(encoding="utf-8")) for p in (tmp_path / "out" / "json").iterdir())
     (ref,) = (json.loads(p.read_text(encoding="utf-8")) for p in (tmp_path / "ref" / "json").iterdir())
     assert got["sections"] == ref["sections"] and got["truncated"] == ref["truncated"]  # nothing after it is lost
-    removed = json.loads((tmp_path / "out" / "removed" / f"{got['id']}.json").read_text(encoding="utf-8"))
-    assert [r for r in removed["removed"] if r["rule"] == "oversized_attribute"]  # and the record says what went
+    removed = publish.removals_of(LocalStorage(str(tmp_path / "out")), got["id"])
+    assert [r for r in removed if r["rule"] == "oversized_attribute"]  # and the record says what went
 
 
 def test_a_text_node_over_10_mb_is_read_to_its_end():
@@ -190,21 +191,24 @@ def test_copies_of_one_document_are_not_learned_as_site_chrome(tmp_path):
     assert per_copy == {seed_questions} and alone["published"] == 5
 
 
-@pytest.mark.parametrize("damage", ["damaged json", "deleted removed record", "deleted edition"])
-def test_damaged_or_missing_outputs_of_an_unchanged_page_are_written_again(damage, tmp_path):
+@pytest.mark.parametrize(("damage", "redone"), [("damaged json", 1), ("deleted removal records", 5),
+                                               ("deleted edition", 1)])
+def test_damaged_or_missing_outputs_of_an_unchanged_page_are_written_again(damage, redone, tmp_path):
+    """A damaged set or a deleted edition: that page is published again. The removal records
+    (one removed.jsonl for the run) deleted: every page is, since only processing a page gives them."""
     out = tmp_path / "out"
     assert ingest_cli(RAW, out, "--no-bank").returncode == 0
     before = outputs(out)
     set_id = next(e["set_id"] for e in load_manifest(out)["pages"] if e["path"] == SEED.name)
     if damage == "damaged json":
         (out / layout.set_rel(set_id)).write_text('{"id": "half', encoding="utf-8")
-    elif damage == "deleted removed record":
-        (out / layout.removed_rel(set_id)).unlink()
+    elif damage == "deleted removal records":
+        (out / layout.REMOVALS).unlink()
     else:
         (out / layout.docx_rels(set_id)[1]).unlink()
     proc = ingest_cli(RAW, out, "--no-bank")
     assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout)["published"] == 1 and outputs(out) == before
+    assert json.loads(proc.stdout)["published"] == redone and outputs(out) == before
 
 
 def test_a_copy_never_names_the_set_it_duplicates(tmp_path):

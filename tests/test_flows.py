@@ -75,7 +75,7 @@ def test_batch_task_rejects_a_bad_page_and_goes_on(tmp_path):
     (raw / "broken.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     files = core.discover(str(raw))
     options = IngestOptions(raw=str(raw), out=str(tmp_path / "out"))
-    entries, stats = clean_parse_publish.fn(core.PageBatch(files, None, {}, options))
+    entries, stats, _ = clean_parse_publish.fn(core.PageBatch(files, None, {}, options))
     status = {e.path: e.status for e in entries}
     assert status.pop("broken.txt") == "rejected" and set(status.values()) == {"published"}
     assert stats.rejected == {"binary": 1}

@@ -23,7 +23,7 @@ def test_outputs_on_the_generated_corpus_are_unchanged(tmp_path):
 def test_the_fingerprint_covers_every_kind_of_output():
     expected = json.loads(DIGEST.read_text(encoding="utf-8"))
     folders = {name.split("/", 1)[0] for name in expected["files"]}
-    assert {"json", "removed", "docx", "bank", "questions.jsonl"} <= folders
+    assert {"json", "removed.jsonl", "docx", "bank", "questions.jsonl"} <= folders
     statuses = {status for status, _, _ in expected["pages"].values()}
     assert "published" in statuses
     assert sum(name.endswith(".html") for name in expected["pages"]) >= 30

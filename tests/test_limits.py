@@ -122,7 +122,7 @@ def test_a_stuck_worker_is_stopped_at_the_page_limit_and_replaced(tmp_path):
         from pipeline.ingest import PageBatch
 
         start = time.perf_counter()
-        entries, stats = process_batch(PageBatch(files, learned.templates, {}, options))
+        entries, stats, _ = process_batch(PageBatch(files, learned.templates, {}, options))
         elapsed = time.perf_counter() - start
     finally:
         del worker.call

@@ -161,7 +161,7 @@ def test_raw_folder_disappearing_mid_run(tmp_path):
     (raw / "p1.txt").unlink()
     (raw / "p2.txt").unlink()
     raw.rmdir() if not any(raw.iterdir()) else None
-    entries, _ = process_batch(PageBatch(files, None, {}, IngestOptions(raw=str(raw), out=str(tmp_path / "out"))))
+    entries, *_ = process_batch(PageBatch(files, None, {}, IngestOptions(raw=str(raw), out=str(tmp_path / "out"))))
     got = {e.path: (e.status, (e.reason or "").split(":", 1)[0]) for e in entries}
     assert got["p0.txt"][0] == "published"
     assert got["p1.txt"] == ("rejected", "unreadable") and got["p2.txt"] == ("rejected", "unreadable")

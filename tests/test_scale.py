@@ -126,3 +126,39 @@ def test_ctrl_c_on_two_workers_stops_every_worker_and_keeps_the_last_manifest(tm
     again = ingest(raw, out, workers=2, docx=False, bank=False)
     assert again.published + again.unchanged == 3030
     assert json.loads((out / "manifest.json").read_text(encoding="utf-8"))["pages"]
+
+
+def test_a_page_creates_only_its_set_and_its_editions(tmp_path):
+    """The kernel's time to create files was half of a big run on disk: a page's removal record is a
+    row of one removed.jsonl, not a file of its own; a page owns its set and its two editions."""
+    out = tmp_path / "out"
+    report = ingest(RAW, out)
+    per_page = [p for p in out.rglob("*") if p.is_file() and p.parent.name in ("json", "docx", "removed")]
+    assert len(per_page) == 3 * report.published
+    rows = [json.loads(line) for line in (out / "removed.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["set_id"] for r in rows] == sorted(p.stem for p in (out / "json").iterdir())
+    assert any(r["removed"] for r in rows)  # the seeds carry site chrome
+
+
+def test_an_output_folder_of_an_older_version_moves_its_removal_records(tmp_path):
+    """A folder written by a version that kept one removed/<set_id>.json a set: the next run writes
+    removed.jsonl (here the old record is carried over for a page it does not process again) and
+    deletes the old files; the set, its editions and the manifest stay as they were."""
+    out = tmp_path / "out"
+    ingest(RAW, out, workers=1)
+    rows = {json.loads(line)["set_id"]: json.loads(line) for line in
+            (out / "removed.jsonl").read_text(encoding="utf-8").splitlines()}
+    (out / "removed").mkdir()
+    for set_id, row in rows.items():  # as the older version wrote them
+        (out / "removed" / f"{set_id}.json").write_text(json.dumps(row, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / "removed.jsonl").write_text("", encoding="utf-8")
+    before = outputs(out)
+    again = ingest(RAW, out, workers=1)
+    assert again.unchanged == len(rows)
+    assert not list((out / "removed").glob("*.json"))
+    moved = {json.loads(line)["set_id"]: json.loads(line) for line in
+             (out / "removed.jsonl").read_text(encoding="utf-8").splitlines()}
+    assert moved == rows
+    after = outputs(out)
+    for rel in [r for r in before if r.startswith(("json/", "docx/"))]:
+        assert after[rel] == before[rel]
