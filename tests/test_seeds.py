@@ -141,13 +141,16 @@ def test_004_second_copy_dropped(seed_run):
 def test_every_removed_line_is_recorded_with_its_rule(seed_run):
     """Debugging the cleaner needs each removed line and the rule that removed it; the set's summary
     counts exactly those records."""
-    import json
     from collections import Counter
 
+    from pipeline.publish import removals_of
+    from pipeline.storage import LocalStorage
+
     out, sets = seed_run
+    store = LocalStorage(str(out))
     for qset in sets.values():
-        debug = json.loads((out / "removed" / f"{qset['id']}.json").read_text(encoding="utf-8"))
-        assert {r["rule"]: r["count"] for r in qset["removed"]} == Counter(r["rule"] for r in debug["removed"])
-        assert all(r["rule"] and r["text"] for r in debug["removed"])
-    texts = [r["text"] for r in json.loads((out / "removed" / f"{sets[S000]['id']}.json").read_text(encoding="utf-8"))["removed"]]
+        debug = removals_of(store, qset["id"])
+        assert {r["rule"]: r["count"] for r in qset["removed"]} == Counter(r["rule"] for r in debug)
+        assert all(r["rule"] and r["text"] for r in debug)
+    texts = [r["text"] for r in removals_of(store, sets[S000]["id"])]
     assert "第PAGE页共NUMPAGES页" in texts and "相关文档" in texts
