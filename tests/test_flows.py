@@ -122,3 +122,18 @@ def test_the_install_step_makes_prefects_database_in_the_flows_home(tmp_path):
                           timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert (home / "prefect.db").stat().st_size > 0
+
+
+def test_an_existing_dask_cluster_of_processes_gives_identical_output(harness, core_out, tmp_path, monkeypatch):
+    """`--dask-address` with worker processes, as on a real cluster: the workers reach the flow's API
+    through PREFECT_API_URL (set before they start, as a deployment sets it), run the batch tasks,
+    and every file is the byte a one-process core run writes."""
+    from distributed import LocalCluster
+    from prefect.settings import PREFECT_API_URL
+
+    monkeypatch.setenv("PREFECT_API_URL", PREFECT_API_URL.value())
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        out = tmp_path / "dask_processes"
+        report = run(str(RAW), str(out), batch_size=2, runner="dask", dask_address=cluster.scheduler_address)
+    assert report["published"] == 5
+    assert outputs(out) == outputs(core_out)
