@@ -100,14 +100,101 @@ def corpus_row(name: str, raw: Path, pages: int, repeat: int) -> dict:
     }
 
 
+TMPFS = Path("/dev/shm")  # the same job with the kernel's file creation out of the way
+
+
+def timed_run(module: str, raw: Path, out: Path, *flags: str, env: dict | None = None) -> dict:
+    """One whole `python -m MODULE RAW --out OUT` process on every core: wall, user and kernel seconds
+    (its worker processes included: they are waited for), peak RSS, and its run report."""
+    shutil.rmtree(out, ignore_errors=True)
+    settle_disk(out.parent)
+    command = ["pipeline", "ingest"] if module == "pipeline" else [module]
+    cmd = ["/usr/bin/time", "-f", "%e %U %S %M", sys.executable, "-m", *command, str(raw), "--out", str(out), *flags]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True, env={**os.environ, **(env or {})})
+    wall, user, kernel, rss = proc.stderr.strip().splitlines()[-1].split()
+    report = json.loads(max((out / "runs").glob("*.json")).read_text(encoding="utf-8"))
+    return {"wall": float(wall), "user": float(user), "kernel": float(kernel), "rss_mb": int(rss) / 1024,
+            "phases": report.get("phases", {}), "worker_mb": report["stats"].get("worker_peak_memory_mb")}
+
+
+def scale_rows(pages: int, repeat: int) -> dict:
+    """The default job (JSON + DOCX + bank) on `pages` distinct pages at 1 worker and at every core, on
+    this disk and on tmpfs, and the flow at 1 worker and at its default; the fastest of `repeat` each,
+    the configurations alternating within each round so that a slow spell of the VM hits them all."""
+    raw = OUT / "scale_raw"
+    generate(raw, pages=pages, seed=9, html_share=0.3)
+    shm = TMPFS if TMPFS.is_dir() else None
+    home = {"PREFECT_HOME": str(OUT / "scale_prefect_home"), "PREFECT_LOGGING_LEVEL": "WARNING"}
+    configs = {
+        "core, 1 worker, disk": ("pipeline", OUT / "scale_out", ["--quiet", "--workers", "1"], None),
+        "core, default, disk": ("pipeline", OUT / "scale_out", ["--quiet"], None),
+        "flow, 1 worker, disk": ("flows.ingest", OUT / "scale_flow", ["--quiet", "--workers", "1"], home),
+        "flow, default, disk": ("flows.ingest", OUT / "scale_flow", ["--quiet"], home),
+    }
+    if shm is not None:
+        configs["core, 1 worker, tmpfs"] = ("pipeline", shm / "qset_scale_out", ["--quiet", "--workers", "1"], None)
+        configs["core, default, tmpfs"] = ("pipeline", shm / "qset_scale_out", ["--quiet"], None)
+    runs: dict[str, list[dict]] = {name: [] for name in configs}
+    timed_run("flows.ingest", ROOT / "raw", OUT / "scale_warm", "--quiet", env=home)  # the Prefect home made once
+    for _ in range(repeat):
+        for name, (module, out, flags, env) in configs.items():
+            runs[name].append(timed_run(module, raw, out, *flags, env=env))
+    if shm is not None:
+        shutil.rmtree(shm / "qset_scale_out", ignore_errors=True)
+    return {"pages": pages, "cores": os.cpu_count(), "repeat": repeat,
+            "runs": {name: min(found, key=lambda r: r["wall"]) for name, found in runs.items()}}
+
+
+def render_scale(scale: dict) -> str:
+    pages, runs = scale["pages"], scale["runs"]
+    lines = [f"Every core (`python -m bench.end_to_end --scale {pages}`): {pages:,} distinct pages, the default job "
+             f"(JSON + DOCX + bank), whole processes, the fastest of {scale['repeat']} alternating runs, "
+             f"{scale['cores']} cores",
+             "", "| run | pages/s | wall | user | kernel | serial part (learn + finish) "
+             "| peak RSS (parent / a worker) |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for name, r in runs.items():
+        serial = r["phases"].get("learn", 0) + r["phases"].get("finish", 0) + r["phases"].get("discover", 0)
+        lines.append(f"| {name} | {pages / r['wall']:,.0f} | {r['wall']:.2f} s | {r['user']:.2f} s | "
+                     f"{r['kernel']:.2f} s | {serial:.2f} s ({serial / r['wall']:.0%}) | "
+                     f"{r['rss_mb']:,.0f} MB / {r['worker_mb'] or 0:,.0f} MB |")
+    core1, core_n = runs["core, 1 worker, disk"], runs["core, default, disk"]
+    flow1, flow_n = runs["flow, 1 worker, disk"], runs["flow, default, disk"]
+    lines += ["", f"- core: default ÷ 1 worker = **{core1['wall'] / core_n['wall']:.2f}×**; "
+              f"flow: default ÷ 1 worker (the old default) = **{flow1['wall'] / flow_n['wall']:.2f}×**"]
+    if "core, default, tmpfs" in runs:
+        on_disk = runs["core, default, tmpfs"]["wall"] / core_n["wall"]
+        lines.append(f"- the default job on disk runs at **{on_disk:.0%}** of its speed on tmpfs "
+                     f"(1 worker: {runs['core, 1 worker, tmpfs']['wall'] / core1['wall']:.0%})")
+    serial = sum(core1["phases"].get(k, 0) for k in ("discover", "learn", "finish"))
+    startup = core1["wall"] - sum(core1["phases"].values())
+    fixed = serial + max(0.0, startup)
+    parallel = core1["wall"] - fixed
+    projected = {n: pages / (fixed + parallel / n) for n in (2, 8, 16)}
+    lines.append(f"- projection, not a measurement (Amdahl, from the 1-worker run: {fixed:.1f} s serial — start-up, "
+                 f"learn, finish — and {parallel:.1f} s that the workers share): "
+                 + ", ".join(f"{n} cores ≈ {v:,.0f} pages/s" for n, v in projected.items())
+                 + f" (measured at {scale['cores']}: {pages / core_n['wall']:,.0f})")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.end_to_end", description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--large", type=int, default=20_000)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each 1,000-page command; the fastest counts")
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--scale", type=int, default=6000,
+                        help="pages of the every-core comparison (0: skip it)")
+    parser.add_argument("--only-scale", action="store_true", help="only the every-core comparison")
     args = parser.parse_args(argv)
     shutil.rmtree(OUT, ignore_errors=True)
+    if args.only_scale:
+        table = render_scale(scale_rows(args.scale, args.repeat))
+        print(table)
+        if args.write:
+            (ROOT / "bench" / "scale.md").write_text(table + "\n", encoding="utf-8")
+        return 0
     raws = {"distinct": OUT / "distinct", "repeated": OUT / "repeated"}
     generate(raws["distinct"], pages=args.pages, seed=7, html_share=0.3)
     repeated(raws["repeated"], args.pages)
@@ -127,6 +214,11 @@ def main(argv: list[str] | None = None) -> int:
     print(table)
     if args.write:
         (ROOT / "bench" / "end_to_end.md").write_text(table + "\n", encoding="utf-8")
+    if args.scale:
+        scale = render_scale(scale_rows(args.scale, args.repeat))
+        print(scale)
+        if args.write:
+            (ROOT / "bench" / "scale.md").write_text(scale + "\n", encoding="utf-8")
     return 0
 
 
