@@ -304,13 +304,31 @@ def update_bank(out: Storage, set_ids: Iterable[str]) -> BankResult:
     return result
 
 
-def refresh_bank(out: Storage, set_ids: Iterable[str]) -> tuple[Index, BankResult]:
-    """The index brought in line with the live sets, and its clusters and keywords; nothing written.
+def feed_sets(index: Index, out: Storage, set_ids: Iterable[str]) -> None:
+    """Index these sets now, while later batches still run: the finish (`refresh_bank`) finds them
+    with the digest they have on disk and skips them, or indexes them again if they changed since."""
+    for set_id in set_ids:
+        data = out.read(layout.set_rel(set_id))
+        digest = hashlib.sha256(data).hexdigest()[:32]
+        if index.sets.get(set_id, ("",))[0] == digest:
+            continue
+        if set_id in index.sets:
+            index.remove_sets({set_id})
+        qset = read_json(data)
+        index.sets[set_id] = (digest, qset.get("title"))
+        for section in qset["sections"]:
+            for q in section["questions"]:
+                index.add(q["id"], *entry_of(index, set_id, q))
 
-    Each set is read as bytes and hashed; only sets new or changed since the index was saved are
-    parsed (as plain JSON) and tokenised.
+
+def refresh_bank(out: Storage, set_ids: Iterable[str], index: Index | None = None) -> tuple[Index, BankResult]:
+    """The index (`index`: one fed during the run, else the saved one) brought in line with the live
+    sets, and its clusters and keywords; nothing written.
+
+    Each set is read as bytes and hashed; only sets new or changed since the index was saved (or
+    fed) are parsed (as plain JSON) and tokenised.
     """
-    index = load_index(out)
+    index = index if index is not None else load_index(out)
     live = sorted(set(set_ids))
     changed: dict[str, str] = {}  # set id → digest; the sets themselves are read again one at a time
     for set_id in live:

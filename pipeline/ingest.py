@@ -295,6 +295,7 @@ class Finish:
     phases: dict[str, float] = field(default_factory=dict)  # wall seconds of the stages before finish
     finished_batches: float = 0.0  # perf_counter when the last batch came back
     removals: dict[str, str] = field(default_factory=dict)  # page path → its removed.jsonl row (published pages)
+    bank_index: object | None = None  # the bank's index, fed with each batch's sets while the others ran
 
 
 def resolve_duplicates(entries: Iterable[ManifestEntry], store: Storage | None = None, docx: bool = True) -> Entries:
@@ -412,7 +413,7 @@ def finish(job: Finish) -> RunReport:
         start = time.perf_counter()  # with the import: the tokenizer and rensa load only when the bank is built
         from .bank import refresh_bank, write_bank
 
-        index, result = refresh_bank(store, live)
+        index, result = refresh_bank(store, live, job.bank_index)  # type: ignore[arg-type]
         # questions.jsonl needs the clusters and keywords, and nothing else of the bank: a worker
         # process writes it while this one writes bank/
         written = isolate.in_background(options, ("write_questions", options.out, sorted(live), result.cluster_of,
@@ -515,15 +516,29 @@ def _run(options: IngestOptions, stages: Stages, batch_size: int) -> RunReport:
     learned_at = clock()
     batches = batches_of(files, batch_size, learned, previous.entries, options, reuse)
     entries, stats, removals = Entries(), StepStats(), {}
+    bank_index = None
     for result in stages.process(batches):
         entries.extend(result.entries)
         stats.merge(result.stats)
         removals.update(result.removals)
+        if options.bank and len(batches) > 1:  # this process waits on the workers: it indexes what they wrote
+            fed = clock()
+            bank_index = _feed_bank(store, bank_index, result.entries)
+            stats.add("bank", clock() - fed, 0)
     done = clock()
     phases = {"discover": round(discovered - started, 3), "learn": round(learned_at - learning, 3),
               "batches": round(done - learned_at, 3)}
     return stages.finish(Finish(options, entries, previous.entries, current, stats, started, started_at, warnings,
-                                phases, done, removals))
+                                phases, done, removals, bank_index))
+
+
+def _feed_bank(store: Storage, index: object | None, entries: Entries) -> object:
+    """The bank's index with the sets of a finished batch added (loaded on first use)."""
+    from .bank import feed_sets, load_index
+
+    index = index if index is not None else load_index(store)
+    feed_sets(index, store, [e.set_id for e in entries if e.status == "published" and e.set_id])  # type: ignore[arg-type]
+    return index
 
 
 def ingest(raw: object, out: object, progress: Callable[[int], Callable[[], None]] | None = None,
