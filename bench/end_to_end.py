@@ -190,11 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     shutil.rmtree(OUT, ignore_errors=True)
     if args.only_scale:
-        table = render_scale(scale_rows(args.scale, args.repeat))
-        print(table)
-        if args.write:
-            (ROOT / "bench" / "scale.md").write_text(table + "\n", encoding="utf-8")
-        return 0
+        return every_core(args)
     raws = {"distinct": OUT / "distinct", "repeated": OUT / "repeated"}
     generate(raws["distinct"], pages=args.pages, seed=7, html_share=0.3)
     repeated(raws["repeated"], args.pages)
@@ -214,11 +210,14 @@ def main(argv: list[str] | None = None) -> int:
     print(table)
     if args.write:
         (ROOT / "bench" / "end_to_end.md").write_text(table + "\n", encoding="utf-8")
-    if args.scale:
-        scale = render_scale(scale_rows(args.scale, args.repeat))
-        print(scale)
-        if args.write:
-            (ROOT / "bench" / "scale.md").write_text(scale + "\n", encoding="utf-8")
+    return every_core(args) if args.scale else 0
+
+
+def every_core(args: argparse.Namespace) -> int:
+    table = render_scale(scale_rows(args.scale, args.repeat))
+    print(table)
+    if args.write:
+        (ROOT / "bench" / "scale.md").write_text(table + "\n", encoding="utf-8")
     return 0
 
 

@@ -314,11 +314,16 @@ def feed_sets(index: Index, out: Storage, set_ids: Iterable[str]) -> None:
             continue
         if set_id in index.sets:
             index.remove_sets({set_id})
-        qset = read_json(data)
-        index.sets[set_id] = (digest, qset.get("title"))
-        for section in qset["sections"]:
-            for q in section["questions"]:
-                index.add(q["id"], *entry_of(index, set_id, q))
+        _index_set(index, set_id, data, digest)
+
+
+def _index_set(index: Index, set_id: str, data: bytes, digest: str) -> None:
+    """A set's questions into the index (the set is not in it)."""
+    qset = read_json(data)
+    index.sets[set_id] = (digest, qset.get("title"))
+    for section in qset["sections"]:
+        for q in section["questions"]:
+            index.add(q["id"], *entry_of(index, set_id, q))
 
 
 def refresh_bank(out: Storage, set_ids: Iterable[str], index: Index | None = None) -> tuple[Index, BankResult]:
@@ -340,11 +345,7 @@ def refresh_bank(out: Storage, set_ids: Iterable[str], index: Index | None = Non
     for set_id in gone:
         del index.sets[set_id]
     for set_id, digest in changed.items():
-        qset = read_json(out.read(layout.set_rel(set_id)))
-        index.sets[set_id] = (digest, qset.get("title"))
-        for section in qset["sections"]:
-            for q in section["questions"]:
-                index.add(q["id"], *entry_of(index, set_id, q))
+        _index_set(index, set_id, out.read(layout.set_rel(set_id)), digest)
     cluster_of = clusters_of(index)
     idf = idf_table(index.entries.values())
     by_text: dict[Text, list[str]] = {}  # keywords depend on the terms only: once per distinct text

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import __version__, corrections, isolate, layout, publish
 from .boilerplate import Templates, site_key
@@ -32,6 +32,9 @@ from .options import IngestOptions, check, worker_count
 from .page import Page
 from .steps import PageRunner, PageTimeout, StepStats, new_page, published_set, time_limit
 from .storage import NOT_A_FILE, SYMLINK_OUTSIDE, UNLISTABLE, Storage, open_storage
+
+if TYPE_CHECKING:
+    from .bank import Index  # the bank loads its tokenizer only when a run builds it
 
 SUFFIXES = {".txt", ".html", ".htm", ".docx"}
 LEARN_SAMPLE = 500  # pages read to learn templates: recurring chrome shows in any sample this size
@@ -295,7 +298,7 @@ class Finish:
     phases: dict[str, float] = field(default_factory=dict)  # wall seconds of the stages before finish
     finished_batches: float = 0.0  # perf_counter when the last batch came back
     removals: dict[str, str] = field(default_factory=dict)  # page path → its removed.jsonl row (published pages)
-    bank_index: object | None = None  # the bank's index, fed with each batch's sets while the others ran
+    bank_index: Index | None = None  # the bank's index, fed with each batch's sets while the others ran
 
 
 def resolve_duplicates(entries: Iterable[ManifestEntry], store: Storage | None = None, docx: bool = True) -> Entries:
@@ -413,7 +416,7 @@ def finish(job: Finish) -> RunReport:
         start = time.perf_counter()  # with the import: the tokenizer and rensa load only when the bank is built
         from .bank import refresh_bank, write_bank
 
-        index, result = refresh_bank(store, live, job.bank_index)  # type: ignore[arg-type]
+        index, result = refresh_bank(store, live, job.bank_index)
         # questions.jsonl needs the clusters and keywords, and nothing else of the bank: a worker
         # process writes it while this one writes bank/
         written = isolate.in_background(options, ("write_questions", options.out, sorted(live), result.cluster_of,
@@ -532,12 +535,12 @@ def _run(options: IngestOptions, stages: Stages, batch_size: int) -> RunReport:
                                 phases, done, removals, bank_index))
 
 
-def _feed_bank(store: Storage, index: object | None, entries: Entries) -> object:
+def _feed_bank(store: Storage, index: Index | None, entries: Entries) -> Index:
     """The bank's index with the sets of a finished batch added (loaded on first use)."""
     from .bank import feed_sets, load_index
 
     index = index if index is not None else load_index(store)
-    feed_sets(index, store, [e.set_id for e in entries if e.status == "published" and e.set_id])  # type: ignore[arg-type]
+    feed_sets(index, store, [e.set_id for e in entries if e.status == "published" and e.set_id is not None])
     return index
 
 

@@ -218,14 +218,17 @@ class Subprocess:
         return self._exchange(request, seconds)
 
     def _exchange(self, request: tuple, seconds: float | None) -> object:
-        self.send(request)
+        self._send(request)  # `call` has just checked the worker: no second poll on a page's path
         return self._answer(seconds)
+
+    def _send(self, request: tuple) -> None:
+        self.send_conn.send_bytes(pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL))
 
     def send(self, request: tuple) -> None:
         """Hand the worker a request without waiting for its answer (`receive` takes it)."""
         if self.proc is None or self.proc.poll() is not None:
             self._start()
-        self.send_conn.send_bytes(pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL))
+        self._send(request)
 
     def receive(self, seconds: float | None = None) -> object:
         return self._answer(seconds)

@@ -7,6 +7,7 @@ from the user's side: raw text in, published questions out.
 from __future__ import annotations
 
 import re
+import textwrap
 
 import pytest
 
@@ -22,6 +23,11 @@ def qset(text: str):
     page = process_page("page.txt", text)
     assert page.qset is not None
     return page.qset
+
+
+def wrapped_at_spaces(text: str, width: int = 36) -> str:
+    """`text` as a dump that wraps at spaces (textwrap) prints it."""
+    return "\n".join(textwrap.wrap(text, width, break_long_words=True, drop_whitespace=False)) + "\n"
 
 
 def numbers(text: str) -> list[str | None]:
@@ -151,7 +157,6 @@ def test_explain_says_why_a_page_is_rejected(tmp_path, capsys):
 def test_lines_broken_at_a_fixed_width_are_joined_back():
     """A text dump breaks every long line at one width, inside labels and keys ('答' | '案:B'): the
     page reads as the unbroken one does, and says it was unwrapped."""
-    import textwrap
 
     items = [f"{n}.下列关于{'第' * n}种情况的说法中正确的是哪一项呢()A.甲说法B.乙说法C.丙说法D.丁说法答案:B" for n in range(1, 7)]
     plain = "单元测验\n" + "\n".join(items) + "\n"
@@ -580,13 +585,12 @@ def test_one_option_label_in_a_few_stems_is_no_key():
 def test_a_page_wrapped_at_spaces_is_joined_where_the_next_word_did_not_fit():
     """A dump that wraps at spaces (textwrap) leaves lines of varying width: a line is joined to the next
     when the next word would not have fitted; a line the author ended short stays."""
-    import textwrap
     run_on = ("一、交际用语(共计10分,每小题2分) 1. I think the Internet is very helpful. -- A. Yes, so do I "
               "2. I have an appointment with Dr. Johnson. -- C. Please wait a minute, he is busy now. "
               "3. Afternoon, sir. Where to? -- A. Please get me to the airport as soon as you can. "
               "4. Can I help you to get it down from the shelf? -- C. Thanks. It is so nice of you. "
               "5. I am trying to call Marie, but there is no answer at all. -- B. Really? Maybe she is out.")
-    page = "\n".join(textwrap.wrap(run_on, 36, break_long_words=True, drop_whitespace=False)) + "\n"
+    page = wrapped_at_spaces(run_on)
     found = qset(page).questions()
     assert [q.number for q in found] == ["1", "2", "3", "4", "5"]
     assert found[1].stem.startswith("I have an appointment with Dr. Johnson.")
@@ -725,14 +729,13 @@ def test_a_wrapped_english_paper_with_lost_glyphs_and_labels_at_line_ends():
     """Wrapped at spaces: a long run of lost glyphs ('airport??????') leaves a line shorter than any
     slack, '??' is no sentence end, and a line that ends in a bare label ('…B.sleeping. 9.') was broken
     right after it even when the next line opens with an option ('C.Bidding…')."""
-    import textwrap
     run_on = ("第一部分 交际用语(共计10分,每小题2分) 1. Afternoon, sir. Where to? -- A. Please get me to the "
               "airport?????????????????????? 2. Can I help you to get it down????? ?? -- C. Thanks. It is so "
               "nice of you????? ??????????????????? 3. I am trying to call Marie. -- B. Really? Maybe she is out "
               "第二部分 词汇与结构(20分,每小题2分) 4. He spends a quarter of the day B.sleeping. 5. "
               "C.Bidding for the Olympic Games begins about ten years in advance. 6. Ann is studying B.politics "
               "at the university. 7. After C.winning the bid, major construction began in Beijing.")
-    page = "\n".join(textwrap.wrap(run_on, 36, break_long_words=True, drop_whitespace=False)) + "\n"
+    page = wrapped_at_spaces(run_on)
     found = qset(page).questions()
     assert [q.number for q in found] == ["1", "2", "3", "4", "5", "6", "7"]
 
