@@ -154,16 +154,26 @@ def filled_brackets(section: SDraft) -> None:
         q.answer, q.answer_source = ["; ".join(filled)], "stem_blank"
 
 
+CJK_EDGE = re.compile(r"[\u3000-\u9fff\uff00-\uffef]|.[\u3000-\u9fff\uff00-\uffef]")
+
+
 def trailing_keys(questions: list[QDraft]) -> None:
     """Pages that print each statement's key at its end ('…建立“中国共产党”D'): when most questions
     without options or answers end so, the letters are their answers."""
     open_ones = [q for q in questions if not q.options and q.answer is None and q.stem]
-    keyed = [(q, m) for q in open_ones if (m := labels.TRAILING_KEY.search(q.stem[-1]))]
+    keyed = [(q, m) for q in open_ones if (m := labels.TRAILING_KEY.search((q.notes or q.stem)[-1]))]
     if len(keyed) < 3 or len(keyed) < RHYTHM_SHARE * len(questions):
         return
     for q, m in keyed:
+        tail = q.notes or q.stem
+        tail[-1] = tail[-1][: m.start()].rstrip()
+        # A statement wrapped across a blank line keeps its key at its very end: the text between is
+        # the statement's own continuation, not a note.
+        for part in q.notes:
+            joint = "" if CJK_EDGE.match(q.stem[-1][-1:] + part[:1]) else " "
+            q.stem[-1] += joint + part
+        q.notes = []
         q.answer, q.answer_source = [m.group(1)], "inline"
-        q.stem[-1] = q.stem[-1][: m.start()].rstrip()
 
 
 # "I think the Internet is very helpful. -- A. Yes, so do I": one option label inside the text.

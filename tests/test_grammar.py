@@ -113,6 +113,12 @@ def test_keys_at_the_end_of_statements():
     assert [q.answer for q in items] == ["D", "B", "A"]
     assert items[0].stem == "蔡和森最早提出建立“中国共产党”"
 
+    wrapped = questions("1、蔡和森最早提出建立“中国共产党”D\n2、瓦窑堡会议(1935年12月)总结了两次国内革命战争时期\n\n"
+                        "政治策略方面的基本经验,制定了统一战线的策略路线。D\n3、毛泽东创建了井冈山根据地。A\n"
+                        "4、胡锦涛讲话中提到的四次大仗D\n")
+    # A statement wrapped at a word boundary across a blank line: its second half is no answer, its key is.
+    assert [q.answer for q in wrapped] == ["D", "D", "A", "D"]
+    assert wrapped[1].stem.endswith("时期政治策略方面的基本经验,制定了统一战线的策略路线。")
 
 def test_stems_wrapped_at_a_fixed_width_go_on_across_blank_lines():
     """Fixed-width dumps wrap mid-sentence and put blank lines between rows."""
