@@ -258,6 +258,24 @@ def answers_after_question(questions: list[QDraft]) -> None:
         q.stem = [m.group(1)]
 
 
+# "…可能有、、、、五种关系。全同关系、真包含于关系、…": a fill-in whose blanks the converter lost, its keys
+# (two or more short terms joined by 、) glued after its full stop.
+KEYS_AFTER_STOP = re.compile(r"^(.{4,}。)\s*([^\s。，,；;？?！!：:、]{1,14}(?:\s*、\s*[^\s。，,；;？?！!：:、]{1,14})+)$", re.S)
+
+
+def keys_after_stop(questions: list[QDraft]) -> None:
+    """On a page whose open questions mostly have an unlabelled answer (the line after each), an
+    unanswered one whose last line ends in a list of short terms after its full stop: that list is
+    its key, where the page dropped the line break."""
+    open_ones = [q for q in questions if not q.options and q.stem]
+    answered = [q for q in open_ones if q.answer is not None and q.answer_source == "unlabelled"]
+    if len(open_ones) < 3 or len(answered) < RHYTHM_SHARE * len(open_ones):
+        return
+    for q in open_ones:
+        if q.answer is None and not q.sub_items and (m := KEYS_AFTER_STOP.match(q.stem[-1])):
+            q.stem[-1], q.answer, q.answer_source = m.group(1), [m.group(2)], "unlabelled"
+
+
 def _says_something(text: str) -> bool:
     """More than the question's score and blank ('(分数: -1.00) _')."""
     return len(WORDS.findall(SCORE_FIELD.sub("", text))) >= 4
@@ -397,6 +415,7 @@ def build_set(page: Page, result: ParseResult, set_id: str, restore: Restore = l
     answers_in_points(questions)
     decide_notes(questions)
     answers_after_question(questions)
+    keys_after_stop(questions)
     title = restore(page.title)
     sections: list[Section] = []
     content: list[tuple[str | None, str]] = [(None, t) for t in content_head]  # (after question, text)

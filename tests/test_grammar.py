@@ -260,3 +260,17 @@ def test_question_numbers_past_999_are_numbers():
     assert [q.number for q in questions] == [str(i) for i in range(1, 1101)]
     assert questions[999].stem.startswith("第1000题") and questions[1099].answer == "ABCD"[1100 % 4]
     assert not qset.content
+
+
+def test_keys_glued_after_a_fill_ins_full_stop():
+    """A converter that lost a fill-in's blanks and a line break glues the key ('…五种关系。全同关系、交叉关系')
+    to the stem; on a page that prints every other key on the line after its item, that list is the key.
+    A sentence after the full stop is no key, nor is a list on a page without the rhythm."""
+    page = ("一、填空\n1.任何逻辑形式都是由和两个部分组成的。\n\n常项、变项\n\n2.概念不能限制和划分。\n\n单独概念\n\n"
+            "3.主项S和谓项P在外延上可能有、、五种关系。全同关系、交叉关系、全异关系\n\n4.违反规则会犯的逻辑错误。\n\n中项不周延\n\n"
+            "5.判断的质是什么。在其它情况下,它都是真的\n\n真\n")
+    items = questions(page)
+    assert [q.answer for q in items] == ["常项、变项", "单独概念", "全同关系、交叉关系、全异关系", "中项不周延", "真"]
+    assert items[2].stem == "主项S和谓项P在外延上可能有、、五种关系。"
+    plain = questions("1.甲是什么。乙、丙\n2.丁是什么。\n3.戊是什么。\n")
+    assert [q.answer for q in plain] == [None, None, None]
