@@ -594,7 +594,9 @@ SCORE_LABEL = rx(r"[(（【]\s*(?:(?:本(?:小)?题)?\s*(?:满分)?(?=\s*\d+(?:\
 BARE_SCORE = rx(r"^[(（【]?\s*(\d+(?:\.\d+)?)\s*分\s*[)）】]?$")
 BRACKET_CHOICE = rx(r"[(（]\s*([A-H](?:\s?[A-H]){0,4}|[a-h](?:\s?[a-h]){0,4})\s*[)）]")  # "(ABCE)", "( c )", "(a b )"
 # A blank filled in on the page: "__B__", "_安全、可靠_", "( 支部大会 )" in a fill-in section.
-FILLED_BLANK = rx(r"(?<![A-Za-z0-9_])_+\s*([^_\s][^_]{0,15}?)\s*_+(?![A-Za-z0-9])")
+# A Latin word with a space either side between two blanks ("What ____ you ____?") is the author's word
+# between two blanks; a key fills its blank tight on one side at least ("___D___", "__ B__").
+FILLED_BLANK = rx(r"(?<![A-Za-z0-9_])_+(?:(?!\s+[A-Za-z][\w'’-]*\s+_)\s*)([^_\s][^_]{0,15}?)\s*_+(?![A-Za-z0-9])")
 # An exam's form header ("班级_姓名_考场号_"): blanks for the candidate, never answers.
 FORM_FIELDS = rx(r"^(?:班级|姓名|学号|考号|考场号?|座位号|科室|分数|得分|学校|年级|专业|准考证号|日期|成绩)$")
 BLANK_NUMBER = rx(r"^[(（]\s*\d{1,3}\s*[)）]$")  # "___(12)___": the blank's number, never its answer (kinds K13)

@@ -105,6 +105,9 @@ def test_filled_blanks_and_fill_in_brackets():
     assert [q.answer for q in fill] == ["支部大会", "上海", "广州"]
     lone = questions("一、填空题\n1.传送1个数位(0或1)需要个时钟信号?\n2.波特率是多少?\n3.什么是串行通讯?\n")
     assert [q.answer for q in lone] == [None, None, None]
+    # An English word between two blanks ("What ____ you ____?") is the author's, a key fills its blank.
+    english = questions("1. What ______ you ________ doing?\n2. He is the man _______D_______ dog bit me.\n")
+    assert [q.answer for q in english] == [None, "D"]
 
 
 def test_keys_at_the_end_of_statements():
