@@ -235,27 +235,23 @@ def answers_in_points(questions: list[QDraft]) -> None:
             q.notes = []
 
 
-# "什么是Java?Java是一种…": an interview page's answer printed straight after its question's mark.
-ASKED_THEN_ANSWERED = re.compile(r"^(.{2,}?\?)\s*(\S.{3,})$", re.S)
-
-
 def answers_after_question(questions: list[QDraft]) -> None:
-    """On a page that answers its open questions, the text after an unanswered one's first '?' is its
-    answer (with the stem's later lines), unless that text asks something itself ('…?请举例说明')."""
+    """"什么是Java?Java是一种…": on a page that answers its open questions, the text after an unanswered
+    one's question mark is its (with the stem's later lines), unless that text asks something itself ('…?请举例说明')."""
     found = []
     for q in questions:
         if q.options or not q.stem or q.sub_items or (q.answer is not None and q.answer_source != "unlabelled"):
             continue  # (an answer read from the lines after the question begins after its '?')
-        m = ASKED_THEN_ANSWERED.match(q.stem[0])
-        if m and not labels.looks_like_question(m.group(2)) and _says_something(m.group(2)):
+        m = _asked_then_answered(q.stem[0])
+        if m:
             found.append((q, m))
     answered = sum(1 for q in questions if q.answer)
     unanswered_found = sum(1 for q, _ in found if not q.answer)
     if not found or answered + unanswered_found < max(2, RHYTHM_SHARE * len(questions)):
         return
-    for q, m in found:
-        q.answer, q.answer_source = [m.group(2), *q.stem[1:], *(q.answer or [])], "unlabelled"
-        q.stem = [m.group(1)]
+    for q, (asked, answer) in found:
+        q.answer, q.answer_source = [answer, *q.stem[1:], *(q.answer or [])], "unlabelled"
+        q.stem = [asked]
 
 
 # "…可能有、、、、五种关系。全同关系、真包含于关系、…": a fill-in whose blanks the converter lost, its keys
@@ -274,6 +270,16 @@ def keys_after_stop(questions: list[QDraft]) -> None:
     for q in open_ones:
         if q.answer is None and not q.sub_items and (m := KEYS_AFTER_STOP.match(q.stem[-1])):
             q.stem[-1], q.answer, q.answer_source = m.group(1), [m.group(2)], "unlabelled"
+
+
+def _asked_then_answered(text: str) -> tuple[str, str] | None:
+    """The question and its answer, split after the first '?' that the rest does not ask again
+    ('什么是异常?Java中如何处理异常?异常是…': two questions, then the answer)."""
+    for end in (i + 1 for i, ch in enumerate(text) if ch == "?" and i >= 2):
+        rest = text[end:].strip()
+        if len(rest) >= 4 and _says_something(rest) and not labels.looks_like_question(rest):
+            return text[:end], rest
+    return None
 
 
 def _says_something(text: str) -> bool:

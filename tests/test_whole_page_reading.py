@@ -280,12 +280,14 @@ def test_a_part_named_by_its_topic_glued_to_its_first_question():
 
 def test_an_answer_printed_straight_after_its_question_mark():
     """Interview pages: '什么是Java?Java是一种…'. On a page that answers its questions, the text after
-    the question mark is the answer; a further instruction ('?请举例说明') stays in the stem."""
+    the question mark is the answer; a further instruction ('?请举例说明') stays in the stem, and so does a
+    second question ('什么是异常?如何处理异常?异常是…')."""
     page = ("1. 什么是Java?Java是一种广泛使用的编程语言。\n2. 什么是JVM?JVM是Java虚拟机。\n"
-            "3. 什么是多态?请举例说明。\n")
+            "3. 什么是多态?请举例说明。\n4. 什么是异常?Java中如何处理异常?异常是程序运行时的错误。\n")
     found = qset(page).questions()
     assert [q.answer for q in found[:2]] == ["Java是一种广泛使用的编程语言。", "JVM是Java虚拟机。"]
     assert found[2].answer is None and found[2].stem == "什么是多态?请举例说明。"
+    assert (found[3].stem, found[3].answer) == ("什么是异常?Java中如何处理异常?", "异常是程序运行时的错误。")
 
 
 def test_a_part_named_by_its_kind_glued_between_the_title_and_its_first_question():
