@@ -134,6 +134,23 @@ def _key_in_stem(q: QDraft, stem: str) -> str:
     return stem
 
 
+def keys_of_cut_choices(section: SDraft) -> None:
+    """'13.刊登…一文杂志是(C)' where a preview cut the options off: in a part whose choice questions
+    print their keys in the stem's bracket, an item without options keeps the key its bracket holds."""
+    choices = [q for q in section.questions if q.options]
+    keyed = [q for q in choices if q.answer_source == "stem_bracket"]
+    if len(keyed) < 3 or len(keyed) < RHYTHM_SHARE * len(choices):
+        return
+    letters = {o[0].upper() for q in choices for o in q.options}
+    for q in section.questions:
+        if q.options or q.answer is not None or not q.stem:
+            continue
+        m = next((m for m in labels.BRACKET_CHOICE.finditer(q.stem_text()) if _key_letters(m.group(1)) <= letters
+                  and not OPTION_BRACKET_NEXT.match(q.stem_text(), m.end())), None)
+        if m:
+            q.answer, q.answer_source = [m.group(1).replace(" ", "")], "stem_bracket"
+
+
 def filled_brackets(section: SDraft) -> None:
     """A fill-in part (填空) that prints its answers in the blanks' brackets ('要经过(支部大会)通过'):
     when most of its questions hold a filled bracket, those are the answers. A lone bracket in one
@@ -411,6 +428,7 @@ def build_set(page: Page, result: ParseResult, set_id: str, restore: Restore = l
             finish_question(q)
         filled_brackets(s)
         keys_in_place(s)
+        keys_of_cut_choices(s)
     questions = [q for s in result.sections for q in s.questions]
     trailing_keys(questions)
     styles = {q.label.family for q in questions if q.label}

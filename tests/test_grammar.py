@@ -277,3 +277,14 @@ def test_keys_glued_after_a_fill_ins_full_stop():
     assert items[2].stem == "主项S和谓项P在外延上可能有、、五种关系。"
     plain = questions("1.甲是什么。乙、丙\n2.丁是什么。\n3.戊是什么。\n")
     assert [q.answer for q in plain] == [None, None, None]
+
+
+def test_a_cut_choice_keeps_the_key_in_its_bracket():
+    """A preview cut after the last question's stem ('13.…杂志是(C)'): in a part that prints each
+    key in the stem's bracket, the item without options keeps its key. Elsewhere a bracketed letter
+    in an open question is the author's text."""
+    part = "".join(f"{n}.问题{n}是(B)\nA.甲\nB.乙\nC.丙\nD.丁\n" for n in range(1, 4))
+    items = questions(part + "4.刊登毛泽东《民众大联合》一文杂志是(C)\n")
+    assert [q.answer for q in items] == ["B", "B", "B", "C"]
+    (lone,) = questions("1.图中(A)处的电压是多少?\n")
+    assert lone.answer is None
