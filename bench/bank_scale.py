@@ -25,7 +25,8 @@ from pipeline.bank import load_index, update_bank
 from pipeline.models import Question, QuestionSet, Section, Source
 from pipeline.steps import process_page
 from pipeline.storage import LocalStorage
-from pipeline.text_tokens import INIT_SECONDS, synonyms, tokenizer
+from pipeline.text_tokens import synonyms
+from pipeline.words import INIT_SECONDS, tokenizer
 
 
 def base_pool() -> list[str]:

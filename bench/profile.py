@@ -68,7 +68,7 @@ def bank(pages: int) -> None:
     from pipeline.bank import update_bank
     from pipeline.ingest import ingest
     from pipeline.storage import LocalStorage
-    from pipeline.text_tokens import tokenizer
+    from pipeline.words import tokenizer
 
     files = corpus_files(pages)
     raw, out = OUT / "profile_raw", OUT / "profile_out"

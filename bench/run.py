@@ -116,7 +116,7 @@ def bank_pass(out: Path) -> tuple[float, float]:
     from pipeline import publish
     from pipeline.bank import update_bank
     from pipeline.storage import LocalStorage
-    from pipeline.text_tokens import INIT_SECONDS, tokenizer
+    from pipeline.words import INIT_SECONDS, tokenizer
 
     store = LocalStorage(str(out))
     tokenizer()

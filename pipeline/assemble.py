@@ -11,7 +11,7 @@ import hashlib
 import re
 from collections.abc import Callable
 
-from . import labels
+from . import labels, words
 from .models import ContentBlock, Option, Question, QuestionSet, Section, Source
 from .page import Page
 from .parse import ParseResult, QDraft, SDraft
@@ -151,6 +151,41 @@ def keys_of_cut_choices(section: SDraft) -> None:
             q.answer, q.answer_source = [m.group(1).replace(" ", "")], "stem_bracket"
 
 
+def definitions(section: SDraft) -> None:
+    """A part that asks to define terms, printed with its key: each item is the term, then its
+    definition with no mark between ('2. 特征是设计者对…', '1. 数控编程根据被加工零件…'). When most of
+    the part's items read so, the definition is the answer and the term the stem."""
+    if not (section.name and labels.DEFINITION_PART.search(section.name)):
+        return
+    split = [(q, cut) for q in section.questions
+             if q.answer is None and not q.options and len(q.stem) == 1 and (cut := _term_end(q.stem[0]))]
+    if len(split) < max(2, RHYTHM_SHARE * len(section.questions)):
+        return
+    for q, cut in split:
+        text = q.stem[0]
+        definition = text[cut:].lstrip("".join(labels.DEFINITION_STOPS) + " ")
+        q.stem, q.answer, q.answer_source = [text[:cut]], [definition], "inline"
+
+
+TERM_TAGS = ("n", "j", "s", "l", "vn", "eng", "m")  # what a term opens with: nouns, abbreviations, Latin, digits
+
+
+def _term_end(text: str) -> int | None:
+    """Where the term at the start of a definition ends: at the first word that opens the definition,
+    if the term is 2–12 characters, opens with a noun and a definition of some length follows."""
+    if len(text) < 12 or "?" in text:
+        return None
+    tagged = words.tagged(text[:40])
+    if not tagged or not tagged[0][1].startswith(TERM_TAGS):
+        return None
+    end = 0
+    for word, tag in tagged:
+        if word in labels.DEFINITION_OPENERS or tag == "p" or word[0] in labels.DEFINITION_STOPS:
+            return end if 2 <= end <= 12 and len(text) - end >= 8 else None
+        end += len(word)
+    return None
+
+
 def filled_brackets(section: SDraft) -> None:
     """A fill-in part (填空) that prints its answers in the blanks' brackets ('要经过(支部大会)通过'):
     when most of its questions hold a filled bracket, those are the answers. A lone bracket in one
@@ -254,7 +289,8 @@ def answers_in_points(questions: list[QDraft]) -> None:
 
 def answers_after_question(questions: list[QDraft]) -> None:
     """"什么是Java?Java是一种…": on a page that answers its open questions, the text after an unanswered
-    one's question mark is its (with the stem's later lines), unless that text asks something itself ('…?请举例说明')."""
+    one's question mark is its answer (with the stem's later lines), unless that text asks something
+    itself ('…?请举例说明')."""
     found = []
     for q in questions:
         if q.options or not q.stem or q.sub_items or (q.answer is not None and q.answer_source != "unlabelled"):
@@ -273,7 +309,8 @@ def answers_after_question(questions: list[QDraft]) -> None:
 
 # "…可能有、、、、五种关系。全同关系、真包含于关系、…": a fill-in whose blanks the converter lost, its keys
 # (two or more short terms joined by 、) glued after its full stop.
-KEYS_AFTER_STOP = re.compile(r"^(.{4,}。)\s*([^\s。，,；;？?！!：:、]{1,14}(?:\s*、\s*[^\s。，,；;？?！!：:、]{1,14})+)$", re.S)
+_KEY_TERM = r"[^\s。，,；;？?！!：:、]{1,14}"
+KEYS_AFTER_STOP = re.compile(rf"^(.{{4,}}。)\s*({_KEY_TERM}(?:\s*、\s*{_KEY_TERM})+)$", re.S)
 
 
 def keys_after_stop(questions: list[QDraft]) -> None:
@@ -427,6 +464,7 @@ def build_set(page: Page, result: ParseResult, set_id: str, restore: Restore = l
         for q in s.questions:
             finish_question(q)
         filled_brackets(s)
+        definitions(s)
         keys_in_place(s)
         keys_of_cut_choices(s)
     questions = [q for s in result.sections for q in s.questions]

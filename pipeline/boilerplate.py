@@ -252,21 +252,40 @@ HEAD_MIN_WORDS = 6  # … and holds this many letters: "答案:正确" before tw
 WORD = re.compile(r"\w")
 
 
-def running_heads(lines: list[str], counter: re.Pattern[str] | None) -> re.Pattern[str] | None:
-    """The text a site prints beside every page counter ("全民竞赛网支持微信竞赛形式 第 2 页 共 3 页"):
-    what is the same before (or after) each of two or more counters, as one pattern that takes the
-    head together with its counter. None when the page has no such head."""
-    text = "\n".join(lines)
+@dataclass(frozen=True)
+class RunningHeads:
+    """What a site prints beside every page counter: on the counter's own line (`inline`, a pattern
+    that takes the head together with its counter) and on whole lines of their own next to it."""
+
+    inline: re.Pattern[str] | None
+    lines: frozenset[str]
+
+
+def running_heads(lines: list[str], counter: re.Pattern[str] | None) -> RunningHeads | None:
+    """The text a site prints beside every page counter ("全民竞赛网支持微信竞赛形式 第 2 页 共 3 页", or
+    "第5页 / 共15页" then the lines "下载本文档", "文档库 最新最全的文档下载"): what is the same before (or
+    after) each of two or more counters. None when the page has no such head."""
+    text = "\n".join(["", *lines, ""])  # the page's ends are line ends
     found = list(counter.finditer(text)) if counter is not None else []
     if len(found) < 2:
         return None
-    before = _common_suffix([text[max(0, m.start() - HEAD_MAX): m.start()] for m in found]).strip()
-    after = _common_prefix([text[m.end(): m.end() + HEAD_MAX] for m in found]).strip()
-    head, tail = (re.escape(h) if _may_be_head(h) else "" for h in (before, after))
-    if not (head or tail):
+    before = _common_suffix([text[max(0, m.start() - HEAD_MAX): m.start()] for m in found]).split("\n")
+    after = _common_prefix([text[m.end(): m.end() + HEAD_MAX] for m in found]).split("\n")
+    # the counter's own line, then the whole lines between it and the text that differs (the first
+    # piece before and the last piece after may be parts of a line)
+    head, tail = (re.escape(h.strip()) if _may_be_head(h.strip()) else "" for h in (before[-1], after[0]))
+    whole = [x.strip() for x in before[1:-1] + after[1:-1] if x.strip()]
+    letters = sum(len(WORD.findall(x)) for x in whole)
+    # a line the same after three counters is the head even when it opens like a label (a document's
+    # first line repeated as its title: "1、2006 年…面试题")
+    labelled = len(found) >= 3
+    if letters < HEAD_MIN_WORDS or not all(_may_be_head(x, 1, labelled) for x in whole):
+        whole = []
+    if not (head or tail or whole):
         return None
     before_rx, after_rx = (rf"(?:{head}\s*)?" if head else ""), (rf"(?:\s*{tail})?" if tail else "")
-    return re.compile(f"{before_rx}(?:{counter.pattern}){after_rx}")
+    inline = re.compile(f"{before_rx}(?:{counter.pattern}){after_rx}") if head or tail else None
+    return RunningHeads(inline, frozenset(whole))
 
 
 def _common_prefix(texts: list[str]) -> str:
@@ -280,17 +299,23 @@ def _common_suffix(texts: list[str]) -> str:
     return _common_prefix([t[::-1] for t in texts])[::-1]
 
 
-def _may_be_head(text: str) -> bool:
-    return (len(WORD.findall(text)) >= HEAD_MIN_WORDS and "\n" not in text and not is_structural(text)
-            and not labels.inline_fields(text))
+def _may_be_head(text: str, min_words: int = HEAD_MIN_WORDS, labelled: bool = False) -> bool:
+    if len(WORD.findall(text)) < min_words or "\n" in text or labels.inline_fields(text):
+        return False
+    return not is_structural(text) or (labelled and labels.question_label(text) is not None)
 
 
-def _strip_running_heads(page: Page, heads: re.Pattern[str] | None, text: str) -> str:
+def _strip_running_heads(page: Page, heads: RunningHeads | None, text: str) -> str:
     if heads is None:
         return text
-    for m in heads.finditer(text):
+    if text.strip() in heads.lines:
+        page.remove("running_head", text)
+        return ""
+    if heads.inline is None:
+        return text
+    for m in heads.inline.finditer(text):
         page.remove("running_head", m.group(0))
-    return MULTISPACE.sub(" ", heads.sub(" ", text)).strip()
+    return MULTISPACE.sub(" ", heads.inline.sub(" ", text)).strip()
 
 
 NOTICE_LINE_MAX = 200  # a notice item longer than this has the document glued to it (run-on text)

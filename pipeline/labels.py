@@ -604,6 +604,12 @@ FILLED_BRACKET = rx(r"[(（]\s*([^()（）\s][^()（）]{0,59}?)\s*[)）]")
 # "…?()A.直接告知", "…能源?A.风能", "…特性為( )A對電刺激敏感"
 LONE_OPTION = rx(r"(?:[(（]\s*[)）]|(?<=[\u4e00-\u9fff])\?)\s*(A)\s*[.、．]|[(（]\s*[)）]\s*(A)(?=[\u4e00-\u9fff])")
 FILL_IN_PART = rx(r"填空")
+# A part that asks to define terms ("一、概念解释"): its items are a term, answered by its definition.
+DEFINITION_PART = rx(r"名词解释|概念解释|术语解释|解释(?:下列)?(?:名词|概念|术语)|名词释义")
+# Where a term glued to its definition ends: the definition opens with one of these words, a
+# preposition ("窗口在…", "数控编程根据…") or a colon or comma.
+DEFINITION_OPENERS = frozenset({"是", "指", "即", "是指", "就是", "指的是", "系指", "乃"})
+DEFINITION_STOPS = frozenset(":：,，—-")
 # An answer key printed at the end of a statement: "…最早提出建立“中国共产党”D".
 TRAILING_KEY = rx(r"(?<=[\u4e00-\u9fff。”》)）\s])([A-H]{1,4}|[√×])\s*$")
 IN_PLACE_KEY = rx(r"\s*[(（【]\s*(?:此项为本题)?正确答案\s*[)）】]")  # an option marked right where it stands

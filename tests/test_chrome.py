@@ -161,6 +161,26 @@ def test_the_text_beside_every_page_counter_is_the_site_s_running_head():
     assert [q.answer for q in process_page("page.txt", page).qset.questions()] == ["错误", "正确", "错误"]
 
 
+def test_the_lines_after_every_page_counter_are_the_site_s_running_head():
+    """A converter prints each page's counter on its own line and the site's header on the next ones
+    ('第5页 / 共15页' / '下载本文档' / '文档库 最新最全的文档下载'): lines that follow every counter alike are
+    chrome, also glued to nothing (a fill-in's key on the line before stays its key)."""
+    items = ["1.逻辑形式由哪两个部分组成。\n\n常项、变项", "2.概念不能限制和划分。\n\n单独概念",
+             "3.性质判断的主项和谓项有几种关系。\n\n全同关系、交叉关系", "4.三段论的中项必须周延几次。\n\n至少一次"]
+    head = "下载本文档\n文档库 最新最全的文档下载\n"
+    page = "一、填空\n" + "".join(f"{item}\n第{n + 2}页 / 共9页\n{head}" for n, item in enumerate(items)) + "5.结束了吗。\n\n是\n"
+    text = published(page)
+    assert "文档库" not in text and "第3页" not in text
+    found = process_page("page.txt", page).qset.questions()
+    assert [q.answer for q in found] == ["常项、变项", "单独概念", "全同关系、交叉关系", "至少一次", "是"]
+    # the title a site repeats after each counter goes too, even when it opens like a label
+    title = "1、2006年公务员录用考试面试题及答案解析"
+    asks = ["你如何看待大学生的奢侈浪费现象?", "学校要举行一个以节约为主题的活动,你如何组织?", "你怎么看?",
+            "有一个节能产品发布会,你作为政府官员受邀参加了会议,主办方邀请你发言,你会怎么说?"]
+    page = "".join(f"{n}.{ask}\n\n第{n + 1}页 / 共5页\n{title}\n\n" for n, ask in enumerate(asks, 1))
+    assert [q.number for q in process_page("page.txt", title + "\n" + page).qset.questions()] == ["1", "2", "3", "4"]
+
+
 def test_the_same_answer_before_two_page_counters_is_not_a_running_head():
     """'答案:正确 第 1 页 共 2 页' twice: a field is never chrome, however it repeats beside counters."""
     page = ("一、是非题 1.电闸保险丝熔断后可以用铜丝替代。 答案:正确 第 1 页 共 2 页 2.凡是能引起可燃物着火的热源统称为点火源。 "

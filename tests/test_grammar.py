@@ -288,3 +288,17 @@ def test_a_cut_choice_keeps_the_key_in_its_bracket():
     assert [q.answer for q in items] == ["B", "B", "B", "C"]
     (lone,) = questions("1.图中(A)处的电压是多少?\n")
     assert lone.answer is None
+
+
+def test_a_definition_part_printed_with_its_definitions():
+    """'一、概念解释' printed with its key: each item is a term glued to its definition ('特征是设计者…',
+    '窗口在用户空间中…'); the definition is the answer. A part of bare terms keeps them as stems, and a
+    part of another kind keeps its statements whole."""
+    part = ("一、概念解释(每题3分,共12分)\n1. 数控编程根据被加工零件的图纸和技术要求编制成加工程序文件。\n"
+            "2. 特征是设计者对设计对象的功能、形状等信息的高层次抽象描述。\n3. 窗口在用户空间中定义的确定显示内容的一个矩形区域。\n")
+    items = questions(part)
+    assert [(q.stem, q.answer[:4]) for q in items] == [("数控编程", "根据被加"), ("特征", "是设计者"), ("窗口", "在用户空")]
+    bare = questions("一、名词解释\n1. 数控编程\n2. 特征\n3. 窗口\n")
+    assert [(q.stem, q.answer) for q in bare] == [("数控编程", None), ("特征", None), ("窗口", None)]
+    other = questions("一、简答题\n1. 特征是设计者对设计对象的功能、形状等信息的描述。\n2. 窗口在用户空间中定义的确定显示内容的区域。\n")
+    assert [q.answer for q in other] == [None, None]

@@ -156,6 +156,9 @@ EDITS = {  # kind of input → (file below pipeline/, old text, new text, the fi
     "renderer": ("render_docx.py", FUTURE, FUTURE + "EXTRA_CONSTANT = 1\n", {"docx"}),
     "synonyms": ("data/synonyms.txt", "\n", "\n处理 应对 解决\n", {"bank"}),
     "tokenizer": ("text_tokens.py", FUTURE, FUTURE + "EXTRA_CONSTANT = 1\n", {"bank"}),
+    # the parser reads parts of speech (a term glued to its definition): jieba's words are both's
+    "segmentation": ("words.py", FUTURE, FUTURE + "EXTRA_CONSTANT = 1\n", {"pages", "bank"}),
+    "user dictionary": ("data/userdict.txt", "\n", "\n数控编程 10 n\n", {"pages", "bank"}),
     "bank parameter": ("bank.py", "KEYWORDS = 8", "KEYWORDS = 5", {"bank"}),
     "grammar": ("labels.py", FUTURE, FUTURE + "EXTRA_CONSTANT = 1\n", {"pages", "docx"}),  # the renderer prints its words
     "models": ("models.py", FUTURE, FUTURE + "EXTRA_CONSTANT = 1\n", {"pages", "docx"}),  # the bank reads JSON
