@@ -658,6 +658,8 @@ class Parser:
         expected = chr(ord(q.options[-1][0]) + 1) if q.options else "A"
         if not text.startswith(expected) or len(text) < 2 or (text[1].isascii() and text[1].isalpha()):
             return None
+        if expected == "A" and _undelimited_run(text):
+            return "A", text[1:].strip()  # 'A作业性 B 战略性C战术性 D 战略战术性': the whole run on one line
         if expected == "A":
             following = self.following
             if not following.startswith("B") or (following[1:2].isascii() and following[1:2].isalpha()):
@@ -847,6 +849,12 @@ def _may_go_on(q: QDraft, letter: str) -> bool:
     """An option run starts at A, or goes on from one in the stem: a lone 'E、I' after a fill-in
     question is its key ('E、I' fills its two blanks), not an option E."""
     return bool(q.options or letter in "Aa" or _run_in_stem(q, letter))
+
+
+def _undelimited_run(text: str) -> bool:
+    """A line that is an option run A→C or further, its letters written straight before their text."""
+    run = labels.split_options(text)
+    return bool(run and not run[0].strip() and len(run[1]) >= 3)
 
 
 def _run_in_stem(q: QDraft, letter: str) -> tuple[str, list[tuple[str, str]]] | None:

@@ -91,6 +91,8 @@ def line_candidates(index: int, line: Line) -> list[Candidate]:
     digits = LEADING_DIGITS.match(text)
     if digits and (line.soft or line.glued) and not stray:
         for k in range(1, len(digits.group(0))):  # "19782.新中国…": question 2 after the year 1978
+            if text[k] == "0":
+                continue  # "3504 企业…": the option is 350, the label 4, never "04"
             read = _read_label(text[k:], line, False)
             if read is not None and read[0].number:
                 out.append(Candidate(index, read[0], k, _terms(read[1], read[0].rest, k)))

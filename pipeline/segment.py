@@ -66,6 +66,8 @@ INLINE_QUESTION = re.compile(
     rf"|(?<={GLUED_PART_NAMES})1(?!\d|{labels.UNITS})(?=[\u4e00-\u9fff(（“])"  # "一、选择1将编译程序…"
     r"|(?<=[a-z.?!\"”)])\d{1,6}\.(?=[A-Z\"“(])"  # English run-on: "…D.complex2.Which of…", "…D.15May20238.Which…"
     r"|(?<=[A-Za-z])\d{1,2}\.(?=[\u4e00-\u9fff])"  # after an option's unit: "…D.110V4.热继电器…", "…30Hz6.电流…"
+    # … or a formula that lost its symbols: "…(D) ab52)(ba6、不等式…", "…(D)ab.9、若多项式…"
+    r"|(?:(?<=[A-Za-z])|(?<=[A-Za-z]\.))\d{1,2}、(?=[\u4e00-\u9fff])"
     # bracketed labels in run-on text: "…(×)（2）"Could you…", "…。 3) 下列…"
     # (never after a letter or a digit: "英语II (1)考核说明" is a title's part number)
     # "…(分数:1.00)A.B.C.D.(2).The…"
@@ -77,6 +79,8 @@ INLINE_QUESTION = re.compile(
     r"|(?:(?<=[A-Za-z])|(?<=[A-Za-z]\s))[(（]\d{1,3}[)）](?=[A-Z][a-z]*\s)"  # "…so do I （2）I have…"
     # a numeric option and the next label glued: "…D.19782.新中国…" (the reading cuts the digits apart)
     r"|(?:(?<=[A-H][.．、])|(?<=\d[A-H]))\d{3,6}(?:、|\.(?!\d))(?=[\u4e00-\u9fff])"  # … "A70B80C114D100E12510、與學習…"
+    # … after a bracketed label: "(D)812、在下列…", "(D) 43、下列…", "(D)3503 企业因下列…"
+    r"|(?<=[(（][A-H][)）])\s?\d{2,6}(?:\s?、|\.(?!\d)|\s)(?=\s*[\u4e00-\u9fff])"
 )
 # In run-on text, a declared part named by its question type, glued to the text before it:
 # "…D.过压保护多项选择题(每题2分,共10题)…" (never after an ordinal, a label or a bracket: "一、单项选择题(…)"
@@ -269,7 +273,7 @@ def _pieces(text: str) -> tuple[Piece, ...] | None:
     """The pieces of a line's text; None when it stays whole. A pure function of the text: a crawl
     repeats its lines (chrome, copies of one document, shared questions), each is split once."""
     long = len(text) >= RUN_ON_MIN
-    if (not long and not SPLIT_HINTS.found_in(text) and not labels.leading_option(text)
+    if (not long and not SPLIT_HINTS.found_in(text) and not _option_line(text)
             and not TOPIC_THEN_FIRST.match(text) and not (text[:1].isdigit() and _numbered_run(text))):
         return None  # nothing to split on: the common case, kept cheap
     if not HEADING_HINTS.found_in(text):
@@ -285,7 +289,7 @@ def _pieces(text: str) -> tuple[Piece, ...] | None:
     pieces = [p for h in headings for p in (_fields(h) if fields_possible else [h])]
     # "D. harmony 7. It is easy to …", "一、单选题(每小题1分)1是对…", "答:…污染环境2、汽油的…": labels
     # inside short lines too, after an option, a heading's declaration or an answer, or in a run ("1 … 2 … 3 …")
-    option_line = (labels.leading_option(text) is not None or _heading_then_first(text)
+    option_line = (_option_line(text) or _heading_then_first(text)
                    or (fields_possible and labels.field_label(text) is not None) or _numbered_run(text))
     if len(pieces) == 1 and not long and not option_line:
         return None
@@ -302,6 +306,17 @@ def _pieces(text: str) -> tuple[Piece, ...] | None:
             out.append((glued[0], k > 0, False))
             out += [(g, True, True) for g in glued[1:]]
     return tuple(out)
+
+
+def _option_line(text: str) -> bool:
+    """A line of options: one opening with a label ('A.…'), or a run A→D with no delimiters
+    ('A作业性 B 战略性C战术性 D 战略战术性6 保健因素是指…': the next question may be glued to its end)."""
+    if labels.leading_option(text) is not None:
+        return True
+    if text[:1] != "A":
+        return False
+    run = labels.split_options(text)
+    return bool(run and not run[0].strip() and len(run[1]) >= 3)
 
 
 RUN_ON_PIECES = 3  # a long line cut into this many pieces or more was run-on text

@@ -73,6 +73,38 @@ def test_label_glued_to_a_numeric_option():
     assert found[1].stem.startswith("新中国的首都")
 
 
+def test_label_glued_to_an_option_after_a_bracketed_letter():
+    """'(D)812、在下列…', '(D) 43、下列…', '(D)3503 企业因下列…': a numeric option after a bracketed
+    letter and the next label run together; the sequence says where the digits part."""
+    page = ("一、单项选择题\n1、81的算术平方根是( )(A)9 (B)-9 (C)3 (D)812、下列说法中,正确的是( )(A) 甲 (B) 乙 (C) 丙 (D) 43、"
+            "甲公司确认的管理费用金额是( )万元。(A)240(B) 250(C) 340(D)3504 企业因下列交易产生的损益中,不影响营业利润的是( )。"
+            "(A)处置损失(B)理财收益(C)保修义务(D)股票期权\n")
+    found = qset(page).questions()
+    assert [q.number for q in found] == ["1", "2", "3", "4"]
+    assert [q.options[-1].text for q in found[:3]] == ["81", "4", "350"]
+
+
+def test_options_without_delimiters_on_their_own_line_then_the_next_question():
+    """'A作业性 B 战略性C战术性 D 战略战术性6 保健因素是指…': an option run written without delimiters
+    on its own line is the options, and the next question glued after the last option starts there."""
+    page = ("一、单项选择题\n4、管理既是科学又体现()。\nA.效率 B.技术 C.价值 D.艺术\n"
+            "5、为组织未来设立总体目标的计划称为()计划。\n\nA作业性 B 战略性C战术性 D 战略战术性6 保健因素是指那些和人们的()有关的因素。\n\n"
+            "A.成就B.不满情绪C.年龄 D. 保健品\n")
+    found = qset(page).questions()
+    assert [q.number for q in found] == ["4", "5", "6"]
+    assert [o.text for o in found[1].options] == ["作业性", "战略性", "战术性", "战略战术性"]
+    assert found[2].stem.startswith("保健因素") and len(found[2].options) == 4
+
+
+def test_label_glued_to_a_formula_that_lost_its_symbols():
+    """'…(D) ab52)(ba6、不等式…', '…(D)ab.9、若多项式…': a converter that drops a maths formula leaves its
+    letters glued to the next label."""
+    page = ("一、选择题\n5、下列运算正确的是( )(A) (B) 2360)1((C) (D) ab52)(ba6、不等式 的正整数解的个数为( )(A)3 个 (B)4 个 "
+            "(C)5 个 (D)6 个7、下列各式正确的是( ) (A) (B) 22)(ba(C) (D)ab.8、若多项式 是一个整式的平方,则 的值是( )"
+            "(A)36 (B)9 (C)-9 (D)±9\n")
+    assert numbers(page) == ["5", "6", "7", "8"]
+
+
 def test_bare_number_and_space_labels_in_run_on_text():
     """'1 算法题: … 2 设计题: …' (kinds K3): a number and a space label questions in run-on text."""
     page = ("笔试题目\n1 算法题: 写一个函数求两个正整数的最大公约数,并分析复杂度。 2 设计题: 设计一个缓存淘汰策略,说明数据结构的选择。"
