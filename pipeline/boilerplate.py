@@ -347,8 +347,9 @@ def _captions(head: list[Line], site: str | None) -> set[int]:
     link = caption_pattern(site)
     if link is None:
         return set()
-    return {i - 1 for i, line in enumerate(head)
-            if i > 0 and link.match(line.text) and not is_structural(head[i - 1].text)}
+    return {i - 1 for i, line in enumerate(head)  # a traditional-script page's link matches in its folded form
+            if i > 0 and (link.match(line.text) or link.match(matching_form(line.text)))
+            and not is_structural(head[i - 1].text)}
 
 
 def _cut_tail(page: Page, site: str | None) -> None:
@@ -356,7 +357,7 @@ def _cut_tail(page: Page, site: str | None) -> None:
     if tail is None:
         return
     for i, line in enumerate(page.lines):
-        if tail.match(line.text):
+        if tail.match(line.text) or tail.match(matching_form(line.text)):
             for dropped in page.lines[i:]:
                 page.remove("site_tail", dropped.text)
             page.lines = page.lines[:i]

@@ -10,9 +10,13 @@ from dataclasses import dataclass
 
 # Traditional-script pages (Big5 sites) use the same vocabulary in other glyphs: every pattern
 # below is compiled with each simplified character also matching its traditional form.
-TRADITIONAL = dict(zip("题问单选择简论计识满参试详点评习么为请谈说释较举项确标读写综实务术员业关对错别处应该总数",
-                       "題問單選擇簡論計識滿參試詳點評習麼為請談說釋較舉項確標讀寫綜實務術員業關對錯別處應該總數",
-                       strict=True))
+TRADITIONAL = dict(zip(
+    "题问单选择简论计识满参试详点评习么为请谈说释较举项确标读写综实务术员业关对错别处应该总数万与专两个义于产从优会党净准则区"
+    "压叁变号后吗听国场学宪层属岁干异户据断杠条构样渐现电砖种级线组细经结绕统绩编节见证词译语误账贰资过进钢阅阐阳陆页须风",
+    "題問單選擇簡論計識滿參試詳點評習麼為請談說釋較舉項確標讀寫綜實務術員業關對錯別處應該總數萬與專兩個義於產從優會黨淨準則區"
+    "壓叄變號後嗎聽國場學憲層屬歲幹異戶據斷槓條構樣漸現電磚種級線組細經結繞統績編節見證詞譯語誤賬貳資過進鋼閱闡陽陸頁須風",
+    strict=True,
+))
 
 
 def variants(pattern: str) -> str:

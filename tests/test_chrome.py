@@ -41,6 +41,7 @@ def published(text: str) -> str:
         ("a row of the viewer's buttons", "返回 下载 相关 举报\n点击查看更多>>\n"),
         ("an online quiz's points scored and clock", "开始时间:17:55:58\n得:2分\n"),
         ("the name of a collection the document is filed in, captioning its link", "数据库试题大全合辑\n合集下载\n"),
+        ("… in traditional script", "數據庫試題大全合輯\n合集下載\n"),
         ("a transcript view's header and page marker", "Transcript of 107学年度统一入学测验...\nPage 1: 107学年度统一入学测验\n"),
         ("a listing's metadata without colons and its reading progress (kinds K24)",
          "文档属性\n格式 doc\n文件大小 88.2KB\n资源描述\n图片预览\n还剩6页未读,继续阅读\n文本内容:\n"),

@@ -4,6 +4,9 @@ no rule names comes out right."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from pipeline.steps import process_page
 
 
@@ -302,3 +305,21 @@ def test_a_definition_part_printed_with_its_definitions():
     assert [(q.stem, q.answer) for q in bare] == [("数控编程", None), ("特征", None), ("窗口", None)]
     other = questions("一、简答题\n1. 特征是设计者对设计对象的功能、形状等信息的描述。\n2. 窗口在用户空间中定义的确定显示内容的区域。\n")
     assert [q.answer for q in other] == [None, None]
+
+
+def test_every_word_of_the_vocabulary_also_matches_in_traditional_script():
+    """Big5 sites print the same vocabulary in traditional glyphs ('判斷題', '名詞解釋', '參考答案'): every
+    character of the label vocabulary that has a traditional form (OpenCC's) matches in that form too."""
+    import opencc
+
+    from pipeline import labels
+
+    source = Path(labels.__file__).read_text(encoding="utf-8")
+    converters = [opencc.OpenCC(config) for config in ("s2t", "s2tw", "s2hk")]  # OpenCC's, Taiwan's, Hong Kong's
+    missing = set()
+    for char in set(re.findall(r"[\u4e00-\u9fff]", source)) - set(labels.TRADITIONAL.values()):
+        forms = {c.convert(char) for c in converters} - {char}
+        if forms and labels.TRADITIONAL.get(char) not in forms:
+            missing.add(char)
+    assert not missing, "".join(sorted(missing))
+    assert labels.JUDGEMENT_PART.search("一、判斷題(每題2分,共20分)")
