@@ -15,6 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import pairwise
 
 from . import labels
 from .fold import matching_form
@@ -31,47 +32,103 @@ CHUNK_PREFIX = re.compile(r"^(\d{1,3})(?:-\d{1,3})?、")
 MULTISPACE = re.compile(r"\s{2,}")
 
 
-def to_lines(text: str) -> list[Line]:
+def to_lines(text: str, glosses: list[int] | None = None) -> list[Line]:
     lines: list[Line] = []
     gap = False
-    for raw in text.split("\n"):
+    for i, raw in enumerate(text.split("\n")):
         stripped = raw.strip()
         if not stripped:
             gap = True
             continue
-        lines.append(Line(stripped, gap=gap))
+        lines.append(Line(stripped, gap=gap, lost=glosses[i] if glosses else 0))
         gap = False
     return lines
 
 
-def join_page_chunks(page: Page) -> None:
+def join_page_chunks(page: Page, rewrapped: bool = False) -> None:
     """Run-on dumps (docduoduo, 淘文阁 and others) cut the text into chunks prefixed '1、', '2、', …
     (or '1-1、'), after whatever header lines the site prints first.
 
     The cuts fall mid-sentence, so the prefixes go and the chunks join without a break. Only a run
     of long lines numbered 1, 2, 3 … in order counts: a numbered list of short items is the author's.
+    A dump wrapped again at a fixed width (`rewrapped`) may leave a chunk on several lines: there the
+    chunks are prefixes 1, 2, 3 … that each cut a sentence, at the same length of text apart.
     """
-    lines = page.lines
+    chunks = _chunk_lines(page.lines) or (_chunks_across_lines(page.lines) if rewrapped else None)
+    if chunks:
+        for _, _, m in chunks:
+            page.remove("chunk_prefix", m.group(0))
+        lines = page.lines
+        joined = "".join(x.text[m.end():] if i == a else x.text
+                         for a, b, m in chunks for i, x in enumerate(lines[a:b], a))
+        page.lines = [*lines[: chunks[0][0]], Line(joined, gap=lines[chunks[0][0]].gap), *lines[chunks[-1][1]:]]
+    _prefixes_before_headings(page)
+
+
+CHUNK_MIN = 200  # a chunk holds at least this much text (a numbered list of short items is the author's)
+Chunk = tuple[int, int, re.Match[str]]  # its first line, the line after it, its prefix
+
+
+def _chunk_lines(lines: list[Line]) -> list[Chunk] | None:
+    """Chunks one line each: a run of long lines numbered 1, 2, 3 … in order."""
     numbers = [CHUNK_PREFIX.match(x.text) for x in lines]
     start = next((i for i, m in enumerate(numbers) if m and m.group(1) == "1"), None)
     if start is None:
-        return
-    prefixes: list[re.Match[str]] = []  # the run numbered 1, 2, 3 … from `start`
-    for m in numbers[start:]:
-        if m is None or int(m.group(1)) != len(prefixes) + 1:
+        return None
+    chunks: list[Chunk] = []
+    for i, m in enumerate(numbers[start:], start):
+        if m is None or int(m.group(1)) != len(chunks) + 1:
             break
-        prefixes.append(m)
-    end = start + len(prefixes)
-    run = lines[start:end]
-    body = run[:-1] if len(run) > 2 else run
-    if len(run) < 2 or sum(len(x.text) for x in body) / len(body) < 200:
-        return
-    for m in prefixes:
-        page.remove("chunk_prefix", m.group(0))
-    joined = "".join(x.text[m.end():] for x, m in zip(run, prefixes, strict=True))
-    page.lines = [*lines[:start], Line(joined, gap=run[0].gap), *lines[end:]]
+        chunks.append((i, i + 1, m))
+    body = chunks[:-1] if len(chunks) > 2 else chunks
+    if len(chunks) < 2 or sum(len(lines[a].text) for a, _, _ in body) / len(body) < CHUNK_MIN:
+        return None
+    return chunks
 
 
+CHUNK_SPREAD = 0.25  # a site cuts its chunks at one length: every full chunk within this share of the median
+
+
+def _chunks_across_lines(lines: list[Line]) -> list[Chunk] | None:
+    """Chunks over several lines: the first '2、' at least CHUNK_MIN characters after '1、', and so on;
+    the full chunks the same length, and most cuts mid-sentence (a question numbered '2、' follows
+    its predecessor's end)."""
+    numbers = [CHUNK_PREFIX.match(x.text) for x in lines]
+    found: list[tuple[int, re.Match[str]]] = []
+    size = 0
+    for i, m in enumerate(numbers):
+        if m and int(m.group(1)) == len(found) + 1 and (not found or size >= CHUNK_MIN):
+            found.append((i, m))
+            size = 0
+        size += len(lines[i].text)
+    if len(found) < 3:
+        return None
+    sizes = [sum(len(x.text) for x in lines[a:b]) for (a, _), (b, _) in pairwise(found)]
+    median = sorted(sizes)[len(sizes) // 2]
+    cut_mid_sentence = sum(1 for i, _ in found[1:] if not labels.ends_sentence(lines[i - 1].text))
+    if any(abs(x - median) > CHUNK_SPREAD * median for x in sizes) or cut_mid_sentence * 2 < len(sizes):
+        return None
+    last, total = found[-1][0], 0
+    end = last
+    while end < len(lines) and (end == last or total + len(lines[end].text) <= median * (1 + CHUNK_SPREAD)):
+        total += len(lines[end].text)
+        end += 1
+    bounds = [i for i, _ in found] + [end]
+    return [(a, b, m) for (a, m), b in zip(found, bounds[1:], strict=True)]
+
+
+def _prefixes_before_headings(page: Page) -> None:
+    """'1、 一、填空题 (每空 1 分,共 20 分):…': a number before a part's own ordinal heading is a chunk's
+    prefix (a question is never numbered before its part), also where the chunks were cut apart again."""
+    for i, line in enumerate(page.lines):
+        m = CHUNK_PREFIX.match(line.text)
+        rest = line.text[m.end():].lstrip() if m else ""
+        if rest[:1] in HEADING_ORDINALS and labels.heading_match(rest):
+            page.remove("chunk_prefix", m.group(0))
+            page.lines[i] = Line(rest, gap=line.gap, soft=line.soft, glued=line.glued)
+
+
+HEADING_ORDINALS = frozenset("一二三四五六七八九十")
 LIST_MARKER_FIRST = frozenset("-*•·0123456789")
 
 

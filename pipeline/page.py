@@ -15,6 +15,7 @@ class Line:
     gap: bool = False  # a blank line came before it: a paragraph break
     soft: bool = False  # split out of a longer line at an inline label; rejoin if the label is rejected
     glued: bool = False  # soft, at a bare number between CJK characters ("…d會計主體2下列…"): weakest of all
+    lost: int = 0  # characters of converter glosses removed from it ('(xiàn)'): it was this much wider when wrapped
 
 
 @dataclass
@@ -25,6 +26,7 @@ class Page:
     format: str = "txt"
     encoding: str | None = None
     text: str = ""  # the matching text every step reads (normalise.matching_text)
+    glosses: list[int] | None = None  # per line of `text`, the characters of pinyin glosses removed from it
     own_text: str = ""  # the page's own characters, same length: what published strings are restored from
     site: SiteProfile | None = None
     lines: list[Line] = field(default_factory=list)

@@ -47,7 +47,10 @@ def read_step(page: Page, ctx: Context) -> None:
 def normalise_step(page: Page, ctx: Context) -> None:
     # A converter's pinyin glosses ('現(xiàn)金' → '現金') are conversion garbage, never the author's
     # text: gone before anything reads the page, so no pattern has to step over them.
-    page.own_text = strip_pinyin_garbage(own_text(page.text))
+    own = own_text(page.text)
+    page.own_text = strip_pinyin_garbage(own)
+    if page.own_text != own:  # the widths the lines had when a dump wrapped them (unwrap measures those)
+        page.glosses = [len(a) - len(b) for a, b in zip(own.split("\n"), page.own_text.split("\n"), strict=True)]
     page.text = matching_text(page.own_text)
     if not page.text.strip():
         raise Rejected("no_text", "nothing is left after removing control characters")
@@ -65,14 +68,15 @@ def site_step(page: Page, ctx: Context) -> None:
 
 
 def lines_step(page: Page, ctx: Context) -> None:
-    page.lines = boilerplate.to_lines(page.text)
+    page.lines = boilerplate.to_lines(page.text, page.glosses)
 
 
 def unwrap_step(page: Page, ctx: Context) -> None:
     joined = unwrap.unwrap(page)
     if joined:
         page.warn("unwrapped", f"{joined} lines broken at a fixed width were joined back")
-    boilerplate.join_page_chunks(page)  # after the width: a wrapped dump's chunks are long lines again
+    # after the width: a wrapped dump's chunks are long lines again
+    boilerplate.join_page_chunks(page, rewrapped=joined > 0)
 
 
 def boilerplate_step(page: Page, ctx: Context) -> None:

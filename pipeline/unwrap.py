@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from .boilerplate import is_structural
+from .fold import strip_pinyin_garbage
 from .page import Line, Page
 from .parse import display_width
 
@@ -37,14 +38,16 @@ def _ends(text: str) -> bool:
     return text.endswith(("。", "?", "!", "？", "！", "…")) and not text.endswith("??")  # "??": glyphs lost
 
 
-def _measures(text: str) -> dict[str, int]:
-    return {"chars": len(text), "columns": display_width(text), "words": len(text)}
+def _measures(line: Line) -> dict[str, int]:
+    """The line's width as the dump printed it (with the glosses a later step removed)."""
+    text = line.text
+    return {"chars": len(text) + line.lost, "columns": display_width(text) + line.lost, "words": len(text) + line.lost}
 
 
 def wrap_width(lines: list[Line]) -> tuple[str, int] | None:
     """(measure, width) at which the page's lines were broken, or None."""
     # (measures, ends a sentence) of the long lines; a line broken at the width stops mid-sentence
-    long = [(_measures(x.text), _ends(x.text)) for x in lines if len(x.text) >= MIN_LONG]
+    long = [(_measures(x), _ends(x.text)) for x in lines if len(x.text) >= MIN_LONG]
     if len(long) < MIN_WRAPPED:
         return None
     best: tuple[int, str, int] | None = None
@@ -69,46 +72,49 @@ def unwrap(page: Page) -> int:
     out: list[Line] = []
     joined = 0
     broken = False
-    last = ""  # the previous physical line
+    last = Line("")  # the previous physical line
     for line in page.lines:
         if out and broken and not line.gap and (measure != "words" or _word_did_not_fit(last, line.text, width)):
-            out[-1] = Line(out[-1].text + _joint(measure, last, line.text, width) + line.text, gap=out[-1].gap)
+            joint = out[-1].text + _joint(measure, last, line.text, width) + line.text
+            # a gloss the break cut in two ('貨(hu' | 'ò)款') is whole again: it goes as the others went
+            out[-1] = Line(strip_pinyin_garbage(joint) if page.glosses else joint, gap=out[-1].gap)
             joined += 1
         else:
             out.append(line)
         # at spaces, whether the next word would have fitted decides (a long word, such as a run of lost
         # glyphs "airport???…", leaves its line short by more than any slack)
-        broken = (measure == "words" or _measures(line.text)[measure] >= width - slack) and not _ends(line.text)
-        last = line.text
+        broken = (measure == "words" or _measures(line)[measure] >= width - slack) and not _ends(line.text)
+        last = line
     page.lines = out
     return joined
 
 
-def _joint(measure: str, line: str, following: str, width: int) -> str:
+def _joint(measure: str, line: Line, following: str, width: int) -> str:
     """What the break took: a space where a wrapper broke at one, nothing where it cut a run of CJK
     text or a word longer than the line."""
     if measure != "words":
         return ""
-    if len(line) < width:
+    if len(line.text) + line.lost < width:
         return " "
-    cut_word = len(line.split()[-1]) >= width
-    return "" if cut_word or CJK.match(line[-1]) or CJK.match(following[:1]) else " "
+    cut_word = len(line.text.split()[-1]) + line.lost >= width
+    return "" if cut_word or CJK.match(line.text[-1]) or CJK.match(following[:1]) else " "
 
 
 CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 
 
-def _word_did_not_fit(line: str, following: str, width: int) -> bool:
+def _word_did_not_fit(line: Line, following: str, width: int) -> bool:
     """A line wrapped at a space stops short because the next word would not fit; a shorter word
     (or a long run of CJK text, which the wrapper would have cut to fill the line) means the author
     ended the line there."""
-    if len(line) >= width:
+    printed = len(line.text) + line.lost
+    if printed >= width:
         return True  # a word longer than the line (a run of CJK text) cut at the width
     word = following.split(maxsplit=1)[0] if following.strip() else ""
     # (the spaces a wrapper keeps at a line's ends were stripped with the line: two columns of slack)
-    fits = not (0 < len(word) < width and len(line) + 1 + len(word) > width - 2)
+    fits = not (0 < len(word) < width and printed + 1 + len(word) > width - 2)
     # a line that ends in a bare label ("…B.sleeping. 9.") was broken right after it, whatever follows
-    return not fits and (not is_structural(following) or bool(LABEL_AT_END.search(line)))
+    return not fits and (not is_structural(following) or bool(LABEL_AT_END.search(line.text)))
 
 
 LABEL_AT_END = re.compile(r"(?:^|\s)\d{1,3}\s*[.、]$")

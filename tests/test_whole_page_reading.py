@@ -797,6 +797,43 @@ def test_a_chunked_dump_wrapped_at_a_fixed_width_is_joined_before_its_chunks():
     assert found[1].stem.startswith("请简述会计科目与账户的区别")
 
 
+def test_a_chunked_dump_wrapped_again_keeps_its_chunks_where_sentences_end_at_the_width():
+    """A chunked dump wrapped at a fixed width, whose wrapped lines sometimes end a sentence at the
+    width (so they stay apart): the chunks are the prefixes 1, 2, 3 … that fall the same length of
+    text apart and cut a sentence; the questions numbered '2、', '3、' between them stay questions."""
+    # (the items' length puts a full stop at the width inside a chunk: that line and the next stay apart)
+    items = [f"{n}、请简述会计要素第{n}项的含义及其各种不相同的分类,并举例说明它在企业会计核算中的具体作用。" for n in range(1, 16)]
+    text = "一、简答题(每题10分)" + "".join(items)
+    chunks = [text[i:i + 300] for i in range(0, len(text), 300)]
+    dump = "".join(f"{k}、{chunk}\n" for k, chunk in enumerate(chunks, 1))
+    page = "".join(line[i:i + 36] + "\n" for line in dump.splitlines() for i in range(0, len(line), 36))
+    found = qset(page).questions()
+    assert [q.number for q in found] == [str(n) for n in range(1, 16)]
+    assert all(q.stem.endswith("具体作用。") for q in found[:-1])
+
+
+def test_a_number_before_a_part_s_ordinal_heading_is_a_chunk_prefix():
+    """'1、 一、填空题 (每空 1 分,共 20 分):' on a line of its own (a chunked dump whose chunks were cut
+    apart again): a question is never numbered before its part, so the '1、' goes and the part heads
+    its questions."""
+    page = ("1、 一、填空题 (每空 1 分,共 3 分):\n1、工厂供电的基本要求是 _安全、可靠_。\n2、 一级负荷由 _两_ 个独立电源供电。\n"
+            "3、 电能质量的基本指标是 _电压_ 和 _频率_。\n")
+    found = qset(page)
+    assert [s.heading for s in found.sections] == ["一、填空题 (每空 1 分,共 3 分):"]
+    assert [q.number for q in found.questions()] == ["1", "2", "3"]
+
+
+def test_a_dump_wrapped_before_its_pinyin_glosses_were_removed():
+    """A converter's glosses ('現(xiàn)金') were on the lines when a dump wrapped them at a fixed width:
+    the lines reached the width with them, so the wrap is measured with them, though they are gone."""
+    text = "".join(f"{n}、企業(yè)以銀行存款(kuǎn)歸還前欠貨(huò)款的會計分錄,正確的是(A)A.借應付賬款B.借銀行存款C.借應收賬款D.借庫存現(xiàn)金"
+                   for n in range(1, 7))
+    page = "".join(text[i:i + 36] + "\n" for i in range(0, len(text), 36))
+    found = qset(page).questions()
+    assert [q.number for q in found] == ["1", "2", "3", "4", "5", "6"]
+    assert all(q.answer == "A" and len(q.options) == 4 and "(xiàn)" not in q.options[3].text for q in found)
+
+
 def test_numeric_options_glued_to_their_letters_and_the_next_label():
     """'…比率智商是(C)A70B80C114D100E12510、與學習…': options that are numbers glued to their letters, the
     last one glued to the next label (its digits cut where the numbering reads '10、')."""
