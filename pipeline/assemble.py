@@ -326,6 +326,25 @@ def keys_after_stop(questions: list[QDraft]) -> None:
             q.stem[-1], q.answer, q.answer_source = m.group(1), [m.group(2)], "unlabelled"
 
 
+# "2.对概念进行限制和概括的逻辑根据是。概念外延之间的反变关系": a fill-in's key after its full stop, where
+# the page lost every line break: a short phrase that ends no sentence.
+KEY_AFTER_STOP = re.compile(r"^(.{4,}。)\s*([^\s。？?！!；;][^。？?！!；;]{0,29})$", re.S)
+
+
+def fill_in_keys_after_stop(section: SDraft) -> None:
+    """In a fill-in part (填空) that lost its blanks and its line breaks, when most of its unanswered
+    items end in a short phrase after their full stop, those phrases are their keys."""
+    if not (section.name and labels.FILL_IN_PART.search(section.name)):
+        return
+    open_ones = [q for q in section.questions if not q.options and q.stem and q.answer is None and not q.sub_items]
+    found = [(q, m) for q in open_ones if (m := KEY_AFTER_STOP.match(q.stem[-1]))
+             and not labels.looks_like_question(m.group(2))]
+    if len(found) < 3 or len(found) < RHYTHM_SHARE * len(open_ones):
+        return
+    for q, m in found:
+        q.stem[-1], q.answer, q.answer_source = m.group(1), [m.group(2)], "unlabelled"
+
+
 def _asked_then_answered(text: str) -> tuple[str, str] | None:
     """The question and its answer, split after the first '?' that the rest does not ask again
     ('什么是异常?Java中如何处理异常?异常是…': two questions, then the answer)."""
@@ -464,6 +483,7 @@ def build_set(page: Page, result: ParseResult, set_id: str, restore: Restore = l
         for q in s.questions:
             finish_question(q)
         filled_brackets(s)
+        fill_in_keys_after_stop(s)
         definitions(s)
         keys_in_place(s)
         keys_of_cut_choices(s)

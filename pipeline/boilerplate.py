@@ -432,13 +432,18 @@ class LineVerdict:
     chrome_anywhere: bool
 
 
+# A line rule takes a whole line ('^Posted\s+\S.*$'): chrome lines are short, and a longer line is a
+# document whose line breaks were lost, its chrome at the start (the reading keeps it out of questions).
+CHROME_LINE_MAX = 400
+
+
 @lru_cache(maxsize=LINE_CACHE)
 def _verdict(text: str, form: str, site: str | None) -> LineVerdict:
     """A pure function of the line and the site: a crawl repeats its chrome and its documents, so
     each distinct line is judged once per site."""
     profiles = profiles_for(site)
     core = _core(text)
-    for prof in profiles:
+    for prof in profiles if len(text) <= CHROME_LINE_MAX else ():
         combined = prof.line_any
         if combined is not None and (combined.match(text) or (core != text and combined.match(core))
                                      or (form != core and combined.match(form))):

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 # below is compiled with each simplified character also matching its traditional form.
 TRADITIONAL = dict(zip(
     "题问单选择简论计识满参试详点评习么为请谈说释较举项确标读写综实务术员业关对错别处应该总数万与专两个义于产从优会党净准则区"
-    "压叁变号后吗听国场学宪层属岁干异户据断杠条构样渐现电砖种级线组细经结绕统绩编节见证词译语误账贰资过进钢阅阐阳陆页须风",
+    "压叁变号后吗听国场学宪层属岁干异户据断杠条构样渐现电砖种级线组细经结绕统绩编节见证词译语误账贰资过进钢阅阐阳陆页须风钟",
     "題問單選擇簡論計識滿參試詳點評習麼為請談說釋較舉項確標讀寫綜實務術員業關對錯別處應該總數萬與專兩個義於產從優會黨淨準則區"
-    "壓叄變號後嗎聽國場學憲層屬歲幹異戶據斷槓條構樣漸現電磚種級線組細經結繞統績編節見證詞譯語誤賬貳資過進鋼閱闡陽陸頁須風",
+    "壓叄變號後嗎聽國場學憲層屬歲幹異戶據斷槓條構樣漸現電磚種級線組細經結繞統績編節見證詞譯語誤賬貳資過進鋼閱闡陽陸頁須風鐘",
     strict=True,
 ))
 
@@ -41,7 +41,11 @@ def variants(pattern: str) -> str:
     return "".join(out)
 
 
+VOCABULARY: list[str] = []  # every pattern compiled with its traditional variants (the vocabulary)
+
+
 def rx(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    VOCABULARY.append(pattern)
     return re.compile(variants(pattern), flags)
 
 
@@ -110,6 +114,7 @@ class Label:
 # A question's number: up to four digits (an item bank runs past 999; a longer number is a code or a
 # year's neighbour, and a number is only read as a label where it continues the page's sequence).
 QNUM = r"\d{1,4}"
+ITEM_CODE = r"[(（][A-Za-z][A-Za-z0-9-]{2,15}[)）]"  # an item bank's code after the number: "1(La2A3261)."
 
 # (family, the characters a label of it opens with, its pattern). The openings route each line to
 # the few patterns it could match: a "1." line tries two patterns, not nine.
@@ -127,7 +132,7 @@ QUESTION_PATTERNS: list[tuple[str, str, re.Pattern[str]]] = [
      rx(rf"^(\d{{1,2}}\s*[-－–])(\d{{1,3}})(?!\d|\s*{UNITS})\s*(?:、|\.(?!\d)|:)?\s*")),
     # "1.", "1、", and the item-bank form "1(La2A3261)." with the item's code before the dot
     ("arabic", "0123456789",
-     rx(rf"^()({QNUM})\s*(?:[(（][A-Za-z][A-Za-z0-9-]{{2,15}}[)）])?\s*(?:、|{NUMBER_DOT})\s*")),
+     rx(rf"^()({QNUM})\s*(?:{ITEM_CODE})?\s*(?:、|{NUMBER_DOT})\s*")),
 ]
 DI_QUESTION = rx(rf"^第\s*(?:{CN_NUM}+|{QNUM})\s*[题问]")
 
@@ -160,6 +165,9 @@ BARE_NUMBER = re.compile(r"^()(\d{1,3})\s*$")  # "1" on a line of its own, the i
 SPACED_NUMBER = re.compile(r"^()(\d{1,3})\s+(?=[\u4e00-\u9fff(（“]|[A-Z][a-z])")  # "1 算法题:…", "1 我国宪法…"
 # "1There may be…", "3A【】contains…" in English run-on text
 WEAK_LATIN = re.compile(r"^()(\d{1,3})(?=[A-Z][a-z]|[A-Z]?(?:【】|\(\s*\)|_{2,}))")
+# A bare-number label's score right after it, as a quiz export prints it on the next line ("1" / "2分"):
+# "12分()驾驶时…" where the line breaks were lost (never minutes or a fraction: "5分钟", "3分之1").
+LEADING_SCORE = rx(r"(\d{1,2}(?:\.\d)?)\s*分(?![钟之])")
 QUANTITY = rx(rf"^\s*(?:\d{{1,3}}\s*)?{UNITS}")
 
 # The costs of the whole-page reading, in one place: why a line was (or was not) read as a question.
@@ -407,8 +415,11 @@ ANSWER_PART = rx(
 )
 # An answer key glued to the next question's number: "答案:C2.属于…" (split before the "2.").
 # A one-word key glued to the next unlabelled item, which ends in its own blank: "答案:錯文件的物理組織…。()".
-KEY_THEN_ITEM = rx(r"^([A-H]{1,5}|[√×对错對錯])(?=[^\s,，。;；、)）].{3,}(?:[(（]\s*[)）]|_{2,}|[?？])\s*[。.]?\s*$)")
-ANSWER_THEN_NUMBER = re.compile(rf"(?<=[A-H√×])(?=\d{{1,3}}\s*(?:、|．|{NUMBER_DOT}|[)）]))")
+# (a capital before another letter opens a word: "参考回答:First of all…", "CRM, or …" hold no key)
+KEY_THEN_ITEM = rx(r"^([A-H]{1,5}|[√×对错對錯])(?![A-Za-z])"
+                   r"(?=[^\s,，。;；、)）].{3,}(?:[(（]\s*[)）]|_{2,}|[?？])\s*[。.]?\s*$)")
+# (the next label may carry its item-bank code: "答案:B2(La2A4262).依照…")
+ANSWER_THEN_NUMBER = re.compile(rf"(?<=[A-H√×])(?=\d{{1,3}}\s*(?:{ITEM_CODE})?\s*(?:、|．|{NUMBER_DOT}|[)）]))")
 
 
 def _field_openings() -> frozenset[str]:

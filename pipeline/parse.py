@@ -294,8 +294,10 @@ class Parser:
             line = Line(line.text[planned.cut:], gap=line.gap, soft=line.soft, glued=line.glued)
             label = labels.question_label(line.text, allow_weak=line.soft)
         text = line.text
-        if label is None and planned is not None:
-            label = planned.label  # a label only the page's numbering reads ("1,地球…", "1 算法题…")
+        if planned is not None and (label is None or label.number != planned.label.number):
+            # a label only the page's numbering reads ("1,地球…", "1 算法题…"), or reads otherwise than
+            # the grammar ("12分()…": question 1 and its score, not question 12)
+            label = planned.label
         if line.soft and self.q is not None and text[:2].isdigit() and not (label and self._accept(label, line)):
             split = self._glued_number(line)
             if split:  # "…October55.The idiom": the text ends in 5, question 5 begins
@@ -458,8 +460,8 @@ class Parser:
     def _accept_glued(self, label: Label) -> bool:
         """'…d會計主體2下列…': only right after a question whose options ran A→D."""
         q, last = self.q, self.section.last_number()
-        if self._vouched(label) and q is not None and last is not None and label.number is not None:
-            return label.number > last
+        if self._vouched(label) and label.number is not None:  # the whole-page reading chose it
+            return last is None or label.number > last
         return (q is not None and label.number is not None and last is not None and label.number == last + 1
                 and bool(q.options or labels.split_options(q.stem_text())))
 
@@ -510,6 +512,8 @@ class Parser:
     def _new_question(self, label: Label | None, text: str) -> None:
         rest = label.rest if label is not None else text
         score = labels.SCORE_LABEL.match(rest.lstrip())
+        if score is None and label is not None and label.printed.isdigit():
+            score = labels.LEADING_SCORE.match(rest)  # "1" + "2分()驾驶时…": a bare number, then its score
         q = QDraft(label=label, tail_width=display_width(text))
         if score:
             q.score = labels.number_value(score.group(1))

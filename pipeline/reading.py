@@ -96,6 +96,9 @@ def line_candidates(index: int, line: Line) -> list[Candidate]:
             read = _read_label(text[k:], line, False)
             if read is not None and read[0].number:
                 out.append(Candidate(index, read[0], k, _terms(read[1], read[0].rest, k)))
+            if score := labels.LEADING_SCORE.match(text, k):  # "12分()驾驶时…": question 1, worth 2 points
+                label = Label("arabic", int(text[:k]), text[:k], text[k:])
+                out.append(Candidate(index, label, 0, _terms("glued_label", text[score.end():], 0)))
     return out
 
 

@@ -25,7 +25,7 @@ GLUED_PART_NAMES = "选择|填空|判断|简答|问答|解释|计算|论述"  # 
 INLINE_HEADING = labels.rx(
     r"(?<=[\s。.?!)）:])[一二三四五六七八九十]{1,2}\s*[、.]\s*[^\s,。]{1,12}?题"
     r"|(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,2}\s*[、.]\s*[\u4e00-\u9fff]{1,10}题"
-    r"(?=\s*。?\s*(?:[:(（]|\d{1,3}\s*(?:[、.](?!\d)|[)）])|第\s*\d{1,3}\s*题|题目\s*\d|每))"
+    r"(?=\s*。?\s*(?:[:(（]|\d{1,3}\s*(?:[、.](?!\d)|[)）])|第\s*\d{1,3}\s*题|题目\s*\d|每|(?:要求|说明)\s*[:：]))"
     # a part named without 题 but declared: "… 三、名词解释 (每题 6 分,共 30 分):"
     r"|(?<=[\s。.?!)）:])[一二三四五六七八九十]{1,2}\s*[、.]\s*[\u4e00-\u9fff]{2,10}\s*"
     r"(?=[(（][^()（）]{0,24}(?:共|每)[^()（）]{0,24}[)）])"
@@ -77,6 +77,8 @@ INLINE_QUESTION = re.compile(
     r"|(?<=[\s。?!;)）\u4e00-\u9fff])\d{1,3}[)）](?=\s*[\u4e00-\u9fffA-Z\"“(（_—―?])"
     r"|(?<=[a-z]\s)[(（]\d{1,3}[)）](?=[A-Z][a-z])"  # after an English option: "…for the Earth (2)Today, …"
     r"|(?:(?<=[A-Za-z])|(?<=[A-Za-z]\s))[(（]\d{1,3}[)）](?=[A-Z][a-z]*\s)"  # "…so do I （2）I have…"
+    # a statement's key at its end, then the next label: "…建立“中国共产党”D2、1922年…", "…根据地。A4、据…"
+    r"|(?<=[\u4e00-\u9fff。”》)）][A-H])\d{1,3}、(?=\S)"
     # a numeric option and the next label glued: "…D.19782.新中国…" (the reading cuts the digits apart)
     r"|(?:(?<=[A-H][.．、])|(?<=\d[A-H]))\d{3,6}(?:、|\.(?!\d))(?=[\u4e00-\u9fff])"  # … "A70B80C114D100E12510、與學習…"
     # … after a bracketed label: "(D)812、在下列…", "(D) 43、下列…", "(D)3503 企业因下列…"
@@ -91,8 +93,11 @@ TYPE_HEADING = labels.rx(
 )
 HEADING_STARTS = labels.rx("[一二三四五六七八九十PSD第" + "".join(sorted({t[0] for t in labels.QUESTION_TYPES})) + "]")
 # Word labels in run-on text: "…每题8分)题目1(8分)您如何…题目2(8分)…", "…第二题…".
-WORD_QUESTION = labels.rx(r"题目\s*\d{1,3}(?![\d.])|第[一二三四五六七八九十]{1,3}题|第\s*\d{1,3}\s*题")
-WORD_STARTS = labels.rx(r"[题第]")
+# … and interview pages' "Q:" or "☆" after the last answer's sentence end: "…get back to them.Q: What makes
+# you…", "…of the phone?☆ Describe a situation…"
+WORD_QUESTION = labels.rx(r"题目\s*\d{1,3}(?![\d.])|第[一二三四五六七八九十]{1,3}题|第\s*\d{1,3}\s*题"
+                          r"|(?:(?<=[。?!？！.)）])|(?<=[。?!？！.)）]\s))(?:(?:Q|问)\s*\d{0,3}\s*[:：](?!\d)|[☆★]\s*(?=\S))")
+WORD_STARTS = labels.rx(r"[题第Q问☆★]")
 DIGIT_STARTS = re.compile(r"[(（]?\d+")
 # A bare number between CJK characters: "…d會計主體2下列經濟業務…". Only ever a glued (weakest) split.
 GLUED_QUESTION = re.compile(r"(?<=[\u4e00-\u9fff])\d{1,3}(?=[\u4e00-\u9fff])")
@@ -146,7 +151,8 @@ def _cut_at(text: str, positions: set[int] | list[int]) -> list[str]:
 
 # A heading's declaration glued to its first question: "一、单选题(每小题1分)1是对…"
 # … or to its name: "一、填空题第1题 …", "二、单项选择题1There may be…", "一、单选题1下列…"
-HEADING_THEN_FIRST = labels.rx(r"(?<=[)）])\s*(?=1\s*(?:[、.．:]|[\u4e00-\u9fff(（“])|题目\s*1|第一题|第\s*1\s*题)"
+HEADING_THEN_FIRST = labels.rx(r"(?<=[)）])\s*(?=1\s*(?:[、.．:]|[\u4e00-\u9fff(（“])|题目\s*1|第一题|第\s*1\s*题"
+                               r"|1\d(?:\.\d)?分)"  # … or a quiz row's "1" then its score: "(30分)12分得:2分()…"
                                r"|(?<=题)(?=第\s*1\s*题|第一题|1(?!\d|" + labels.UNITS
                                + r")(?:[A-Z][a-z]|[\u4e00-\u9fff]))")
 

@@ -842,3 +842,64 @@ def test_numeric_options_glued_to_their_letters_and_the_next_label():
     found = qset(page).questions()
     assert [q.number for q in found][-2:] == ["9", "10"]
     assert [o.text for o in found[-2].options] == ["70", "80", "114", "100", "125"]
+
+
+# --- pages whose line breaks were lost (run-on text) ---------------------------------------------
+def test_run_on_interview_labels_after_a_sentence_end():
+    """'…get back to them.Q: What makes you angry?参考回答:I'm…☆ Describe a situation…': interview labels
+    ('Q:', '☆') glued after the last answer's sentence end; '参考回答:First…' holds no key 'F'."""
+    page = ("客服面试题\nQ: How will you handle a complaint?参考回答:First of all, I will smile as I answer the phone."
+            "☆ Describe a situation where you calmed down an angry customer.Q: How much do you know about CRM?"
+            "参考回答:CRM, or Customer Relationship Management, is a business strategy.Q: What makes you angry?"
+            "参考回答:I am an even-tempered person by nature." + " Then I listen." * 20 + "\n")
+    found = qset(page).questions()
+    assert [q.stem[:12] for q in found] == ["How will you", "Describe a s", "How much do ", "What makes y"]
+    assert found[0].answer.startswith("First of all") and found[2].answer.startswith("CRM, or")
+
+
+def test_run_on_keys_glued_to_the_next_label():
+    """'…答案:B2(La2A4262).依照…' and '…建立“中国共产党”D2、1922年…': a key, then the next label (with an
+    item bank's code, or after a statement's key) where the line breaks were lost."""
+    bank = "".join(f"{n}(La2A326{n}).如图所示电路中,电阻R{n}上消耗的功率为( )。(A)4W;(B)1W;(C)3W;(D)2W。答案:B"
+                   for n in range(1, 5))
+    assert [q.answer for q in qset("电力电缆技师试卷\n一、选择题(每题1分,共4题)" + bank + "\n").questions()] == ["B"] * 4
+    statements = "".join(f"{n}、这次会议在井冈山召开,通过了党的一个重要章程,时间是19{n}0年。{k}" for n, k in enumerate("DBACD", 1))
+    assert [q.answer for q in qset("党史知识竞赛答案\n" + statements + "\n").questions()] == list("DBACD")
+
+
+def test_a_site_line_rule_never_takes_a_run_on_document():
+    """A site's line rule takes a whole line ('^Posted\\s+\\S.*$'): on a page whose line breaks were lost
+    the document is on that line, so a line far longer than chrome is kept for the reading."""
+    page = ("Android面试题\nPosted lxn_李小牛tags:篇首语:本文由小常识网(cha138.com)小编为大家整理。"
+            + "".join(f"{n}.第{n}个组件的生命周期是怎样的?它在创建、启动、暂停、停止和销毁时分别回调哪些方法,各有什么作用。" for n in range(1, 12))
+            + "\n")
+    assert [q.number for q in qset(page).questions()] == [str(n) for n in range(1, 12)]
+
+
+def test_run_on_part_heading_with_its_instructions_after_an_option():
+    """'…D.每三年一次二、判断题要求:判断下列…1.…': a part's heading glued after an option, its
+    instructions ('要求:') following."""
+    choices = "".join(f"{n}.消防演练的频率应不少于:A.每半年一次B.每年一次C.每两年一次D.每三年一次" for n in range(1, 4))
+    page = "消防知识竞赛\n一、选择题" + choices + "二、判断题要求:判断下列说法是否正确。" + "".join(
+        f"{n}.消防通道第{n}段可以堆放杂物。(×)" for n in range(1, 4)) + "\n"
+    found = qset(page)
+    assert [s.heading[:5] for s in found.sections] == ["一、选择题", "二、判断题"]
+    assert [q.answer for q in found.sections[1].questions] == ["×", "×", "×"]
+
+
+def test_run_on_quiz_rows_a_bare_number_then_its_score():
+    """'一、单选题(30分)12分得:2分()发现…A.…22分得:2分()驾驶时…': a quiz export's rows ('1' / '2分' /
+    '得:2分') run together: question 1 worth 2 points, not question 12."""
+    rows = "".join(f"{n}2分得:2分()驾驶时第{n}条,你应当______。A.打电话B.听收音机C.看报纸D.系安全带" for n in range(1, 6))
+    found = qset("交通知识竞赛\n一、单选题(10分)" + rows + "\n").questions()
+    assert [(q.number, q.score) for q in found] == [(str(n), 2) for n in range(1, 6)]
+    assert all(q.stem.startswith("()驾驶时") for q in found)
+
+
+def test_run_on_fill_in_keys_after_the_full_stop():
+    """'2.对概念进行限制和概括的逻辑根据是。概念外延之间的反变关系3.…': a fill-in part that lost its blanks
+    and its line breaks: most items end in a short phrase after their full stop, their keys."""
+    items = ["任何逻辑形式都是由和两个部分组成的。常项、变项", "对概念进行限制和概括的逻辑根据是。概念外延之间的反变关系",
+             "概念不能限制和划分。单独概念", "违反三段论规则会犯的逻辑错误。中项不周延"]
+    page = "逻辑学练习\n一、填空" + "".join(f"{n}.{item}" for n, item in enumerate(items, 1)) + "\n"
+    assert [q.answer for q in qset(page).questions()] == ["常项、变项", "概念外延之间的反变关系", "单独概念", "中项不周延"]
