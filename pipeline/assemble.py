@@ -181,9 +181,13 @@ def _term_end(text: str) -> int | None:
     end = 0
     for word, tag in tagged:
         if word in labels.DEFINITION_OPENERS or tag == "p" or word[0] in labels.DEFINITION_STOPS:
-            return end if 2 <= end <= 12 and len(text) - end >= 8 else None
+            break
         end += len(word)
-    return None
+    # a definition that restates the term's first word ('危机评估危机评估,就是…', '危机的辩证含义危机的内涵…')
+    restated = text.find(text[:2], 2, end + 2)
+    if restated >= 2:
+        end = min(end, restated)
+    return end if 2 <= end <= 12 and len(text) - end >= 8 else None
 
 
 def filled_brackets(section: SDraft) -> None:
@@ -295,7 +299,7 @@ def answers_after_question(questions: list[QDraft]) -> None:
     for q in questions:
         if q.options or not q.stem or q.sub_items or (q.answer is not None and q.answer_source != "unlabelled"):
             continue  # (an answer read from the lines after the question begins after its '?')
-        m = _asked_then_answered(q.stem[0])
+        m = _asked_then_answered(q.stem[0], by_full_stop=q.answer is None)
         if m:
             found.append((q, m))
     answered = sum(1 for q in questions if q.answer)
@@ -328,7 +332,7 @@ def keys_after_stop(questions: list[QDraft]) -> None:
 
 # "2.对概念进行限制和概括的逻辑根据是。概念外延之间的反变关系": a fill-in's key after its full stop, where
 # the page lost every line break: a short phrase that ends no sentence.
-KEY_AFTER_STOP = re.compile(r"^(.{4,}。)\s*([^\s。？?！!；;][^。？?！!；;]{0,29})$", re.S)
+KEY_AFTER_STOP = re.compile(r"^(.{4,}。)\s*([^\s。？?！!；;,，][^。？?！!；;,，]{0,29})$", re.S)  # no clause: no comma
 
 
 def fill_in_keys_after_stop(section: SDraft) -> None:
@@ -337,7 +341,7 @@ def fill_in_keys_after_stop(section: SDraft) -> None:
     if not (section.name and labels.FILL_IN_PART.search(section.name)):
         return
     open_ones = [q for q in section.questions if not q.options and q.stem and q.answer is None and not q.sub_items]
-    found = [(q, m) for q in open_ones if (m := KEY_AFTER_STOP.match(q.stem[-1]))
+    found = [(q, m) for q in open_ones if not q.notes and (m := KEY_AFTER_STOP.match(q.stem[-1]))
              and not labels.looks_like_question(m.group(2))]
     if len(found) < 3 or len(found) < RHYTHM_SHARE * len(open_ones):
         return
@@ -345,14 +349,24 @@ def fill_in_keys_after_stop(section: SDraft) -> None:
         q.stem[-1], q.answer, q.answer_source = m.group(1), [m.group(2)], "unlabelled"
 
 
-def _asked_then_answered(text: str) -> tuple[str, str] | None:
+def _asked_then_answered(text: str, by_full_stop: bool) -> tuple[str, str] | None:
     """The question and its answer, split after the first '?' that the rest does not ask again
     ('什么是异常?Java中如何处理异常?异常是…': two questions, then the answer)."""
     for end in (i + 1 for i, ch in enumerate(text) if ch == "?" and i >= 2):
         rest = text[end:].strip()
         if len(rest) >= 4 and _says_something(rest) and not labels.looks_like_question(rest):
             return text[:end], rest
+    # "解释封装性在Java中的含义。封装是…": a request ended by a full stop, its answer straight after
+    # (only where nothing follows on the lines after: an answer there means the sentence is the stem's)
+    end = text.find("。") + 1
+    if by_full_stop and 4 <= end <= ASKED_MAX and labels.looks_like_question(text[:end]):
+        rest = text[end:].strip()
+        if len(rest) >= 4 and _says_something(rest) and not labels.looks_like_question(rest):
+            return text[:end], rest
     return None
+
+
+ASKED_MAX = 40  # a request longer than this before its full stop is a passage or a case, not one request
 
 
 def _says_something(text: str) -> bool:

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 # below is compiled with each simplified character also matching its traditional form.
 TRADITIONAL = dict(zip(
     "题问单选择简论计识满参试详点评习么为请谈说释较举项确标读写综实务术员业关对错别处应该总数万与专两个义于产从优会党净准则区"
-    "压叁变号后吗听国场学宪层属岁干异户据断杠条构样渐现电砖种级线组细经结绕统绩编节见证词译语误账贰资过进钢阅阐阳陆页须风钟",
+    "压叁变号后吗听国场学宪层属岁干异户据断杠条构样渐现电砖种级线组细经结绕统绩编节见证词译语误账贰资过进钢阅阐阳陆页须风钟几类",
     "題問單選擇簡論計識滿參試詳點評習麼為請談說釋較舉項確標讀寫綜實務術員業關對錯別處應該總數萬與專兩個義於產從優會黨淨準則區"
-    "壓叄變號後嗎聽國場學憲層屬歲幹異戶據斷槓條構樣漸現電磚種級線組細經結繞統績編節見證詞譯語誤賬貳資過進鋼閱闡陽陸頁須風鐘",
+    "壓叄變號後嗎聽國場學憲層屬歲幹異戶據斷槓條構樣漸現電磚種級線組細經結繞統績編節見證詞譯語誤賬貳資過進鋼閱闡陽陸頁須風鐘幾類",
     strict=True,
 ))
 
@@ -359,6 +359,8 @@ INLINE_FIELD = rx(
     r"|(?P<short>答)\s*:"  # "…什么叫电力系统 ? 答:…": the short label, only right after a question
 )
 NOT_A_FIELD_BEFORE = frozenset("请按从见")  # "请按答案:…" is an instruction, not a label
+# A question that ends without its mark, by its asking word: "…的特点是什么答:…", "…有哪些答:…"
+ASKING_END = rx(r"(?:什么|哪些|哪几[种个类项]?|吗|呢|如何|怎样|怎么样|多少)$")
 
 
 def inline_fields(text: str) -> list[int]:
@@ -377,7 +379,7 @@ def inline_fields(text: str) -> list[int]:
             mark = MARK_TAIL.search(head)  # "…?(★)答:": the label starts at its mark
             if mark:
                 head, start = head[: mark.start()].rstrip(), mark.start()
-            if head.endswith(("?", "。", "!")):
+            if head.endswith(("?", "。", "!")) or ASKING_END.search(head):
                 found.append(start)
         elif not (start and text[start - 1] in NOT_A_FIELD_BEFORE):
             found.append(start)
@@ -620,10 +622,10 @@ FILLED_BRACKET = rx(r"[(（]\s*([^()（）\s][^()（）]{0,59}?)\s*[)）]")
 LONE_OPTION = rx(r"(?:[(（]\s*[)）]|(?<=[\u4e00-\u9fff])\?)\s*(A)\s*[.、．]|[(（]\s*[)）]\s*(A)(?=[\u4e00-\u9fff])")
 FILL_IN_PART = rx(r"填空")
 # A part that asks to define terms ("一、概念解释"): its items are a term, answered by its definition.
-DEFINITION_PART = rx(r"名词解释|概念解释|术语解释|解释(?:下列)?(?:名词|概念|术语)|名词释义")
+DEFINITION_PART = rx(r"名词解释|概念(?:解释|分析|辨析)|术语解释|解释(?:下列)?(?:名词|概念|术语)|名词释义")
 # Where a term glued to its definition ends: the definition opens with one of these words, a
 # preposition ("窗口在…", "数控编程根据…") or a colon or comma.
-DEFINITION_OPENERS = frozenset({"是", "指", "即", "是指", "就是", "指的是", "系指", "乃"})
+DEFINITION_OPENERS = frozenset({"是", "指", "即", "是指", "就是", "指的是", "系指", "乃", "所谓"})
 DEFINITION_STOPS = frozenset(":：,，—-")
 # An answer key printed at the end of a statement: "…最早提出建立“中国共产党”D".
 TRAILING_KEY = rx(r"(?<=[\u4e00-\u9fff。”》)）\s])([A-H]{1,4}|[√×])\s*$")

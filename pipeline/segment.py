@@ -18,6 +18,7 @@ from .page import Line, Page
 
 RUN_ON_MIN = 150  # shorter lines are never split at question labels
 HEADING_HINTS = labels.CharClass("题題共每PSD第释")
+TOPIC_AFTER_SENTENCE = re.compile(r"[。?!？！][一二三四五六七八九十]{1,2}\s*[、.．]")  # "…访问。二、面向对象1. …"
 SPLIT_HINTS = labels.FIELD_HINTS | HEADING_HINTS  # a short line without any of these has nothing to split
 # The patterns below open with lookbehinds, so they are tried only where a cheap scan for their
 # first characters finds a candidate (`_starts`), never at every position of a long line.
@@ -26,6 +27,9 @@ INLINE_HEADING = labels.rx(
     r"(?<=[\s。.?!)）:])[一二三四五六七八九十]{1,2}\s*[、.]\s*[^\s,。]{1,12}?题"
     r"|(?<![一二三四五六七八九十])[一二三四五六七八九十]{1,2}\s*[、.]\s*[\u4e00-\u9fff]{1,10}题"
     r"(?=\s*。?\s*(?:[:(（]|\d{1,3}\s*(?:[、.](?!\d)|[)）])|第\s*\d{1,3}\s*题|题目\s*\d|每|(?:要求|说明)\s*[:：]))"
+    # a part named by its topic after a sentence end, its first question glued: "…供外部访问。二、面向对象1. 什么是…"
+    r"|(?<=[。?!？！])[一二三四五六七八九十]{1,2}\s*[、.．]\s*[\u4e00-\u9fffA-Za-z]{2,12}"
+    r"(?=(?:1\s*[、.．]|[(（]1[)）]|第\s*1\s*题|第一题)\s*[^\d\s])"
     # a part named without 题 but declared: "… 三、名词解释 (每题 6 分,共 30 分):"
     r"|(?<=[\s。.?!)）:])[一二三四五六七八九十]{1,2}\s*[、.]\s*[\u4e00-\u9fff]{2,10}\s*"
     r"(?=[(（][^()（）]{0,24}(?:共|每)[^()（）]{0,24}[)）])"
@@ -64,8 +68,11 @@ INLINE_QUESTION = re.compile(
     r"|(?<=[a-z]{3})\d{1,2}(?=[A-Z][a-z])"  # … also after an option's word: "…Dcomposite attribute2In a…"
     r"|(?<=[\u4e00-\u9fff])\d{1,2}(?=[A-Z][a-z]{1,}\s)"  # … or a Chinese one: "…C,和 D,和8In SQL, …"
     rf"|(?<={GLUED_PART_NAMES})1(?!\d|{labels.UNITS})(?=[\u4e00-\u9fff(（“])"  # "一、选择1将编译程序…"
-    r"|(?<=[a-z.?!\"”)])\d{1,6}\.(?=[A-Z\"“(])"  # English run-on: "…D.complex2.Which of…", "…D.15May20238.Which…"
-    r"|(?<=[A-Za-z])\d{1,2}\.(?=[\u4e00-\u9fff])"  # after an option's unit: "…D.110V4.热继电器…", "…30Hz6.电流…"
+    r"|(?<=[a-z.?!\"”)])\d{1,6}\.(?=\s?[A-Z\"“(])"  # English run-on: "…D.complex2.Which of…", "…D.15May20238.Which…",
+    # "…2 sections.16. I didn't answer…"
+    # after an option's unit: "…D.110V4.热继电器…", "…30Hz6.电流…"; a page reference: "…见课本P453.原始凭证…"
+    # (the reading cuts its digits apart)
+    r"|(?<=[A-Za-z])\d{1,5}\.(?=[\u4e00-\u9fff])"
     # … or a formula that lost its symbols: "…(D) ab52)(ba6、不等式…", "…(D)ab.9、若多项式…"
     r"|(?:(?<=[A-Za-z])|(?<=[A-Za-z]\.))\d{1,2}、(?=[\u4e00-\u9fff])"
     # bracketed labels in run-on text: "…(×)（2）"Could you…", "…。 3) 下列…"
@@ -96,8 +103,9 @@ HEADING_STARTS = labels.rx("[一二三四五六七八九十PSD第" + "".join(sor
 # … and interview pages' "Q:" or "☆" after the last answer's sentence end: "…get back to them.Q: What makes
 # you…", "…of the phone?☆ Describe a situation…"
 WORD_QUESTION = labels.rx(r"题目\s*\d{1,3}(?![\d.])|第[一二三四五六七八九十]{1,3}题|第\s*\d{1,3}\s*题"
-                          r"|(?:(?<=[。?!？！.)）])|(?<=[。?!？！.)）]\s))(?:(?:Q|问)\s*\d{0,3}\s*[:：](?!\d)|[☆★]\s*(?=\S))")
-WORD_STARTS = labels.rx(r"[题第Q问☆★]")
+                          r"|(?:(?<=[。?!？！.)）])|(?<=[。?!？！.)）]\s))(?:(?:Q|问)\s*\d{0,3}\s*[:：](?!\d)|[☆★]\s*(?=\S))"
+                          r"|[【\[](?:例题|例|真题|习题)\d{0,3}[】\]]")  # "…给我发消息【例题】下列…": anywhere
+WORD_STARTS = labels.rx(r"[题第Q问☆★【\[]")
 DIGIT_STARTS = re.compile(r"[(（]?\d+")
 # A bare number between CJK characters: "…d會計主體2下列經濟業務…". Only ever a glued (weakest) split.
 GLUED_QUESTION = re.compile(r"(?<=[\u4e00-\u9fff])\d{1,3}(?=[\u4e00-\u9fff])")
@@ -282,7 +290,7 @@ def _pieces(text: str) -> tuple[Piece, ...] | None:
     if (not long and not SPLIT_HINTS.found_in(text) and not _option_line(text)
             and not TOPIC_THEN_FIRST.match(text) and not (text[:1].isdigit() and _numbered_run(text))):
         return None  # nothing to split on: the common case, kept cheap
-    if not HEADING_HINTS.found_in(text):
+    if not (HEADING_HINTS.found_in(text) or TOPIC_AFTER_SENTENCE.search(text)):
         headings = [text]
     else:
         cuts = _starts(text, INLINE_HEADING, HEADING_STARTS)

@@ -903,3 +903,49 @@ def test_run_on_fill_in_keys_after_the_full_stop():
              "概念不能限制和划分。单独概念", "违反三段论规则会犯的逻辑错误。中项不周延"]
     page = "逻辑学练习\n一、填空" + "".join(f"{n}.{item}" for n, item in enumerate(items, 1)) + "\n"
     assert [q.answer for q in qset(page).questions()] == ["常项、变项", "概念外延之间的反变关系", "单独概念", "中项不周延"]
+
+
+def test_run_on_english_labels_topic_headings_and_page_references():
+    """Run-on text: an English label after a sentence end and a space ('…2 sections.16. I didn't…'), a
+    part named by its topic after a sentence end ('…访问。二、面向对象1. 什么是…'), a page reference
+    before the next label ('…见课本P453.原始凭证…': page 45, question 3)."""
+    english = ("Part II Vocabulary\nDirections: It consists of 2 sections.16. I didn't answer the phone ___ I didn't hear it."
+               "A) ifB) unlessC) asD) because17. My brother is ___ than me.A) tallB) tallerC) tallestD) the tallest"
+               "18. She has lived here ___ three years.A) sinceB) forC) inD) at\n")
+    assert [q.number for q in qset(english).questions()] == ["16", "17", "18"]
+    topics = ("Java面试题\n一、基础知识1. 什么是Java?Java是一种编程语言。2. 什么是JVM?JVM是Java虚拟机。"
+              "二、面向对象1. 什么是封装?封装是隐藏对象的内部细节。2. 什么是继承?继承是获取已有类的属性。\n")
+    assert [s.heading for s in qset(topics).sections] == ["一、基础知识", "二、面向对象"]
+    refs = "会计学原理复习题\n一、单项选择题" + "".join(
+        f"{n}.原始凭证第{n}项的填制要求是( D )。A.真实B.完整C.及时D.以上都是解析:相关知识点见课本P4{n + 4}" for n in range(1, 5)) + "\n"
+    assert [q.number for q in qset(refs).questions()] == ["1", "2", "3", "4"]
+
+
+def test_run_on_answers_after_a_request_or_an_asking_word():
+    """'解释封装性的含义。封装是…' (a request ended by a full stop, its answer straight after) and
+    '…的特点是什么答:…' (the short label after a question that ends by its asking word) on an
+    interview page that answers its questions."""
+    page = ("Java面试题\n1. 什么是Java?Java是一种编程语言。2. 解释封装性在Java中的含义。封装是隐藏对象内部细节的概念。"
+            "3. 嵌入式系统的特点是什么答:专用性强,软硬件可裁剪。4. 什么是JVM?JVM是Java虚拟机。\n")
+    found = qset(page).questions()
+    assert [q.answer for q in found] == ["Java是一种编程语言。", "封装是隐藏对象内部细节的概念。", "专用性强,软硬件可裁剪。",
+                                         "JVM是Java虚拟机。"]
+    assert found[1].stem == "解释封装性在Java中的含义。"
+
+
+def test_a_concept_part_whose_definitions_restate_their_terms():
+    """'一、概念分析' printed with its key, each definition restating its term ('危机评估危机评估,就是…')
+    or opening with '所谓' ('应急疏散所谓应急疏散是指…')."""
+    page = ("公共危机管理参考答案\n一、概念分析(本大题共3小题,每小题5分,共15分)1、危机的辩证含义危机的内涵包括危险与机遇两层含义。"
+            "2、应急疏散所谓应急疏散是指将受到威胁的民众紧急转移到安全地带。3、危机评估危机评估,就是对危机事件的危害后果进行统计和评价。\n")
+    found = qset(page).questions()
+    assert [(q.stem, q.answer[:4]) for q in found] == [("危机的辩证含义", "危机的内"), ("应急疏散", "所谓应急"), ("危机评估", "危机评估")]
+
+
+def test_an_example_label_in_brackets_anywhere():
+    """'…给我发消息【例题】下列…': a bracketed example label starts a question wherever it stands."""
+    page = ("计算机系统结构知识点\n下载word有问题请点击这里给我发消息【例题】下列对应用程序员不透明的是(B)(2012年单选题)"
+            "A.标志符B.输入输出系统C.虚拟地址D.寄存器【例题】主存的逻辑结构属于(B)A.系统结构B.计算机组成C.实现D.以上都不是"
+            "【例题】计算机系统结构不包括(A)A.主存速度B.机器工作状态C.信息保护D.数据表示\n")
+    found = qset(page).questions()
+    assert [(q.stem[:6], q.answer) for q in found] == [("下列对应用程", "B"), ("主存的逻辑结", "B"), ("计算机系统结", "A")]
