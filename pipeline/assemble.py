@@ -332,7 +332,7 @@ def keys_after_stop(questions: list[QDraft]) -> None:
 
 # "2.对概念进行限制和概括的逻辑根据是。概念外延之间的反变关系": a fill-in's key after its full stop, where
 # the page lost every line break: a short phrase that ends no sentence.
-KEY_AFTER_STOP = re.compile(r"^(.{4,}。)\s*([^\s。？?！!；;,，][^。？?！!；;,，]{0,29})$", re.S)  # no clause: no comma
+KEY_AFTER_STOP = re.compile(r"^(.{4,}。)\s*([^\s。？?！!；;,，][^。？?！!；;,，]{0,47})$", re.S)  # no clause: no comma
 
 
 def fill_in_keys_after_stop(section: SDraft) -> None:

@@ -62,6 +62,8 @@ def join_page_chunks(page: Page, rewrapped: bool = False) -> None:
         joined = "".join(x.text[m.end():] if i == a else x.text
                          for a, b, m in chunks for i, x in enumerate(lines[a:b], a))
         page.lines = [*lines[: chunks[0][0]], Line(joined, gap=lines[chunks[0][0]].gap), *lines[chunks[-1][1]:]]
+    else:
+        page.lines = [_without_chunk_prefixes(page, x) if len(x.text) >= 3 * CHUNK_MIN else x for x in page.lines]
     _prefixes_before_headings(page)
 
 
@@ -84,6 +86,38 @@ def _chunk_lines(lines: list[Line]) -> list[Chunk] | None:
     if len(chunks) < 2 or sum(len(lines[a].text) for a, _, _ in body) / len(body) < CHUNK_MIN:
         return None
     return chunks
+
+
+def _without_chunk_prefixes(page: Page, line: Line) -> Line:
+    """A chunked dump that lost its line breaks too: one line opening with '1、', its chunks' prefixes
+    '2、', '3、' … inside it, a chunk's length apart (the first '2、' that a '3、' and a '4、' follow at
+    the same spacing) and cutting sentences. The prefixes go; the text runs on."""
+    text = line.text
+    if not text.startswith("1、"):
+        return line
+    starts = [m.start() for m in INNER_PREFIX.finditer(text)]
+    for size in (p for p in starts if p >= CHUNK_MIN and text.startswith("2、", p)):
+        found = [0, size]
+        while (nxt := _next_prefix(text, starts, found, size)) is not None:
+            found.append(nxt)
+        cut_mid_sentence = sum(1 for p in found[1:] if not labels.ends_sentence(text[:p]))
+        if len(found) >= 3 and cut_mid_sentence * 2 > len(found) - 1:
+            for p in found:
+                page.remove("chunk_prefix", text[p: text.index("、", p) + 1])
+            kept = "".join(text[a: b] if i == 0 else text[text.index("、", a) + 1: b]
+                           for i, (a, b) in enumerate(pairwise([*found, len(text)])))
+            return Line(kept[2:], gap=line.gap, soft=line.soft, glued=line.glued)
+    return line
+
+
+INNER_PREFIX = re.compile(r"(?<!\d)\d{1,3}、")
+
+
+def _next_prefix(text: str, starts: list[int], found: list[int], size: int) -> int | None:
+    """Where the next chunk's prefix stands: its number, about one chunk after the last one."""
+    want, after = f"{len(found) + 1}、", found[-1] + size
+    near = [p for p in starts if abs(p - after) <= CHUNK_SPREAD * size and text.startswith(want, p)]
+    return min(near, key=lambda p: abs(p - after)) if near else None
 
 
 CHUNK_SPREAD = 0.25  # a site cuts its chunks at one length: every full chunk within this share of the median

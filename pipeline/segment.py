@@ -88,6 +88,7 @@ INLINE_QUESTION = re.compile(
     r"|(?<=[\u4e00-\u9fff。”》)）][A-H])\d{1,3}、(?=\S)"
     # a numeric option and the next label glued: "…D.19782.新中国…" (the reading cuts the digits apart)
     r"|(?:(?<=[A-H][.．、])|(?<=\d[A-H]))\d{3,6}(?:、|\.(?!\d))(?=[\u4e00-\u9fff])"  # … "A70B80C114D100E12510、與學習…"
+    r"|(?<=\d/)\d{2,6}、(?=[\u4e00-\u9fff《“(（])"  # … a fraction's: "…C、7/1204、《中华人民共和国…"
     # … after a bracketed label: "(D)812、在下列…", "(D) 43、下列…", "(D)3503 企业因下列…"
     r"|(?<=[(（][A-H][)）])\s?\d{2,6}(?:\s?、|\.(?!\d)|\s)(?=\s*[\u4e00-\u9fff])"
 )

@@ -949,3 +949,30 @@ def test_an_example_label_in_brackets_anywhere():
             "【例题】计算机系统结构不包括(A)A.主存速度B.机器工作状态C.信息保护D.数据表示\n")
     found = qset(page).questions()
     assert [(q.stem[:6], q.answer) for q in found] == [("下列对应用程", "B"), ("主存的逻辑结", "B"), ("计算机系统结", "A")]
+
+
+def test_run_on_label_glued_to_a_fraction_option_and_a_notice_glued_to_the_page():
+    """'…C、7/1204、《中华人民共和国…': the option is 7/120 and question 4 begins; '…3、资料包下载后请先用
+    软件解压,在使用对应软件打开科目四题库1、打开位置灯…': a download notice glued to the document goes."""
+    rows = ["1、道路交通安全法共有(B)章(B)条。A、9/130B、8/124C、7/120", "2、实施条例共有(A)章(A)条。A、8/115B、9/130C、10/130",
+            "3、《中华人民共和国道路交通安全法》自(A)起施行。A、2004年5月1日B、2004年1月1日C、2003年10月28日",
+            "4、《道路交通安全法》规定,机动车应当(B)。A、随意停放B、依法登记C、无需年检"]
+    found = qset("交通法规知识竞赛\n一、单选题" + "".join(rows) + "\n").questions()
+    assert [q.number for q in found] == ["1", "2", "3", "4"] and found[0].options[-1].text == "7/120"
+    notice = ("如果您无法下载资料,请参考说明:\n1、部分资料下载需要金币,请确保您的账户上有足够的金币2、已购买过的文档,再次下载不重复扣费"
+              "3、资料包下载后请先用软件解压,在使用对应软件打开科目四驾驶知识题库" + "".join(
+                  f"{n}、驾驶机动车第{n}条规定是否正确。A.正确B.错误正确答案是:A" for n in range(1, 5)) + "\n")
+    text = qset(notice).model_dump_json()
+    assert "解压" not in text and [q.number for q in qset(notice).questions()] == ["1", "2", "3", "4"]
+
+
+def test_a_chunked_dump_that_lost_its_line_breaks_keeps_its_questions():
+    """A dump cut into chunks '1、…', '2、…', '3、…' whose line breaks were lost as well: the prefixes
+    stand inside the text a chunk's length apart, cutting sentences ('…额定功率3、换算到暂载率…'); they go,
+    and the questions numbered '2、', '3、' between them stay."""
+    items = [f"{n}、电焊机第{n}台的有功功率是指将额定功率换算到暂载率为(D)时的有功功率。A.15 B.25 C.50 D.100" for n in range(1, 13)]
+    text = "一、单项选择题(每题2分)" + "".join(items)
+    dump = "".join(f"{k}、{text[i:i + 300]}" for k, i in enumerate(range(0, len(text), 300), 1))
+    found = qset("工厂供电试题\n" + dump + "\n").questions()
+    assert [q.number for q in found] == [str(n) for n in range(1, 13)]
+    assert all(q.answer == "D" and q.stem.endswith("时的有功功率。") for q in found)
