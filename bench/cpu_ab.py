@@ -21,11 +21,11 @@ from bench.corpus import generate
 HERE = Path(__file__).resolve().parent.parent
 
 
-def user_seconds(tree: Path, raw: Path, out: Path) -> float:
+def user_seconds(tree: Path, raw: Path, out: Path, extra: tuple[str, ...] = ()) -> float:
     shutil.rmtree(out, ignore_errors=True)
     python = HERE / ".venv" / "bin" / "python"
     cmd = ["/usr/bin/time", "-f", "%U", str(python), "-m", "pipeline", "ingest", str(raw), "--out", str(out),
-           "--no-docx", "--no-bank", "--quiet"]
+           "--no-docx", "--no-bank", "--quiet", *extra]
     done = subprocess.run(cmd, cwd=tree, capture_output=True, text=True, check=False,
                           env={"PYTHONPATH": str(tree), "PATH": "/usr/bin:/bin"})
     if done.returncode != 0:
@@ -38,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("old", type=Path)
     ap.add_argument("--pairs", type=int, default=6)
     ap.add_argument("--pages", type=int, default=1000)
+    ap.add_argument("--new-workers", type=int, default=1,
+                    help="this tree's --workers (1: the parse's cost alone, as in a tree from before --workers)")
     args = ap.parse_args(argv)
     corpus = HERE / "bench" / "out" / "corpus_10000"
     if not corpus.is_dir():
@@ -50,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         old, new = [], []
         for i in range(args.pairs):
             old.append(user_seconds(args.old.resolve(), raw, Path(tmp) / "out_old"))
-            new.append(user_seconds(HERE, raw, Path(tmp) / "out_new"))
+            new.append(user_seconds(HERE, raw, Path(tmp) / "out_new", ("--workers", str(args.new_workers))))
             print(f"pair {i + 1}: old {old[-1]:.2f} s  new {new[-1]:.2f} s  ({new[-1] / old[-1] - 1:+.1%})", flush=True)
     m_old, m_new = statistics.median(old), statistics.median(new)
     print(f"median user CPU: old {m_old:.2f} s, new {m_new:.2f} s ({m_new / m_old - 1:+.1%}) over {args.pages} pages")
