@@ -34,6 +34,7 @@ def set_id_for(text: str) -> str:
 # --- per question ---------------------------------------------------------------------------------
 def finish_question(q: QDraft) -> None:
     """Options, score, and an answer printed inside the stem."""
+    _options_broken_across_lines(q)
     stem = q.stem_text().strip()
     if not q.options:
         stem = _options_from_stem(q, stem)
@@ -46,6 +47,29 @@ def finish_question(q: QDraft) -> None:
     if q.answer is None and q.options:
         _key_marked_in_place(q)
     q.stem = [stem.lstrip("、,.: ")] if stem else []
+
+
+# The stem's line ending in its first option: "…I have ____ red one. A. a;"
+OPENS_OPTION_RUN = re.compile(r"(?:^|\s)A\s*[.．、]\s*\S[^.．、]*$")
+
+
+def _options_broken_across_lines(q: QDraft) -> None:
+    """Options broken by hard line breaks (kinds K16: '…one. A. a;' / 'an B. an;' / 'a C. the;' / …):
+    the stem ends in option A, each later line holds the rest of one option and the next label; the
+    lines are the run's, joined back, not notes after the question."""
+    if q.options or not q.notes or not q.stem or not OPENS_OPTION_RUN.search(q.stem[-1]):
+        return
+    letters = labels.OPTION_LETTERS[1:]
+    held = 0  # how many of the lines hold the next letter's label
+    for line in q.notes:
+        if held < len(letters) and re.search(rf"(?:^|\s){letters[held]}\s*[.．、]", line):
+            held += 1
+        elif line is not q.notes[-1]:
+            return
+    joined = " ".join([q.stem[-1], *q.notes])
+    run = labels.split_options(joined)
+    if held >= 2 and run and len(run[1]) == held + 1:
+        q.stem[-1], q.notes = joined, []
 
 
 def _key_marked_in_place(q: QDraft) -> None:
@@ -62,6 +86,14 @@ def _key_marked_in_place(q: QDraft) -> None:
 
 
 def _options_from_stem(q: QDraft, stem: str) -> str:
+    circled = None if labels.split_options(stem) else _circled_options(stem)  # A–D first: '①②' may be their text
+    if circled:
+        head, q.options = circled
+        key = KEY_BEFORE_STEM.match(head)
+        if key and int(key.group(1)) <= len(q.options):  # "1. (3) 下列何者為質數?①4②6③7④8。"
+            q.answer, q.answer_source = [labels.CIRCLED[int(key.group(1)) - 1]], "inline"
+            head = head[key.end():]
+        return head
     run = labels.split_options(stem)
     # a numbered item may be options alone (listening items: "20. (A) … (B) …")
     if run and (run[0].strip() or q.number is not None):
@@ -72,6 +104,28 @@ def _options_from_stem(q: QDraft, stem: str) -> str:
         q.options = [["A", stem[lone.end():].strip()]]
         return stem[: lone.start(lone.lastindex or 1)].rstrip()  # the stem ends before the letter
     return stem
+
+
+# Options numbered ①②③④ (kinds K12, exam papers of Taiwan): the key may stand before the stem, '(3)'.
+CIRCLED_MARK = re.compile(f"[{labels.CIRCLED}]")
+KEY_BEFORE_STEM = re.compile(r"^[(（]\s*([1-9])\s*[)）]\s*")
+CIRCLED_RUN_MIN = 3
+
+
+def _circled_options(stem: str) -> tuple[str, list[list[str]]] | None:
+    """(the stem before ①, the options ①, ②, ③ … in order) when the stem ends in such a run."""
+    marks = list(CIRCLED_MARK.finditer(stem))
+    first = next((i for i in range(len(marks) - 1, -1, -1) if marks[i].group() == labels.CIRCLED[0]), None)
+    if first is None:
+        return None
+    run = marks[first:]
+    if len(run) < CIRCLED_RUN_MIN or any(m.group() != labels.CIRCLED[k] for k, m in enumerate(run)):
+        return None
+    stops = [m.start() for m in run[1:]] + [len(stem)]
+    options = [[m.group(), stem[m.end(): stop].strip().rstrip("。")] for m, stop in zip(run, stops, strict=True)]
+    if not all(text for _, text in options):
+        return None
+    return stem[: run[0].start()].rstrip(), options
 
 
 def _score_from_stem(q: QDraft, stem: str) -> str:

@@ -68,6 +68,7 @@ def join_page_chunks(page: Page, rewrapped: bool = False) -> None:
 
 
 CHUNK_MIN = 200  # a chunk holds at least this much text (a numbered list of short items is the author's)
+CHUNK_MAX = 2000  # … and at most this much (sites cut pages into chunks of a few hundred characters)
 Chunk = tuple[int, int, re.Match[str]]  # its first line, the line after it, its prefix
 
 
@@ -96,7 +97,7 @@ def _without_chunk_prefixes(page: Page, line: Line) -> Line:
     if not text.startswith("1、"):
         return line
     starts = [m.start() for m in INNER_PREFIX.finditer(text)]
-    for size in (p for p in starts if p >= CHUNK_MIN and text.startswith("2、", p)):
+    for size in (p for p in starts if CHUNK_MIN <= p <= CHUNK_MAX and text.startswith("2、", p)):
         found = [0, size]
         while (nxt := _next_prefix(text, starts, found, size)) is not None:
             found.append(nxt)

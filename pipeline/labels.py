@@ -576,8 +576,11 @@ def _run(text: str, matches: list[re.Match[str]], letters: str, pattern: re.Patt
             second = next((h for h in by_letter.get(letters[1], ()) if h.start() >= m.end()), None)
             if second is not None:
                 m = [h for h in hits if h.end() <= second.start()][-1]
-        if m is not None and found and not _separated(text, found[-1][2], m.start()):
-            m = None  # "A.B两点": an option needs text of its own before the next label
+        if m is not None and found and not _separated(text, found[-1][2], m.start()) and not (
+                pattern is STRONG_OPTION and len(found) >= 2 and _separated(text, found[-2][2], found[-1][1])):
+            # "A.B两点": an option needs text of its own before the next label; inside a run that has
+            # begun ("A.10V B.C.12V D.15V", kinds K16) a label with nothing after it is an empty option
+            m = None
         if m is None and pattern is WEAK_OPTION and len(found) >= 2:
             m = next((h for h in LATE_OPTION.finditer(text, pos) if letter in h.groups()
                       and (h.group(1) or len(found) >= 3)), None)

@@ -2,9 +2,10 @@
 
 The *own text* is the page cleaned of what carries no text (controls, zero-width and private-use
 glyphs, CRLF) with compatibility forms folded (NFKC: `Ａ１` → `A1`, `⑴` → `(1)`), except Chinese
-punctuation, which stays as printed (`，：；？！（）`). The *matching text* folds that punctuation
-to ASCII too, one character for one, so the grammar matches one spelling. Published text is the
-page's own: `Restorer` maps strings of the matching text back to the own text they came from.
+punctuation, which stays as printed (`，：；？！（）`), and circled numbers (`①`). The *matching
+text* folds that punctuation to ASCII too, one character for one, so the grammar matches one
+spelling. Published text is the page's own: `Restorer` maps strings of the matching text back to
+the own text they came from.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 import unicodedata
 from collections import Counter
 
-from .labels import CharClass
+from .labels import CIRCLED, CharClass
 
 # C0/C1 controls except tab and newline, zero-width characters, BOM, bidi marks, soft hyphen.
 _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
@@ -24,8 +25,9 @@ CHINESE_PUNCTUATION = "，：；？！（）"
 MATCHING_PUNCTUATION = ",:;?!()"
 _PAIRS = tuple(zip(CHINESE_PUNCTUATION, MATCHING_PUNCTUATION, strict=True))
 _MARKS = CharClass(MATCHING_PUNCTUATION)
-# The ellipsis stays one character too ("……" is not "......"): it is a sentence end either way.
-_PARKED = tuple((mark, chr(0xE000 + i)) for i, mark in enumerate(CHINESE_PUNCTUATION + "…"))
+# The ellipsis stays one character too ("……" is not "......"): it is a sentence end either way. Circled
+# numbers stay circled: they label options ('①4②6③7④8', kinds K12) and sub-items, never plain digits.
+_PARKED = tuple((mark, chr(0xE000 + i)) for i, mark in enumerate(CHINESE_PUNCTUATION + "…" + CIRCLED))
 
 
 def own_text(text: str) -> str:

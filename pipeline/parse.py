@@ -281,7 +281,8 @@ class Parser:
         if heading:
             self.sections.append(heading)
             self.q, self.notices = None, False
-            if len(heading.intro) == 1 and self._item_before_its_answer(heading.intro[0]):
+            if len(heading.intro) == 1 and (self._item_before_its_answer(heading.intro[0])
+                                            or self._item_before_its_options(Line(heading.intro[0]))):
                 self._new_question(None, heading.intro.pop())  # "二、简答题简述…的作用。" / "参考答案:…"
             return
         if (self.notices or line.text[:1] in labels.NOTICE_OPENINGS) and self._notice(line):
@@ -314,6 +315,9 @@ class Parser:
         if label and label.number is not None and self.q is not None:
             self.q.nested, self.q.nested_family = label.number, label.family
             self.q.nested_asks = self.q.nested_asks or labels.looks_like_question(label.rest)
+        if label is None and self._item_before_its_options(line):
+            self._new_question(None, text)  # an unlabelled item: its options follow, or stand on its line
+            return
         if line.soft and self.q is not None:
             self._rejoin(text)
             return
@@ -377,6 +381,22 @@ class Parser:
         if found is None or found[0] != "answer" or labels.field_label(text) is not None:
             return False
         return bool(labels.BLANK.search(text) or labels.looks_like_question(text))
+
+    def _item_before_its_options(self, line: Line) -> bool:
+        """Pages of unlabelled choice items (kinds K4: '水的沸点是()' / 'A.50度B.80度C.100度D.120度'): a
+        line that asks, right before its option run, where no labelled question holds the place (none
+        yet, or an unlabelled one whose options ran)."""
+        q, text = self.q, line.text
+        if q is not None and (q.label is not None or not (q.options or labels.split_options(q.stem_text()))):
+            return False
+        if labels.leading_option(text) or labels.field_label(text) is not None:
+            return False
+        run = labels.split_options(text)
+        stem = run[0] if run and run[0].strip() else text  # the item and its options on one line
+        if (stem is text and not self._options_start(self.following)) or len(stem) > UNLABELLED_ITEM_MAX:
+            return False
+        # (its blank or its question mark: directions before a part's options ask nothing themselves)
+        return bool(labels.BLANK.search(stem) or stem.rstrip().endswith("?"))
 
     def _keep_as_content(self, text: str) -> None:
         """Author's text before any question: the section's intro, or the page's opening content."""
@@ -842,6 +862,7 @@ def _doubtful(label: Label) -> bool:
     return bool(counting) or rest.rstrip().endswith((";", "；"))
 
 
+UNLABELLED_ITEM_MAX = 150  # an unlabelled item's stem is short; a longer line is a passage or directions
 TOPIC_MAX = 24  # a label line this short, asking nothing, may name only its question's topic
 
 

@@ -313,6 +313,7 @@ def _pieces(text: str) -> tuple[Piece, ...] | None:
     out: list[Piece] = []
     for piece in pieces:
         starts = _starts(piece, INLINE_QUESTION, DIGIT_STARTS) | _starts(piece, WORD_QUESTION, WORD_STARTS)
+        starts |= _unlabelled_items(piece)
         first = _first_after_heading(piece)
         if first:
             starts.add(first)  # where the heading's first question starts, whatever its label
@@ -332,6 +333,40 @@ def _option_line(text: str) -> bool:
         return False
     run = labels.split_options(text)
     return bool(run and not run[0].strip() and len(run[1]) >= 3)
+
+
+# An unlabelled item's blank right before its option run: "…沸点是()A.50度B.80度…"
+BLANK_THEN_OPTIONS = re.compile(r"(?:\(\s*\)|(?<!_)_{2,})\s*(?=A\s*[.．、])")  # (a run of blanks read once)
+OPTION_LABEL = re.compile(r"(?<![A-Za-z])([A-H])\s*[.．、]")
+
+
+def _unlabelled_items(text: str) -> set[int]:
+    """Where unlabelled choice items start in run-on text (kinds K4: '…()A.50度B.80度C.100度D.120度地球上
+    面积最大的大洋是()A.大西洋…'): between one option run and the next item's blank, the last option
+    ends where the run's other options do (their common ending: '度', '洋'); the next stem starts there."""
+    cuts: set[int] = set()
+    blanks = [m.end() for m in BLANK_THEN_OPTIONS.finditer(text)]
+    for run_start, next_blank in pairwise(blanks):
+        found = [m for m in OPTION_LABEL.finditer(text, run_start, next_blank)]
+        letters = [m.group(1) for m in found]
+        if len(found) < 3 or letters != [chr(ord("A") + i) for i in range(len(found))]:
+            continue
+        others = [text[a.end(): b.start()].strip() for a, b in pairwise(found)]
+        ending = _common_ending(others)
+        last = text[found[-1].end(): next_blank]
+        end = last.find(ending) if ending else -1
+        if end >= 0 and end + len(ending) < len(last.rstrip("()_ ")):
+            cuts.add(found[-1].end() + end + len(ending))
+    return cuts
+
+
+def _common_ending(texts: list[str]) -> str:
+    """The characters every text ends with (a unit or a word's last character), '' when none."""
+    if not texts or not all(texts):
+        return ""
+    shortest = min(texts, key=len)
+    n = next((i for i in range(len(shortest)) if any(t[-1 - i] != shortest[-1 - i] for t in texts)), len(shortest))
+    return shortest[len(shortest) - n:] if n else ""
 
 
 RUN_ON_PIECES = 3  # a long line cut into this many pieces or more was run-on text

@@ -976,3 +976,48 @@ def test_a_chunked_dump_that_lost_its_line_breaks_keeps_its_questions():
     found = qset("工厂供电试题\n" + dump + "\n").questions()
     assert [q.number for q in found] == [str(n) for n in range(1, 13)]
     assert all(q.answer == "D" and q.stem.endswith("时的有功功率。") for q in found)
+
+
+def test_unlabelled_choice_items_in_a_stem_then_options_rhythm():
+    """Items without labels (kinds K4): a line that asks (its blank, its question mark) right before its
+    option run is a question, on lines of their own or run together, where the last option ends as the
+    run's others do ('A.50度B.80度C.100度D.120度地球上…': the next stem starts after '度'). Directions
+    before a part's options ask nothing and stay text."""
+    items = ["水在标准大气压下的沸点是()A.50度B.80度C.100度D.120度", "地球上面积最大的大洋是()A.大西洋B.印度洋C.北冰洋D.太平洋",
+             "人体最大的器官是()A.心脏B.肝脏C.皮肤D.肺"]
+    run_on = qset("常识题库\n(一)单项选择题(共3题,每题1分)" + "".join(items) + "\n")
+    lined = qset("常识题库\n(一)单项选择题(共3题,每题1分)\n" + "".join(
+        item.replace("()", "()\n", 1) + "\n" for item in items))
+    for found in (run_on, lined):
+        assert [q.stem for q in found.questions()] == ["水在标准大气压下的沸点是()", "地球上面积最大的大洋是()", "人体最大的器官是()"]
+        assert [o.text for o in found.questions()[0].options] == ["50度", "80度", "100度", "120度"]
+        assert found.questions()[1].options[-1].text == "太平洋"
+    directions = qset("English Test\nDirections: Read the passage and choose the best answer to each question.\n"
+                      "A) first B) second C) third D) fourth\n1. What is it? A. a B. b C. c D. d\n")
+    assert [q.number for q in directions.questions()] == ["1"]
+
+
+def test_circled_options_and_a_key_before_the_stem():
+    """'1. (3) 下列何者為質數?①4②6③7④8。' (kinds K12, Taiwan's papers): options numbered ①–④ (kept circled,
+    never folded to digits), the key '(3)' printed between the label and the stem: option ③. A stem
+    whose '①②' are statements chosen by A–D options keeps them."""
+    page = ("資訊技能題庫\n1. (3) 下列何者為質數?①4②6③7④8。 2. (1) 一個位元組等於多少位元?①8②16③32④64。 "
+            "3. (2) 下列何者為輸入裝置?①螢幕②鍵盤③喇叭④印表機。\n")
+    found = qset(page).questions()
+    assert [q.stem for q in found] == ["下列何者為質數?", "一個位元組等於多少位元?", "下列何者為輸入裝置?"]
+    assert [(o.label, o.text) for o in found[0].options] == [("①", "4"), ("②", "6"), ("③", "7"), ("④", "8")]
+    assert [q.answer for q in found] == ["③", "①", "②"]
+    statements = qset("测验\n1.下列说法正确的是()①水是液体②冰是固体③气是液体A.①②B.②③C.①③D.①②③\n").questions()
+    assert [o.label for o in statements[0].options] == ["A", "B", "C", "D"] and "①水是液体" in statements[0].stem
+
+
+def test_options_broken_across_blank_lines_and_an_empty_option():
+    """Hard breaks inside options (kinds K16: '…one. A. a;' / 'an B. an;' / …) rejoin the run; an empty
+    option inside a run ('A.10V B.C.12V D.15V') is an option without text, not B's text 'C.12V…';
+    'A.B两点' in a stem is no run."""
+    page = ("English Test\n1.―Do you have ____ umbrella? ―Yes, I have ____ red one. A. a;\n\nan B. an;\n\na C. the;\n\n"
+            "a D. an;\n\nthe\n2.某电路电压为()\nA.10V B.C.12V D.15V\n3.已知A.B两点的距离为10米,求其中点位置。\n")
+    found = qset(page).questions()
+    assert [(o.label, o.text) for o in found[0].options] == [("A", "a; an"), ("B", "an; a"), ("C", "the; a"), ("D", "an; the")]
+    assert [(o.label, o.text) for o in found[1].options] == [("A", "10V"), ("B", ""), ("C", "12V"), ("D", "15V")]
+    assert found[2].options == [] and found[2].stem.startswith("已知A.B两点")
