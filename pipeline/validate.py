@@ -54,7 +54,8 @@ def is_truncated(page: Page, qset: QuestionSet) -> bool:
     if page.truncated_marker:
         return True
     last = page.lines[-1].text if page.lines else ""
-    ended = labels.ends_sentence(last) and not OPEN_ASIDE.search(last)
+    aside = OPEN_ASIDE.search(last)
+    ended = labels.ends_sentence(last) and not (aside and not labels.SCORE_LABEL.fullmatch(aside.group(0)))
     if last and (not ended or _empty_option(last)) and not _complete_tail(last, qset):
         return True
     final = qset.sections[-1] if qset.sections else None
@@ -95,6 +96,9 @@ def _empty_option(line: str) -> bool:
     return option is not None and not option[1].strip()
 
 
+FULL_RUN = 4
+
+
 def _complete_tail(last: str, qset: QuestionSet) -> bool:
     """A last line without a full stop is still complete when it is an option, a key or a code line.
     An option cut mid-text is not: an empty one ('C.'), or a long one that stops mid-sentence."""
@@ -103,7 +107,10 @@ def _complete_tail(last: str, qset: QuestionSet) -> bool:
     option = labels.leading_option(last)
     if option and (not option[1].strip() or len(option[1]) > OPTION_COMPLETE_MAX):
         return False
-    if option or labels.JUDGEMENT.match(last):
+    run = None if option else labels.split_options(last)  # "人体最大的器官是()A.心脏B.肝脏C.皮肤D.肺": a whole item
+    # (a run A→D at least: one that stops at C may have lost its D to the cut)
+    ends_run = bool(run and len(run[1]) >= FULL_RUN and 0 < len(run[1][-1][1]) <= OPTION_COMPLETE_MAX)
+    if option or ends_run or labels.JUDGEMENT.match(last):
         questions = qset.questions()
         return bool(questions) and all(s.count_declared in (None, len(s.questions)) for s in qset.sections)
     found = labels.field_label(last)

@@ -324,3 +324,12 @@ def test_every_word_of_the_vocabulary_also_matches_in_traditional_script():
             missing.add(char)
     assert not missing, "".join(sorted(missing))
     assert labels.JUDGEMENT_PART.search("一、判斷題(每題2分,共20分)")
+
+
+def test_a_page_ending_in_a_score_field_is_complete():
+    """'2.单位安排你组织一次培训,你会怎么做?(分数: 2.00)' (kinds K22): the score field closes the item; an
+    aside in words at the end ('…中芳香烃(双环芳烃') still may not."""
+    page = process_page("page.txt", "公务员面试真题\n一、面试问答 (总题数: 2,分数: 4.00)\n1.有人说细节决定成败,你怎么看?(分数: 2.00)\n"
+                                    "2.单位安排你组织一次培训,你会怎么做?(分数: 2.00)\n")
+    assert page.qset is not None and not page.qset.truncated
+    assert [q.score for q in page.qset.questions()] == [2, 2]

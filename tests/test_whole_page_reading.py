@@ -992,6 +992,7 @@ def test_unlabelled_choice_items_in_a_stem_then_options_rhythm():
         assert [q.stem for q in found.questions()] == ["水在标准大气压下的沸点是()", "地球上面积最大的大洋是()", "人体最大的器官是()"]
         assert [o.text for o in found.questions()[0].options] == ["50度", "80度", "100度", "120度"]
         assert found.questions()[1].options[-1].text == "太平洋"
+        assert not found.truncated  # the declared three, the last with its whole run: complete
     directions = qset("English Test\nDirections: Read the passage and choose the best answer to each question.\n"
                       "A) first B) second C) third D) fourth\n1. What is it? A. a B. b C. c D. d\n")
     assert [q.number for q in directions.questions()] == ["1"]
