@@ -86,7 +86,8 @@ def _key_marked_in_place(q: QDraft) -> None:
 
 
 def _options_from_stem(q: QDraft, stem: str) -> str:
-    circled = None if labels.split_options(stem) else _circled_options(stem)  # A–D first: '①②' may be their text
+    run = labels.split_options(stem)
+    circled = None if run else _circled_options(stem)  # A–D first: '①②' may be their text
     if circled:
         head, q.options = circled
         key = KEY_BEFORE_STEM.match(head)
@@ -94,7 +95,6 @@ def _options_from_stem(q: QDraft, stem: str) -> str:
             q.answer, q.answer_source = [labels.CIRCLED[int(key.group(1)) - 1]], "inline"
             head = head[key.end():]
         return head
-    run = labels.split_options(stem)
     # a numbered item may be options alone (listening items: "20. (A) … (B) …")
     if run and (run[0].strip() or q.number is not None):
         q.options = [[a, b] for a, b in run[1]]
@@ -114,6 +114,8 @@ CIRCLED_RUN_MIN = 3
 
 def _circled_options(stem: str) -> tuple[str, list[list[str]]] | None:
     """(the stem before ①, the options ①, ②, ③ … in order) when the stem ends in such a run."""
+    if labels.CIRCLED[0] not in stem:
+        return None
     marks = list(CIRCLED_MARK.finditer(stem))
     first = next((i for i in range(len(marks) - 1, -1, -1) if marks[i].group() == labels.CIRCLED[0]), None)
     if first is None:
@@ -267,11 +269,15 @@ def filled_brackets(section: SDraft) -> None:
 CJK_EDGE = re.compile(r"[\u3000-\u9fff\uff00-\uffef]|.[\u3000-\u9fff\uff00-\uffef]")
 
 
+KEY_ENDS = frozenset("ABCDEFGH√×")  # what a line ending in a key ends with: the search runs only there
+
+
 def trailing_keys(questions: list[QDraft]) -> None:
     """Pages that print each statement's key at its end ('…建立“中国共产党”D'): when most questions
     without options or answers end so, the letters are their answers."""
     open_ones = [q for q in questions if not q.options and q.answer is None and q.stem]
-    keyed = [(q, m) for q in open_ones if (m := labels.TRAILING_KEY.search((q.notes or q.stem)[-1]))]
+    keyed = [(q, m) for q in open_ones if (q.notes or q.stem)[-1].rstrip()[-1:] in KEY_ENDS
+             and (m := labels.TRAILING_KEY.search((q.notes or q.stem)[-1]))]
     if len(keyed) < 3 or len(keyed) < RHYTHM_SHARE * len(questions):
         return
     for q, m in keyed:
@@ -349,10 +355,12 @@ def answers_after_question(questions: list[QDraft]) -> None:
     """"什么是Java?Java是一种…": on a page that answers its open questions, the text after an unanswered
     one's question mark is its answer (with the stem's later lines), unless that text asks something
     itself ('…?请举例说明')."""
+    candidates = [q for q in questions if not (q.options or not q.stem or q.sub_items
+                                               or (q.answer is not None and q.answer_source != "unlabelled"))]
+    if sum(1 for q in questions if q.answer) + len(candidates) < max(2, RHYTHM_SHARE * len(questions)):
+        return  # too few could be answered for the page to answer its questions (most pages: choices)
     found = []
-    for q in questions:
-        if q.options or not q.stem or q.sub_items or (q.answer is not None and q.answer_source != "unlabelled"):
-            continue  # (an answer read from the lines after the question begins after its '?')
+    for q in candidates:  # (an answer read from the lines after the question begins after its '?')
         m = _asked_then_answered(q.stem[0], by_full_stop=q.answer is None)
         if m:
             found.append((q, m))

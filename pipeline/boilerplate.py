@@ -18,7 +18,7 @@ from functools import lru_cache
 from itertools import pairwise
 
 from . import labels
-from .fold import matching_form
+from .fold import matching_form, needs_folding
 from .limits import LINE_CACHE
 from .page import Line, Page
 from .profiles import SiteProfile, caption_pattern, load_profiles, profiles_for, tail_pattern
@@ -448,8 +448,9 @@ def _cut_tail(page: Page, site: str | None) -> None:
     tail = tail_pattern(site)
     if tail is None:
         return
+    folds = needs_folding(page.text)  # a traditional-script page's tail matches in its folded form
     for i, line in enumerate(page.lines):
-        if tail.match(line.text) or tail.match(matching_form(line.text)):
+        if tail.match(line.text) or (folds and tail.match(matching_form(line.text))):
             for dropped in page.lines[i:]:
                 page.remove("site_tail", dropped.text)
             page.lines = page.lines[:i]

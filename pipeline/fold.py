@@ -39,8 +39,13 @@ TRADITIONAL_ONLY = frozenset(labels.TRADITIONAL.values()) | frozenset(
 _NEEDS_FOLDING = re.compile("[" + "".join(sorted(TRADITIONAL_ONLY | _TONES.chars)) + "]")  # one C-speed scan
 
 
+def needs_folding(text: str) -> bool:
+    """The text holds traditional script or tone marks (a whole page asked once, its lines skip)."""
+    return not text.isascii() and bool(_NEEDS_FOLDING.search(text))
+
+
 def matching_form(text: str) -> str:
     """Simplified script, converter garbage removed. Same text when there is nothing to fold."""
-    if text.isascii() or not _NEEDS_FOLDING.search(text):
+    if not needs_folding(text):
         return text
     return _converter().convert(strip_pinyin_garbage(text))
