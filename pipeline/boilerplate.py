@@ -174,6 +174,11 @@ def _core(text: str) -> str:
     return text[m.end():] if m else text
 
 
+def chrome_words(text: str) -> int:
+    """How many words of site chrome (the generic profile's notice keywords) the text holds."""
+    return _keyword_hits(matching_form(text), profiles_for(None)[0].keyword_any)
+
+
 def _keyword_hits(text: str, keywords: re.Pattern[str] | None) -> int:
     """How many distinct chrome words the line holds (one C-speed scan for all of them)."""
     return len(set(keywords.findall(text))) if keywords is not None else 0

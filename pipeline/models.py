@@ -41,6 +41,8 @@ class Question(_Record):
     score: Score | None = None
     edited: list[str] = Field(default_factory=list, description="Fields an editor set (corrections/), "
                               "applied over what the parser read")
+    confidence: float = Field(default=1.0, ge=0, le=1, description="How sure the parser is of this question "
+                              "(0–1), from what it found against it: see `pipeline/confidence.py`")
 
 
 class Section(_Record):
@@ -85,6 +87,11 @@ class QuestionSet(_Record):
     warnings: list[str] = Field(default_factory=list, description="'kind: message' findings")
     removed: list[Removal] = Field(default_factory=list, description="Boilerplate lines removed, counted by rule")
     approved: bool = Field(default=False, description="An editor approved the set as parsed and corrected")
+    confidence: float = Field(default=1.0, ge=0, le=1, description="The least sure of its questions, lowered by "
+                              "findings about the whole set (chrome left in its text)")
+    needs_review: bool = Field(default=False, description="Some question or finding is doubtful enough for an editor")
+    review_reasons: list[str] = Field(default_factory=list, description="Short codes with the question numbers, "
+                                      "e.g. 'numbering_gap: 4–6', 'answers_missing: 3 of 12'")
 
     def questions(self) -> list[Question]:
         return [q for s in self.sections for q in s.questions]

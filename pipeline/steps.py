@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from . import boilerplate, dedupe, segment, title, unwrap, validate
+from . import boilerplate, confidence, dedupe, segment, title, unwrap, validate
 from .assemble import build_set, set_id_for
 from .errors import Rejected
 from .fold import matching_form, strip_pinyin_garbage
@@ -120,6 +120,11 @@ def validate_step(page: Page, ctx: Context) -> None:
     page.qset = validate.validate(page, page.qset)
 
 
+def assess_step(page: Page, ctx: Context) -> None:
+    assert page.qset is not None
+    page.qset = confidence.assess(page.qset)
+
+
 STEPS: list[tuple[str, Step]] = [
     ("read", read_step),
     ("normalise", normalise_step),
@@ -132,6 +137,7 @@ STEPS: list[tuple[str, Step]] = [
     ("dedupe", dedupe_step),
     ("parse", parse_step),
     ("validate", validate_step),
+    ("assess", assess_step),
 ]
 PRE_STEPS = STEPS[:4]  # what corpus-level template learning needs: lines, before chrome removal
 

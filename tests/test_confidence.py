@@ -1,0 +1,68 @@
+"""Confidence in the records (issue #23): every question and set says how sure the parser is, a set
+says whether an editor should look and why, and the bank's rows carry the question's confidence."""
+
+from __future__ import annotations
+
+import json
+
+from pipeline.ingest import ingest
+from pipeline.steps import process_page
+
+ANSWERED = "".join(f"{n}.第{n}题的内容是什么?\n答案:第{n}个答案\n" for n in range(1, 5))
+
+
+def qset(text: str):
+    page = process_page("page.txt", text)
+    assert page.qset is not None
+    return page.qset
+
+
+def test_a_clean_page_is_sure_and_needs_no_review():
+    found = qset("练习题\n一、简答题(共4题)\n" + ANSWERED)
+    assert [q.confidence for q in found.questions()] == [1.0] * 4
+    assert (found.confidence, found.needs_review, found.review_reasons) == (1.0, False, [])
+
+
+def test_an_answer_missing_where_the_page_answers_its_questions_sends_the_set_to_review():
+    """A key lost on a page that prints every other key: that question is doubtful, the set flagged,
+    the reason names it."""
+    page = ANSWERED + "5.第5题的内容是什么?\n6.第6题的内容是什么?\n答案:第6个答案\n"
+    found = qset("练习题\n一、简答题(共6题)\n" + page)
+    by_number = {q.number: q.confidence for q in found.questions()}
+    assert by_number["5"] < 0.9 and by_number["4"] == 1.0
+    assert found.needs_review and found.confidence == by_number["5"]
+    assert "answers_missing: 5 (1 of 6)" in found.review_reasons
+
+
+def test_a_numbering_gap_and_a_count_not_met_are_findings():
+    found = qset("练习题\n一、简答题(共5题)\n1.甲是什么?\n2.乙是什么?\n4.丁是什么?\n5.戊是什么?\n")
+    reasons = " ".join(found.review_reasons)
+    assert "numbering_gap: 2, 4" in reasons and "count_mismatch" in reasons
+    assert {q.number: q.confidence for q in found.questions()}["1"] > {q.number: q.confidence for q in found.questions()}["2"]
+
+
+def test_a_cut_preview_alone_does_not_send_a_set_to_review():
+    """Most pages of these sites are previews cut at some point: the last question is less sure, the
+    set is not flagged for it alone."""
+    found = qset("练习题\n1.下列属于金属的是()\nA.木材 B.铁 C.玻璃 D.塑料\n2.下列属于气体的是()\nA.氧气 B.水 C.冰 D.铜\n"
+                 "3.下列属于液体的是()\nA.水 B.铁 C.石头 D.木头\n4.下列属于固体的是()\nA.水 B.铁 C.汽 D.气\n"
+                 "已阅读5页,还剩8页未读 继续免费阅读\n")
+    assert found.truncated and found.questions()[-1].confidence < 1.0
+    assert not found.needs_review and "cut_preview: 4" in found.review_reasons
+
+
+def test_site_chrome_left_in_the_text_is_a_finding_about_the_set():
+    found = qset("练习题\n" + ANSWERED.replace("答案:第4个答案", "答案:第4个答案,本站文档由会员上传,下载VIP会员免费"))
+    assert "chrome_suspect" in found.review_reasons and found.needs_review
+
+
+def test_the_bank_rows_carry_each_question_s_confidence(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("练习题\n一、简答题(共6题)\n" + ANSWERED + "5.第5题的内容是什么?\n6.第6题是什么?\n答案:六\n",
+                               encoding="utf-8")
+    ingest(str(raw), str(tmp_path / "out"), docx=False, bank=True)
+    rows = [json.loads(line) for line in (tmp_path / "out" / "questions.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["confidence"] < 1.0 for r in rows] == [False, False, False, False, True, False]
+    published = json.loads(next((tmp_path / "out" / "json").iterdir()).read_text(encoding="utf-8"))
+    assert published["needs_review"] is True and published["review_reasons"]
