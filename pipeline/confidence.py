@@ -33,7 +33,8 @@ DOUBTS: dict[str, float] = {
 SET_DOUBTS: dict[str, float] = {
     "chrome_suspect": 0.8,  # site vocabulary left in the published text: chrome the rules missed
 }
-REVIEW_BELOW = 0.81  # a question less sure than this sends its set to review
+CUT_EXPLAINS = frozenset({"answers_missing", "options_irregular"})
+REVIEW_BELOW = 0.86  # a question less sure than this sends its set to review
 STEM_LONG = 400
 STEM_GLUED_OPTIONS = re.compile(r"(?:^|[\s。?)])A\s*[.、．]\S.{0,40}?B\s*[.、．]\S")
 
@@ -57,7 +58,9 @@ def assess(qset: QuestionSet) -> QuestionSet:
     _sections(qset, found)
     _stems_and_options(qset, found)
     if qset.truncated and questions:
-        found.add(len(questions) - 1, "cut_preview")
+        # the cut explains what its last question lacks (its key, its later options): one finding, the cut
+        last = len(questions) - 1
+        found.doubts[last] = [d for d in found.doubts.get(last, []) if d not in CUT_EXPLAINS] + ["cut_preview"]
     if _chrome_left(qset):
         found.set_doubts.append("chrome_suspect")
     scores = [_score(found.doubts.get(i, [])) for i in range(len(questions))]
@@ -118,7 +121,8 @@ def _stems_and_options(qset: QuestionSet, found: _Findings) -> None:
                     not q.options and choice_part):
                 found.add(i, "options_irregular")
             stem = q.stem.strip()
-            if len(stem) < 2 or labels.field_label(stem) or STEM_GLUED_OPTIONS.search(stem):
+            # (no stem is doubtful only without options: a listening item prints its options alone)
+            if (len(stem) < 2 and not q.options) or labels.field_label(stem) or STEM_GLUED_OPTIONS.search(stem):
                 found.add(i, "stem_suspect")
             elif len(stem) > STEM_LONG:
                 found.add(i, "stem_long")

@@ -66,3 +66,11 @@ def test_the_bank_rows_carry_each_question_s_confidence(tmp_path):
     assert [r["confidence"] < 1.0 for r in rows] == [False, False, False, False, True, False]
     published = json.loads(next((tmp_path / "out" / "json").iterdir()).read_text(encoding="utf-8"))
     assert published["needs_review"] is True and published["review_reasons"]
+
+
+def test_the_cut_explains_what_the_last_question_of_a_preview_lacks():
+    """A preview cut after question 4's stem: its key and options were cut away, not lost by the parser;
+    the one finding is the cut, and the set is not sent to review for it."""
+    found = qset("练习题\n" + "".join(f"{n}.第{n}题选哪个?\nA.甲 B.乙 C.丙 D.丁\n答案:A\n" for n in range(1, 4))
+                 + "4.第4题选哪个?\n已阅读5页,还剩8页未读\n")
+    assert found.truncated and found.review_reasons == ["cut_preview: 4"] and not found.needs_review
