@@ -1,4 +1,4 @@
-"""Command line: `python -m pipeline ingest RAW_DIR --out CLEAN_DIR`, `docx`, `search`, `review`, `explain`,
+"""Command line: `python -m pipeline ingest RAW_DIR --out CLEAN_DIR`, `docx`, `search`, `export`, `review`, `explain`,
 `schema`."""
 
 from __future__ import annotations
@@ -80,6 +80,39 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    """The published questions at or above a confidence, one JSON object a line (questions.jsonl's rows)."""
+    from . import layout
+    from .storage import LocalStorage, open_storage
+
+    data = open_storage(args.clean).read_if_exists(layout.QUESTIONS)
+    if data is None:
+        print(f"error: no {layout.QUESTIONS} in {args.clean} (run `python -m pipeline ingest` first)", file=sys.stderr)
+        return 2
+    kept = [line for line in data.decode("utf-8").splitlines()
+            if line.strip() and _confidence_of(line) >= args.min_confidence]
+    text = "".join(f"{line}\n" for line in kept)
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        LocalStorage(str(args.out.parent)).write_atomic(args.out.name, text.encode("utf-8"))
+        print(f"{args.out}: {len(kept)} questions at confidence ≥ {args.min_confidence:g}", file=sys.stderr)
+    return 0
+
+
+def _confidence_of(line: str) -> float:
+    import json
+
+    return float(json.loads(line).get("confidence", 1.0))  # rows written before confidence existed: sure
+
+
+def _unit_interval(text: str) -> float:
+    value = float(text)
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"{text} is not between 0 and 1")
+    return value
+
+
 def cmd_review(args: argparse.Namespace) -> int:
     from .storage import LocalStorage
 
@@ -138,6 +171,12 @@ def main(argv: list[str] | None = None) -> int:
     sea.add_argument("--limit", type=int, default=10)
     sea.add_argument("--json", action="store_true", help="one JSON object a line instead of text")
     sea.set_defaults(func=cmd_search)
+    out = sub.add_parser("export", help="the questions at or above a confidence, as JSONL, for apps that must not "
+                         "show a doubtful answer")
+    out.add_argument("--clean", default="clean", help="the CLEAN_DIR holding questions.jsonl (default clean/)")
+    out.add_argument("--min-confidence", type=_unit_interval, default=0.9, help="0–1 (default 0.9)")
+    out.add_argument("--out", type=Path, default=None, help="a .jsonl file to write (default: standard output)")
+    out.set_defaults(func=cmd_export)
     rev = sub.add_parser("review", help="a local web page to review sets, correct them and download the editions")
     rev.add_argument("--clean", default="clean", help="the CLEAN_DIR to review (default clean/)")
     rev.add_argument("--raw", default="raw", help="the raw folder the sets came from, to show each page beside them")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from pipeline.ingest import ingest
 from pipeline.steps import process_page
 
@@ -74,3 +76,24 @@ def test_the_cut_explains_what_the_last_question_of_a_preview_lacks():
     found = qset("练习题\n" + "".join(f"{n}.第{n}题选哪个?\nA.甲 B.乙 C.丙 D.丁\n答案:A\n" for n in range(1, 4))
                  + "4.第4题选哪个?\n已阅读5页,还剩8页未读\n")
     assert found.truncated and found.review_reasons == ["cut_preview: 4"] and not found.needs_review
+
+
+def test_export_writes_only_the_questions_at_or_above_a_confidence(tmp_path, capsys):
+    """`python -m pipeline export --min-confidence 0.9`: for an app that must not show a doubtful
+    answer, the questions.jsonl rows at or above the threshold; a threshold outside 0–1 is refused."""
+    from pipeline.__main__ import main
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("练习题\n一、简答题(共6题)\n" + ANSWERED + "5.第5题的内容是什么?\n6.第6题是什么?\n答案:六\n",
+                               encoding="utf-8")
+    clean = tmp_path / "out"
+    ingest(str(raw), str(clean), docx=False, bank=False)
+    assert main(["export", "--clean", str(clean), "--min-confidence", "0.9", "--out", str(tmp_path / "sure.jsonl")]) == 0
+    rows = [json.loads(x) for x in (tmp_path / "sure.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["number"] for r in rows] == ["1", "2", "3", "4", "6"] and all(r["confidence"] >= 0.9 for r in rows)
+    assert main(["export", "--clean", str(clean), "--min-confidence", "0"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 6
+    with pytest.raises(SystemExit):
+        main(["export", "--clean", str(clean), "--min-confidence", "1.5"])
+    assert main(["export", "--clean", str(tmp_path / "nothing")]) == 2
