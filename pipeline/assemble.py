@@ -61,11 +61,11 @@ def _options_broken_across_lines(q: QDraft) -> None:
         return
     letters = labels.OPTION_LETTERS[1:]
     held = 0  # how many of the lines hold the next letter's label
-    for line in q.notes:
+    for k, line in enumerate(q.notes):
         if held < len(letters) and re.search(rf"(?:^|\s){letters[held]}\s*[.．、]", line):
             held += 1
-        elif line is not q.notes[-1]:
-            return
+        elif k < len(q.notes) - 1:
+            return  # only the last line may hold no label: the last option's end
     joined = " ".join([q.stem[-1], *q.notes])
     run = labels.split_options(joined)
     if held >= 2 and run and len(run[1]) == held + 1:
@@ -266,9 +266,6 @@ def filled_brackets(section: SDraft) -> None:
         q.answer, q.answer_source = ["; ".join(filled)], "stem_blank"
 
 
-CJK_EDGE = re.compile(r"[\u3000-\u9fff\uff00-\uffef]|.[\u3000-\u9fff\uff00-\uffef]")
-
-
 KEY_ENDS = frozenset("ABCDEFGH√×")  # what a line ending in a key ends with: the search runs only there
 
 
@@ -286,7 +283,7 @@ def trailing_keys(questions: list[QDraft]) -> None:
         # A statement wrapped across a blank line keeps its key at its very end: the text between is
         # the statement's own continuation, not a note.
         for part in q.notes:
-            joint = "" if CJK_EDGE.match(q.stem[-1][-1:] + part[:1]) else " "
+            joint = "" if labels.CJK.match(q.stem[-1][-1:]) or labels.CJK.match(part[:1]) else " "
             q.stem[-1] += joint + part
         q.notes = []
         q.answer, q.answer_source = [m.group(1)], "inline"

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from . import labels
 from .boilerplate import chrome_words
-from .models import Question, QuestionSet
+from .models import Question, QuestionSet, Section
 
 # Finding → factor on the question's confidence, and why it speaks against the reading.
 DOUBTS: dict[str, float] = {
@@ -64,9 +65,7 @@ def assess(qset: QuestionSet) -> QuestionSet:
     if _chrome_left(qset):
         found.set_doubts.append("chrome_suspect")
     scores = [_score(found.doubts.get(i, [])) for i in range(len(questions))]
-    by_id = dict(zip((q.id for q in questions), scores, strict=True))
-    sections = [s.model_copy(update={"questions": [q.model_copy(update={"confidence": by_id[q.id]})
-                                                   for q in s.questions]}) for s in qset.sections]
+    sections = [_scored(s, scores[first: first + len(s.questions)]) for first, _, s in _by_section(qset)]
     confidence = min(scores, default=1.0)
     for doubt in found.set_doubts:
         confidence *= SET_DOUBTS[doubt]
@@ -74,6 +73,14 @@ def assess(qset: QuestionSet) -> QuestionSet:
     needs_review = any(x < REVIEW_BELOW for x in scores) or bool(found.set_doubts)
     return qset.model_copy(update={"sections": sections, "confidence": round(confidence, 3),
                                    "needs_review": needs_review, "review_reasons": reasons})
+
+
+def _scored(section: Section, scores: list[float]) -> Section:
+    """The section with its questions' confidence (a sure question is left as built: 1.0 already)."""
+    if all(x == 1.0 for x in scores):
+        return section
+    return section.model_copy(update={"questions": [q if x == 1.0 else q.model_copy(update={"confidence": x})
+                                                    for q, x in zip(section.questions, scores, strict=True)]})
 
 
 def _score(doubts: list[str]) -> float:
@@ -91,50 +98,54 @@ def _answers(questions: list[Question], found: _Findings) -> None:
                 found.add(i, "answers_missing")
 
 
-def _sections(qset: QuestionSet, found: _Findings) -> None:
-    index = 0
+def _by_section(qset: QuestionSet) -> Iterator[tuple[int, int, Section]]:
+    """(index of its first question in page order, its own index, the section)."""
+    first = 0
     for si, s in enumerate(qset.sections):
+        yield first, si, s
+        first += len(s.questions)
+
+
+def _sections(qset: QuestionSet, found: _Findings) -> None:
+    for first, si, s in _by_section(qset):
         numbers = [int(q.number) if q.number and q.number.isdigit() else None for q in s.questions]
         numbered = sum(1 for n in numbers if n is not None)
         # a cut preview's last part holds fewer than it declares: the cut explains it
         cut_short = qset.truncated and si == len(qset.sections) - 1 and (s.count_declared or 0) > len(s.questions)
+        mismatch = s.count_declared is not None and s.count_declared != len(s.questions) and not cut_short
         for k, n in enumerate(numbers):
-            i = index + k
-            if s.count_declared is not None and s.count_declared != len(s.questions) and not cut_short:
-                found.add(i, "count_mismatch")
+            if mismatch:
+                found.add(first + k, "count_mismatch")
             if n is None and numbered >= 2:
-                found.add(i, "unnumbered")
+                found.add(first + k, "unnumbered")
             before = numbers[k - 1] if k else None
             after = numbers[k + 1] if k + 1 < len(numbers) else None
             if n is not None and ((before is not None and n - before > 1) or (after is not None and after - n > 1)):
-                found.add(i, "numbering_gap")
-        index += len(s.questions)
+                found.add(first + k, "numbering_gap")
 
 
 def _stems_and_options(qset: QuestionSet, found: _Findings) -> None:
-    index = 0
-    for s in qset.sections:
+    for first, _, s in _by_section(qset):
         counts = Counter(len(q.options) for q in s.questions if q.options)
         usual = counts.most_common(1)[0][0] if counts else 0
+        choice_part = usual and sum(counts.values()) >= 0.75 * len(s.questions)
         for k, q in enumerate(s.questions):
-            i = index + k
-            choice_part = usual and len(counts) and sum(counts.values()) >= 0.75 * len(s.questions)
             if (q.options and (len(q.options) < usual or any(not o.text.strip() for o in q.options))) or (
                     not q.options and choice_part):
-                found.add(i, "options_irregular")
+                found.add(first + k, "options_irregular")
             stem = q.stem.strip()
             # (no stem is doubtful only without options: a listening item prints its options alone)
             if (len(stem) < 2 and not q.options) or labels.field_label(stem) or STEM_GLUED_OPTIONS.search(stem):
-                found.add(i, "stem_suspect")
+                found.add(first + k, "stem_suspect")
             elif len(stem) > STEM_LONG:
-                found.add(i, "stem_long")
-        index += len(s.questions)
+                found.add(first + k, "stem_long")
 
 
 def _chrome_left(qset: QuestionSet) -> bool:
-    texts = [qset.title or "", *(c.text for c in qset.content),
-             *(x for q in qset.questions() for x in (q.stem, q.answer or ""))]
-    return any(chrome_words(t) >= CHROME_WORDS for t in texts if t)
+    texts = [t for t in (qset.title, *(c.text for c in qset.content),
+                         *(x for q in qset.questions() for x in (q.stem, q.answer))) if t]
+    # one scan of the whole set first: fewer chrome words in all of it than one string needs, none has them
+    return chrome_words("\n".join(texts)) >= CHROME_WORDS and any(chrome_words(t) >= CHROME_WORDS for t in texts)
 
 
 CHROME_WORDS = 3  # three site words in one published string (下载, 文档, 会员 …): chrome left in the text

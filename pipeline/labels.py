@@ -114,6 +114,7 @@ class Label:
 # A question's number: up to four digits (an item bank runs past 999; a longer number is a code or a
 # year's neighbour, and a number is only read as a label where it continues the page's sequence).
 QNUM = r"\d{1,4}"
+CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")  # a CJK character or full-width form: no space beside it
 ITEM_CODE = r"[(（][A-Za-z][A-Za-z0-9-]{2,15}[)）]"  # an item bank's code after the number: "1(La2A3261)."
 
 # (family, the characters a label of it opens with, its pattern). The openings route each line to

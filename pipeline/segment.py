@@ -8,6 +8,7 @@ sentence costs nothing. Options stay on their stem's line: the parser reads an A
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from itertools import pairwise
@@ -362,11 +363,8 @@ def _unlabelled_items(text: str) -> set[int]:
 
 def _common_ending(texts: list[str]) -> str:
     """The characters every text ends with (a unit or a word's last character), '' when none."""
-    if not texts or not all(texts):
-        return ""
-    shortest = min(texts, key=len)
-    n = next((i for i in range(len(shortest)) if any(t[-1 - i] != shortest[-1 - i] for t in texts)), len(shortest))
-    return shortest[len(shortest) - n:] if n else ""
+    ends = os.path.commonprefix([t[::-1] for t in texts])  # noqa: RUF071  (by character is what is wanted)
+    return ends[::-1] if texts and all(texts) else ""
 
 
 RUN_ON_PIECES = 3  # a long line cut into this many pieces or more was run-on text

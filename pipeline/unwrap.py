@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 
+from . import labels
 from .boilerplate import is_structural
 from .fold import strip_pinyin_garbage
 from .page import Line, Page
@@ -38,10 +39,13 @@ def _ends(text: str) -> bool:
     return text.endswith(("。", "?", "!", "？", "！", "…")) and not text.endswith("??")  # "??": glyphs lost
 
 
+def _printed(line: Line) -> int:
+    """The line's length as the dump printed it, with the glosses a later step removed."""
+    return len(line.text) + line.lost
+
+
 def _measures(line: Line) -> dict[str, int]:
-    """The line's width as the dump printed it (with the glosses a later step removed)."""
-    text = line.text
-    return {"chars": len(text) + line.lost, "columns": display_width(text) + line.lost, "words": len(text) + line.lost}
+    return {"chars": _printed(line), "columns": display_width(line.text) + line.lost, "words": _printed(line)}
 
 
 def wrap_width(lines: list[Line]) -> tuple[str, int] | None:
@@ -94,20 +98,17 @@ def _joint(measure: str, line: Line, following: str, width: int) -> str:
     text or a word longer than the line."""
     if measure != "words":
         return ""
-    if len(line.text) + line.lost < width:
+    if _printed(line) < width:
         return " "
     cut_word = len(line.text.split()[-1]) + line.lost >= width
-    return "" if cut_word or CJK.match(line.text[-1]) or CJK.match(following[:1]) else " "
-
-
-CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+    return "" if cut_word or labels.CJK.match(line.text[-1]) or labels.CJK.match(following[:1]) else " "
 
 
 def _word_did_not_fit(line: Line, following: str, width: int) -> bool:
     """A line wrapped at a space stops short because the next word would not fit; a shorter word
     (or a long run of CJK text, which the wrapper would have cut to fill the line) means the author
     ended the line there."""
-    printed = len(line.text) + line.lost
+    printed = _printed(line)
     if printed >= width:
         return True  # a word longer than the line (a run of CJK text) cut at the width
     word = following.split(maxsplit=1)[0] if following.strip() else ""
