@@ -14,10 +14,12 @@ import argparse
 import importlib.util
 import json
 import sys
-from dataclasses import dataclass
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.metamorphic import DEVSET, SCORER
+from bench.metamorphic import DEVSET, SCORER, TRANSFORMS, build
+from pipeline import confidence
 from pipeline.errors import Rejected
 from pipeline.steps import process_page
 
@@ -38,9 +40,10 @@ class PageResult:
     right: list[bool]  # … and whether it is fully right
     set_wrong: bool  # a question wrong, or one of the gold's missing
     needs_review: bool
+    doubts: list[list[str]] = field(default_factory=list)  # each published question's findings
 
 
-def page_result(score, gold: dict, qset: dict) -> PageResult:
+def page_result(score, gold: dict, qset: dict, doubts: list[list[str]] | None = None) -> PageResult:
     outs = score.questions_of(qset)
     right = [False] * len(outs)
     used: set[int] = set()
@@ -57,7 +60,7 @@ def page_result(score, gold: dict, qset: dict) -> PageResult:
         used.add(hit)
         right[hit] = _fully_right(score, g, outs[hit])
     return PageResult([q.get("confidence", 1.0) for q in outs], right, missing > 0 or not all(right),
-                      bool(qset.get("needs_review")))
+                      bool(qset.get("needs_review")), doubts or [[] for _ in outs])
 
 
 def _fully_right(score, g: dict, q: dict) -> bool:
@@ -76,18 +79,42 @@ def _fully_right(score, g: dict, q: dict) -> bool:
     return ok
 
 
-def run(devset: Path = DEVSET) -> list[PageResult]:
+def run(raw: Path = DEVSET / "raw", golds: Path = DEVSET / "gold") -> list[PageResult]:
     score = _scorer()
     results = []
-    for path in sorted((devset / "raw").iterdir()):
-        gold = json.loads((devset / "gold" / f"{path.stem}.json").read_text(encoding="utf-8"))
+    for path in sorted(raw.iterdir()):
+        gold = json.loads((golds / f"{path.stem}.json").read_text(encoding="utf-8"))
         try:
-            qset = json.loads(process_page(path.name, path.read_bytes()).qset.model_dump_json())
+            page = process_page(path.name, path.read_bytes())
         except Rejected:
             results.append(PageResult([], [], True, True))  # nothing published: wrong, and flagged by the manifest
             continue
-        results.append(page_result(score, gold, qset))
+        assert page.qset is not None
+        found = confidence.findings(page.qset, page.doubts)
+        doubts = [found.doubts.get(i, []) for i in range(len(page.qset.questions()))]
+        results.append(page_result(score, gold, json.loads(page.qset.model_dump_json()), doubts))
     return results
+
+
+def with_variants() -> list[PageResult]:
+    """The dev set and its metamorphic variants (`bench.metamorphic`): 15 times the findings to measure."""
+    results = run()
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in TRANSFORMS:
+            raw, golds = build(name, Path(tmp) / name)
+            results += run(raw, golds)
+    return results
+
+
+def by_finding(results: list[PageResult]) -> list[dict]:
+    """For each finding, how many questions had it and the share of them fully right: what its factor
+    in `confidence.DOUBTS` should be."""
+    rows = []
+    for doubt, factor in confidence.DOUBTS.items():
+        right = [r for p in results for d, r in zip(p.doubts, p.right, strict=True) if doubt in d]
+        rows.append({"finding": doubt, "factor": factor, "questions": len(right),
+                     "fully_right": round(sum(right) / len(right), 3) if right else None})
+    return rows
 
 
 def summary(results: list[PageResult]) -> dict:
@@ -113,8 +140,12 @@ def summary(results: list[PageResult]) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", action="store_true", help="print the summary as JSON")
+    ap.add_argument("--findings", action="store_true", help="also the share of questions right per finding, over "
+                    "the dev set and its metamorphic variants (what each factor of confidence.DOUBTS should be)")
     args = ap.parse_args(argv)
     found = summary(run())
+    if args.findings:
+        found["findings"] = by_finding(with_variants())
     if args.json:
         print(json.dumps(found, ensure_ascii=False))
         return 0
@@ -126,6 +157,11 @@ def main(argv: list[str] | None = None) -> int:
           f"right {found['not_flagged_questions_right']} (target ≥ 0.98); wrong sets flagged "
           f"{found['wrong_sets_flagged']} (target ≥ 0.90); confidence ≥ 0.9 fully right "
           f"{found['high_confidence_right']} (target ≥ 0.98)")
+    if args.findings:
+        print(f"\n{'finding':<20}{'factor':>8}{'questions':>11}{'fully right':>13}  (dev set and its variants)")
+        for row in found["findings"]:
+            share = "" if row["fully_right"] is None else f"{row['fully_right']:.3f}"
+            print(f"{row['finding']:<20}{row['factor']:>8}{row['questions']:>11}{share:>13}")
     return 0
 
 

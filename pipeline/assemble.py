@@ -14,7 +14,7 @@ from collections.abc import Callable
 from . import labels, words
 from .models import ContentBlock, Option, Question, QuestionSet, Section, Source
 from .page import Page
-from .parse import ParseResult, QDraft, SDraft
+from .parse import ParseResult, QDraft, SDraft, family
 
 Restore = Callable[[str | None], str | None]  # a matching-text string → the page's own characters
 
@@ -449,6 +449,22 @@ def _cap_last_answer(questions: list[QDraft]) -> None:
         last.answer = last.answer[:1]
 
 
+def _label_at_the_cut(sections: list[SDraft]) -> QDraft | None:
+    """'3.题目:…' then '4.' as the page's last line: the preview cut question 4 off after its label.
+    It is a question with no stem (the page numbers it), not text; a bare label that continues no
+    sequence, or is followed by anything, is text."""
+    drafts = [q for s in sections for q in s.questions]
+    last = drafts[-1] if drafts else None
+    if last is None or last.stem or last.options or last.answer or as_text(last) != [last.label.printed if last.label
+                                                                                      else ""]:
+        return None
+    part = next(s for s in sections if s.questions and s.questions[-1] is last)
+    before = part.questions[-2] if len(part.questions) > 1 else None
+    if last.number is None or before is None or family(before) != family(last) or before.number != last.number - 1:
+        return None
+    return last
+
+
 def as_text(q: QDraft) -> list[str]:
     """A draft that turned out not to be a question, back as the lines of text it held."""
     head = " ".join(x for x in [q.label.printed if q.label else "", q.stem_text()] if x)
@@ -566,6 +582,7 @@ def build_set(page: Page, result: ParseResult, set_id: str, restore: Restore = l
     content_head = list(result.content_before)
     for s in result.sections:
         content_head += demote_point_lists(s, other_styles=len(styles) > 1)
+    cut_label = _label_at_the_cut(result.sections)
     questions = [q for s in result.sections for q in s.questions if q.stem or q.options or q.answer]
     answers_in_points(questions)
     decide_notes(questions)
@@ -581,12 +598,14 @@ def build_set(page: Page, result: ParseResult, set_id: str, restore: Restore = l
         heading, name, intro = restore(s.heading), restore(s.name), [restore(x) or x for x in s.intro]
         records = []
         for qi, q in enumerate(s.questions):
-            if not (q.stem or q.options or q.answer):  # a bare label (a cut preview): kept as text
+            if not (q.stem or q.options or q.answer) and q is not cut_label:  # a bare label: kept as text
                 after = records[-1].id if records else None
                 content += [(after, t) for t in as_text(q)]
                 continue
             record = to_question(q, set_id, f"{si}.{qi}", s.score_each, restore, s.heading)
             records.append(record)
+            if q.close_call:
+                page.doubts.setdefault(record.id, []).append("close_call")
             content += [(record.id, t) for t in q.after]
         if records or s.heading:
             sections.append(Section(heading=heading, ordinal=s.ordinal, name=name, score_each=s.score_each,

@@ -36,6 +36,7 @@ class Page:
     removed: list[tuple[str, str]] = field(default_factory=list)  # (rule, removed text)
     warnings: list[str] = field(default_factory=list)
     qset: QuestionSet | None = None
+    doubts: dict[str, list[str]] = field(default_factory=dict)  # question id → what the parse found against it
 
     def remove(self, rule: str, text: str) -> None:
         self.removed.append((rule, text))

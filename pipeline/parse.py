@@ -16,7 +16,7 @@ from functools import cached_property
 from . import labels
 from .labels import Label
 from .page import Line
-from .reading import Reading, read_page
+from .reading import Reading, margins, read_page
 
 
 @dataclass
@@ -37,6 +37,7 @@ class QDraft:
     nested_family: str | None = None  # its label style: "(3)" then "4 …" is the next question, not the list
     nested_asks: bool = False  # an item of that list asks something (sub-questions, not an answer's points)
     tail_width: int = 0  # display width of the last physical line of the stem (for wrapped dumps)
+    close_call: bool = False  # the whole-page reading nearly read one of its lines otherwise
 
     @property
     def number(self) -> int | None:
@@ -91,6 +92,7 @@ TYPE_FIRST = labels.rx(rf"^\s*(?:{'|'.join(labels.QUESTION_TYPES)})")  # "单项
 TYPE_THEN_TEXT = labels.rx(rf"^[一二三四五六七八九十]{{1,3}}\s*[、.]\s*(?:{'|'.join(labels.QUESTION_TYPES)})"
                            r"(?=[\u4e00-\u9fff])")
 
+CLOSE_CALL = 1.0  # a reading this much less sure decides a line otherwise: the question may be misread
 WRAP_SLACK = 8  # display columns: lines within this of the page's wrap width were wrapped there
 WRAP_SHARE = 0.3  # of the lines that stop mid-sentence, at least this share stops at the wrap width
 
@@ -258,6 +260,7 @@ class Parser:
                 if labels.may_be_heading(line.text) and parse_heading(line.text, False, 0) is not None]
 
     def run(self) -> ParseResult:
+        owners: list[QDraft | None] = []  # the question each line went to (None: a heading, the answer part …)
         for i, line in enumerate(self.lines):
             self.index = i
             if self.answer_part:
@@ -272,8 +275,20 @@ class Parser:
                 self.key_line(line)
             else:
                 self.body_line(line)
+            owners.append(None if self.answer_part else self.q)
+        self._mark_close_calls(owners)
         sections = [s for s in self.sections if s.questions or s.heading or s.intro]
         return ParseResult(sections, self.content_before, self.unmatched, self.dropped, self.orphans)
+
+    def _mark_close_calls(self, owners: list[QDraft | None]) -> None:
+        """Questions holding a line the reading decided by less than `CLOSE_CALL` (only pages that
+        needed the reading: on the others every label read plainly)."""
+        if self._reading is None:
+            return
+        for index, margin in margins(self._reading).items():
+            owner = owners[index]
+            if margin < CLOSE_CALL and owner is not None:
+                owner.close_call = True
 
     # body ------------------------------------------------------------------------------------
     def body_line(self, line: Line) -> None:

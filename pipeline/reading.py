@@ -235,6 +235,25 @@ _OPENINGS = frozenset("0123456789" + labels.OCR_ONES + labels.STRAY_OPENINGS + "
 ) + "".join(labels.TRADITIONAL.get(c, "") for c in "题试问例第"))
 
 
+def margins(reading: Reading) -> dict[int, float]:
+    """For each candidate line, how much less the best reading that decides it the other way is worth
+    (a chosen line read as another number or as text; a line left as text read as a question)."""
+    after = _best_from(reading)
+    overall = reading.value()
+    through: dict[int, list[tuple[float, Candidate]]] = {}
+    for k, c in enumerate(reading.candidates):
+        through.setdefault(c.index, []).append((reading.best[k] + after[k] - c.gain, c))
+    found = {}
+    for index, values in through.items():
+        chosen = reading.chosen.get(index)
+        # (the same number read with another cut, '0004.' as '4', is no other reading of the question)
+        rivals = [value for value, c in values if c is not chosen
+                  and (chosen is None or c.label.number != chosen.label.number)]
+        if rivals:
+            found[index] = overall - max(rivals)
+    return found
+
+
 def explain(reading: Reading, lines: list[Line]) -> list[str]:
     """The chosen reading line by line, and for each disputed line the best reading that decides it
     the other way, with how much less it is worth."""

@@ -122,7 +122,7 @@ def validate_step(page: Page, ctx: Context) -> None:
 
 def assess_step(page: Page, ctx: Context) -> None:
     assert page.qset is not None
-    page.qset = confidence.assess(page.qset)
+    page.qset = confidence.assess(page.qset, page.doubts)
 
 
 STEPS: list[tuple[str, Step]] = [

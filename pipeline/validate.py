@@ -61,6 +61,9 @@ def is_truncated(page: Page, qset: QuestionSet) -> bool:
     final = qset.sections[-1] if qset.sections else None
     if not (final and final.questions):
         return False
+    last_question = final.questions[-1]
+    if not (last_question.stem or last_question.options or last_question.answer):
+        return True  # its label and nothing after it: the cut
     return len(final.questions) < (_expected_count(final) or 0) or _last_question_cut(final.questions)
 
 

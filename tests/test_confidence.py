@@ -81,6 +81,28 @@ def test_the_cut_explains_what_the_last_question_of_a_preview_lacks():
     assert found.truncated and found.review_reasons == ["cut_preview: 4"] and not found.needs_review
 
 
+def test_a_line_the_whole_page_reading_nearly_read_otherwise_is_a_close_call():
+    """'8 是双胞胎…' continues question 3's text, but read as question 8 it costs little: the reading's
+    margin is small, so question 3 is doubtful and the set goes to review ('close_call: 3')."""
+    found = qset("一、单项选择题\n1 以下生物结构中有 ADP 生成的是 A水稻 B蓝藻 C酵母菌 D人\n"
+                 "2 下列描述正确的是 A甲 B乙 C丙 D丁\n3 右图是家族系谱图,其中\n8 是双胞胎,下列描述正确的是 A甲 B乙 C丙 D丁\n")
+    by_number = {q.number: q.confidence for q in found.questions()}
+    assert by_number["3"] < 0.86 and by_number["1"] == by_number["2"] == 1.0
+    assert found.needs_review and "close_call: 3" in found.review_reasons
+
+
+def test_options_the_cut_question_shows_but_the_parse_left_unsplit_are_not_put_down_to_the_cut():
+    """A preview cut inside question 4's options: fewer options is the cut's doing, but option A left
+    in the stem ('…_.A. that…') is the parser's, a finding of its own that sends the set to review."""
+    head = "".join(f"{n}.Question {n} asks _.\nA. one\nB. two\nC. three\nD. four\n" for n in (1, 2, 3))
+    cut = qset(head + "4.The story tries to tell us _.A. that a bad impression is easily left on the trai")
+    unsplit = cut.questions()[-1]
+    assert cut.truncated and not unsplit.options and "A. that" in unsplit.stem
+    assert cut.needs_review and any(r.startswith("options_irregular: 4") for r in cut.review_reasons)
+    split = qset(head + "4.The story tries to tell us _.\nA. that a bad impression is easily left on the trai")
+    assert split.truncated and not split.needs_review
+
+
 def test_export_writes_only_the_questions_at_or_above_a_confidence(tmp_path, capsys):
     """`python -m pipeline export --min-confidence 0.9`: for an app that must not show a doubtful
     answer, the questions.jsonl rows at or above the threshold; a threshold outside 0–1 is refused."""

@@ -333,3 +333,17 @@ def test_a_page_ending_in_a_score_field_is_complete():
                                     "2.单位安排你组织一次培训,你会怎么做?(分数: 2.00)\n")
     assert page.qset is not None and not page.qset.truncated
     assert [q.score for q in page.qset.questions()] == [2, 2]
+
+
+def test_a_label_alone_at_the_cut_is_a_question_without_a_stem():
+    # A preview cut right after a label ("4." as the last line) still shows question 4: the page numbers
+    # it, the set is cut there, and its part holds what it declares. A bare label that continues no
+    # sequence, or has text after it, stays text.
+    cut = qset("三、应急应变题(共4题,每题7分)\n1.题目:医院突发火灾,你如何组织撤离?\n2.题目:患者突然晕厥,你如何处理?\n"
+               "3.题目:家属对护理操作提出质疑,你如何安抚?\n4.\n")
+    last = cut.questions()[-1]
+    assert (last.number, last.stem, last.score) == ("4", "", 7)
+    assert cut.truncated and len(cut.sections[0].questions) == 4
+    assert "4 without answers" not in " ".join(cut.review_reasons) and not cut.needs_review
+    lone = qset("1.题目:医院突发火灾,你如何组织撤离?\n2.题目:患者突然晕厥,你如何处理?\n7.\n")
+    assert [q.number for q in lone.questions()] == ["1", "2"]
