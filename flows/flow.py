@@ -24,6 +24,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from pipeline import ingest as core
+from pipeline import quality
 from pipeline.errors import CannotRun
 from pipeline.isolate import cores
 from pipeline.limits import KEEP_RUNS, MAX_BYTES, PAGE_MEMORY, PAGE_TIMEOUT
@@ -127,7 +128,7 @@ class TaskStages(core.Stages):
         run_logger().warning("%s", message)
 
 
-def summary_markdown(report: core.RunReport) -> str:
+def summary_markdown(report: core.RunReport, out: str) -> str:
     rows = [f"**Nothing published:** {nothing_published(report)}", ""] if report.nothing_published else []
     rows += [
         "| pages | published | unchanged | rejected | questions | seconds |",
@@ -148,6 +149,7 @@ def summary_markdown(report: core.RunReport) -> str:
         rows += ["", "**Run warnings:**", *(f"- {w}" for w in report.warnings)]
     if report.removed_pages:
         rows += ["", "**Pages gone from raw since the last run:** " + ", ".join(report.removed_pages)]
+    rows += ["", quality.markdown(report.sites, report.needs_review, out)]
     return "\n".join(rows)
 
 
@@ -168,7 +170,7 @@ def ingest_flow(raw_dir: str = "raw", out: str = "clean", batch_size: int = DEFA
     except CannotRun as exc:
         run_logger().error("%s", exc)
         return Failed(message=str(exc), data=exc)
-    create_markdown_artifact(key="ingest-summary", markdown=summary_markdown(report),
+    create_markdown_artifact(key="ingest-summary", markdown=summary_markdown(report, out),
                              description=f"ingest of {raw_dir} into {out}")
     run_logger().info("%s", core.summary_line(report))
     if report.nothing_published:

@@ -1,5 +1,5 @@
-"""Command line: `python -m pipeline ingest RAW_DIR --out CLEAN_DIR`, `docx`, `search`, `export`, `review`, `explain`,
-`schema`."""
+"""Command line: `python -m pipeline ingest RAW_DIR --out CLEAN_DIR`, `docx`, `search`, `export`, `report`, `review`,
+`explain`, `schema`."""
 
 from __future__ import annotations
 
@@ -70,14 +70,45 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(f"error: no bank in {args.clean} (run `python -m pipeline ingest` first)", file=sys.stderr)
         return 2
     rows = [json.loads(line) for line in data.decode("utf-8").splitlines() if line.strip()]
+    if args.min_confidence is not None:
+        rows = _sure_enough(rows, _confidences(args.clean), args.min_confidence)
     for score, row in search(rows, args.query, args.limit):
         if args.json:
             print(json.dumps({"score": score, **{k: v for k, v in row.items() if k != "terms"}}, ensure_ascii=False))
             continue
         sources = ", ".join(f"{s['title'] or s['set_id']}" for s in row["sources"][:3])
         more = f" (+{len(row['sources']) - 3})" if len(row["sources"]) > 3 else ""
-        print(f"{score:7.2f}  {row['stem'][:70]}\n         {row['size']} source(s): {sources}{more}")
+        sure = f"  confidence {row['confidence']:g}" if "confidence" in row else ""
+        print(f"{score:7.2f}  {row['stem'][:70]}\n         {row['size']} source(s): {sources}{more}{sure}")
     return 0
+
+
+def _confidences(clean: str) -> dict[str, float]:
+    """Each published question's confidence by its id (from questions.jsonl; the bank's rows are clusters)."""
+    import json
+
+    from . import layout
+    from .storage import open_storage
+
+    data = open_storage(clean).read_if_exists(layout.QUESTIONS) or b""
+    found = {}
+    for line in data.decode("utf-8").splitlines():
+        if line.strip():
+            row = json.loads(line)
+            found[row["id"]] = float(row.get("confidence", 1.0))
+    return found
+
+
+def _sure_enough(rows: list[dict], confidence: dict[str, float], threshold: float) -> list[dict]:
+    """The bank rows with a source question at or above the threshold, only those sources kept, each row
+    with the best confidence of its sources."""
+    kept = []
+    for row in rows:
+        sources = [s for s in row["sources"] if confidence.get(s["question_id"], 1.0) >= threshold]
+        if sources:
+            best = max(confidence.get(s["question_id"], 1.0) for s in sources)
+            kept.append({**row, "sources": sources, "size": len(sources), "confidence": best})
+    return kept
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -111,6 +142,44 @@ def _unit_interval(text: str) -> float:
     if not 0 <= value <= 1:
         raise argparse.ArgumentTypeError(f"{text} is not between 0 and 1")
     return value
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """The newest run's quality by site and its sets to review (from its report in runs/)."""
+    import json
+
+    from . import layout, quality
+    from .storage import open_storage
+
+    store = open_storage(args.clean)
+    names = sorted(n for n in store.list_dir(layout.RUNS) if n.endswith(".json") and not n.startswith("."))
+    data = store.read_if_exists(f"{layout.RUNS}/{names[-1]}") if names else None
+    if data is None:
+        print(f"error: no run report in {args.clean}/{layout.RUNS} (run `python -m pipeline ingest` first)",
+              file=sys.stderr)
+        return 2
+    report = json.loads(data)
+    sites, queue = report.get("sites") or [], report.get("needs_review") or []
+    if args.json:
+        print(json.dumps({"run": names[-1], "sites": sites, "needs_review": queue}, ensure_ascii=False))
+        return 0
+    table = [quality.SITE_COLUMNS, *quality.site_rows(sites)]
+    widths = [max(_width(row[i]) for row in table) for i in range(len(table[0]) - 1)]
+    print(f"run {report.get('started')}: {report.get('pages')} pages")
+    for row in table:
+        print("  ".join(cell + " " * (w - _width(cell)) for cell, w in zip(row, widths, strict=False)) + "  " + row[-1])
+    print(f"\n{len(queue)} sets to review, most doubtful first:")
+    for r in queue[: args.limit]:
+        print(f"  {r['confidence']!s:>6}  {r['json']}  {r['path']}  {'; '.join(r['reasons'])}")
+    if len(queue) > args.limit:
+        print(f"  … {len(queue) - args.limit} more (--limit, or --json)")
+    return 0
+
+
+def _width(text: str) -> int:
+    from .parse import display_width
+
+    return display_width(text)
 
 
 def cmd_review(args: argparse.Namespace) -> int:
@@ -170,6 +239,8 @@ def main(argv: list[str] | None = None) -> int:
     sea.add_argument("--clean", default="clean", help="the CLEAN_DIR holding bank/ (default clean/)")
     sea.add_argument("--limit", type=int, default=10)
     sea.add_argument("--json", action="store_true", help="one JSON object a line instead of text")
+    sea.add_argument("--min-confidence", type=_unit_interval, default=None,
+                     help="only questions at or above this confidence (0–1), as `export` keeps them")
     sea.set_defaults(func=cmd_search)
     out = sub.add_parser("export", help="the questions at or above a confidence, as JSONL, for apps that must not "
                          "show a doubtful answer")
@@ -177,6 +248,11 @@ def main(argv: list[str] | None = None) -> int:
     out.add_argument("--min-confidence", type=_unit_interval, default=0.9, help="0–1 (default 0.9)")
     out.add_argument("--out", type=Path, default=None, help="a .jsonl file to write (default: standard output)")
     out.set_defaults(func=cmd_export)
+    rep = sub.add_parser("report", help="the last run's quality by site and the sets an editor should review")
+    rep.add_argument("--clean", default="clean", help="the CLEAN_DIR the run wrote (default clean/)")
+    rep.add_argument("--limit", type=int, default=20, help="sets to review listed (default 20)")
+    rep.add_argument("--json", action="store_true", help="the site table and the whole queue as JSON")
+    rep.set_defaults(func=cmd_report)
     rev = sub.add_parser("review", help="a local web page to review sets, correct them and download the editions")
     rev.add_argument("--clean", default="clean", help="the CLEAN_DIR to review (default clean/)")
     rev.add_argument("--raw", default="raw", help="the raw folder the sets came from, to show each page beside them")

@@ -63,7 +63,7 @@ def assess(qset: QuestionSet, parsed: dict[str, list[str]] | None = None) -> Que
     confidence = min(scores, default=1.0)
     for doubt in found.set_doubts:
         confidence *= SET_DOUBTS[doubt]
-    reasons = _reasons(questions, found)
+    reasons = _reasons(qset, found)
     needs_review = any(x < REVIEW_BELOW for x in scores) or bool(found.set_doubts)
     return qset.model_copy(update={"sections": sections, "confidence": round(confidence, 3),
                                    "needs_review": needs_review, "review_reasons": reasons})
@@ -181,14 +181,29 @@ def _chrome_left(qset: QuestionSet) -> bool:
 CHROME_WORDS = 3  # three site words in one published string (下载, 文档, 会员 …): chrome left in the text
 
 
-def _reasons(questions: list[Question], found: Findings) -> list[str]:
-    """'numbering_gap: 4, 6', 'answers_missing: 3 of 12', … in the order of `DOUBTS`, then the set's."""
+def question_names(qset: QuestionSet) -> list[str]:
+    """Each question as an editor finds it: its number ('4'), with its part's ordinal where numbers
+    start again in each part ('二-4'), its label, or its place ('#3')."""
+    plain = [q.number or q.label for q in qset.questions()]
+    numbered = [x for x in plain if x]
+    repeated = len(set(numbered)) < len(numbered)
+    names = []
+    for _, _, s in _by_section(qset):
+        for q in s.questions:
+            name = q.number or q.label or f"#{len(names) + 1}"
+            names.append(f"{s.ordinal}-{name}" if repeated and s.ordinal and (q.number or q.label) else name)
+    return names
+
+
+def _reasons(qset: QuestionSet, found: Findings) -> list[str]:
+    """'numbering_gap: 4, 6', 'answers_missing: 3 (1 of 12)', … in the order of `DOUBTS`, then the set's."""
     reasons = []
+    names_of = question_names(qset)
     for doubt in DOUBTS:
         hit = [i for i, doubts in found.doubts.items() if doubt in doubts]
         if not hit:
             continue
-        names = ", ".join(questions[i].number or questions[i].label or f"#{i + 1}" for i in sorted(hit)[:8])
-        count = f" ({len(hit)} of {len(questions)})" if doubt == "answers_missing" else ""
+        names = ", ".join(names_of[i] for i in sorted(hit)[:8])
+        count = f" ({len(hit)} of {len(names_of)})" if doubt == "answers_missing" else ""
         reasons.append(f"{doubt}: {names}{count}")
     return reasons + list(found.set_doubts)

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, NamedTuple
 
-from . import __version__, corrections, isolate, layout, publish
+from . import __version__, corrections, isolate, layout, publish, quality
 from .boilerplate import Templates, site_key
 from .entries import Entries, PreviousEntries
 from .errors import FINAL_REJECTIONS, CannotRun, Rejected, stopped_by
@@ -75,6 +75,8 @@ class RunReport:
     pages_read: int = 0  # files of a page type (what else raw holds is rejected as unsupported_type)
     # wall seconds of each stage: discover, learn, batches (on the workers), finish (after the batches)
     phases: dict[str, float] = field(default_factory=dict)
+    sites: list[dict] = field(default_factory=list)  # per site: pages, published, rejected, flagged, confidence, change
+    needs_review: list[dict] = field(default_factory=list)  # live sets an editor should look at, most doubtful first
 
     @property
     def nothing_published(self) -> bool:
@@ -245,7 +247,9 @@ def process_file(f: RawFile, out: Storage, runner: PageRunner, old: ManifestEntr
     entry = publish.manifest_entry(path=f.name, sha256=page.sha256, status="published", set_id=qset.id,
                                    output=layout.set_rel(qset.id), questions=len(qset.questions()),
                                    warnings=len(qset.warnings), outputs_sha256=digest,
-                                   corrections_sha256=correction_digest, **_chrome(page, templates))
+                                   corrections_sha256=correction_digest, confidence=qset.confidence,
+                                   needs_review=qset.needs_review, review_reasons=qset.review_reasons,
+                                   **_chrome(page, templates))
     return entry, publish.removal_row(qset.id, page.removed)
 
 
@@ -433,7 +437,8 @@ def finish(job: Finish) -> RunReport:
                        count["published"], count["unchanged"], count["rejected"], questions, reasons, gone,
                        job.stats.as_dict(), clusters, job.warnings,
                        pages_read=sum(1 for e in entries if PurePosixPath(e.path).suffix.lower() in SUFFIXES),
-                       phases=phases)
+                       phases=phases, sites=quality.site_table(entries, quality.previous_sites(store, job.started_at)),
+                       needs_review=quality.review_queue(entries))
     # The report before the manifest: a run killed between them is redone from the last manifest, so
     # the pages gone since are reported again, never lost (the manifest is the commit point).
     store.write_atomic(layout.run_rel(job.started_at), publish.dumps(report.as_dict()))
@@ -550,5 +555,9 @@ def ingest(raw: object, out: object, progress: Callable[[int], Callable[[], None
     return run(IngestOptions(raw=str(raw), out=str(out), **options), Stages(progress))  # type: ignore[arg-type]
 
 
+SUMMARY_LEAVES_OUT = ("stats", "sites", "needs_review")  # tables: the run report holds them
+
+
 def summary_line(report: RunReport) -> str:
-    return json.dumps({k: v for k, v in report.as_dict().items() if k != "stats"}, ensure_ascii=False)
+    found = {k: v for k, v in report.as_dict().items() if k not in SUMMARY_LEAVES_OUT}
+    return json.dumps({**found, "sets_to_review": len(report.needs_review)}, ensure_ascii=False)

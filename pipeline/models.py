@@ -116,6 +116,9 @@ class ManifestEntry(_Record):
     chrome_sha256: str | None = Field(default=None, description="Digest of the chrome lines learned for that site "
                                       "in the run that processed the page: when the corpus teaches other lines, the "
                                       "page is processed again")
+    confidence: float | None = Field(default=None, description="The published set's confidence (see QuestionSet)")
+    needs_review: bool | None = Field(default=None, description="The published set needs an editor's review")
+    review_reasons: list[str] = Field(default_factory=list, description="Why, when it does")
 
     @property
     def has_outputs(self) -> bool:

@@ -30,6 +30,7 @@ from jinja2 import DictLoader, Environment, select_autoescape
 from pydantic import ValidationError
 
 from . import corrections, layout, publish
+from .confidence import REVIEW_BELOW
 from .models import Option, QuestionSet
 from .read import decode
 from .storage import LocalStorage
@@ -40,28 +41,40 @@ table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:.3em .
 .flag{color:#a01e1e}.ok{color:#2a7a2a}.cols{display:flex;gap:1.5em}.cols>div{flex:1;min-width:0}
 pre{white-space:pre-wrap;background:#f7f7f7;padding:.6em;font-size:90%}.removed{background:#fde2e2;text-decoration:line-through}
 .q{border:1px solid #ddd;padding:.6em;margin:.6em 0}textarea{width:100%}label{display:block;margin-top:.3em}
-.edited{background:#fff3c4}</style></head><body>{% block body %}{% endblock %}</body></html>"""
+.edited{background:#fff3c4}.doubt{background:#ffe9d6}.q.doubt{border-color:#d9822b}
+tr.review td:first-child{border-left:4px solid #d9822b}</style>
+</head><body>{% block body %}{% endblock %}</body></html>"""
 
-INDEX = """{% extends "page" %}{% block body %}<h1>题集审阅</h1><p>{{ sets|length }} sets in {{ clean }}</p>
-<table><tr><th>set</th><th>title</th><th>questions</th><th>findings</th><th>approved</th></tr>
-{% for s in sets %}<tr><td><a href="/set/{{ s.id }}">{{ s.id }}</a></td><td>{{ s.title or "（无标题）" }}</td>
-<td>{{ s.questions }}</td>
-<td class="flag">{{ s.findings|join("; ") }}</td><td>{% if s.approved %}<span class="ok">✓</span>{% endif %}</td></tr>
+INDEX = """{% extends "page" %}{% block body %}<h1>题集审阅</h1><p>{{ sets|length }} sets in {{ clean }};
+{{ to_review }} to review, first below, most doubtful first</p>
+<table><tr><th>set</th><th>title</th><th>questions</th><th>findings</th><th>confidence</th><th>why review</th>
+<th>approved</th></tr>
+{% for s in sets %}<tr{% if s.needs_review %} class="review"{% endif %}>
+<td><a href="/set/{{ s.id }}">{{ s.id }}</a></td><td>{{ s.title or "（无标题）" }}</td><td>{{ s.questions }}</td>
+<td class="flag">{{ s.findings|join("; ") }}</td><td>{{ s.confidence }}</td>
+<td class="flag">{{ s.reasons|join("; ") }}</td>
+<td>{% if s.approved %}<span class="ok">✓</span>{% endif %}</td></tr>
 {% endfor %}</table>{% endblock %}"""
 
 SET = """{% extends "page" %}{% block body %}<p><a href="/">← all sets</a></p><h1>{{ q.title }}</h1>
 <p>{{ q.source.path }} · <a href="/set/{{ q.id }}/docx/student">student edition</a> ·
 <a href="/set/{{ q.id }}/docx/answers">answer key</a>
 {% if q.approved %} · <span class="ok">approved</span>{% endif %}</p>
+{% if q.needs_review %}<p class="flag" id="review">needs review (confidence {{ q.confidence }}):
+{{ q.review_reasons|join("; ") }}</p>{% endif %}
 {% if q.warnings %}<ul class="flag">{% for w in q.warnings %}<li>{{ w }}</li>{% endfor %}</ul>{% endif %}
 <form method="post" action="/set/{{ q.id }}/approve"><input type="hidden" name="csrf" value="{{ csrf }}">
 <button id="approve">Approve this set</button></form>
-<div class="cols"><div><h2>Raw page</h2><pre>{% for line, rule in raw %}{% if rule %}<span class="removed"
- title="{{ rule }}">{{ line }}</span> <small>[{{ rule }}]</small>{% else %}{{ line }}{% endif %}
+<div class="cols"><div><h2>Raw page</h2><pre>{% for r in raw %}{% if r.rule %}<span class="removed"
+ title="{{ r.rule }}">{{ r.line }}</span> <small>[{{ r.rule }}]</small>{% else %}<span{% if r.anchor %}
+ id="raw-{{ r.anchor }}"{% endif %}{% if r.doubt %} class="doubt"{% endif %}>{{ r.line }}</span>{% endif %}
 {% endfor %}</pre></div><div><h2>Parsed</h2>{% for s in q.sections %}<h3>{{ s.heading or "" }}</h3>
-{% for x in s.questions %}<form class="q" method="post" action="/set/{{ q.id }}/question/{{ x.id }}" id="q-{{ x.id }}">
+{% for x in s.questions %}<form class="q{% if x.confidence < review_below %} doubt{% endif %}" method="post"
+ action="/set/{{ q.id }}/question/{{ x.id }}" id="q-{{ x.id }}">
 <input type="hidden" name="csrf" value="{{ csrf }}">
 <b>{{ x.number or "" }}</b> {% if x.edited %}<small class="edited">edited: {{ x.edited|join(", ") }}</small>{% endif %}
+{% if x.confidence < 1 %}<small class="doubt">confidence {{ x.confidence }}</small>{% endif %}
+{% if x.id in located %}<a class="to-raw" href="#raw-{{ x.id }}">raw lines</a>{% endif %}
 <label>stem<textarea name="stem" rows="3">{{ x.stem }}</textarea></label>
 {% if x.options %}<label>options, one a line<textarea name="options" rows="{{ x.options|length }}">
 {%- for o in x.options %}{{ o.label }}. {{ o.text }}{% if not loop.last %}
@@ -102,6 +115,31 @@ def findings(qset: QuestionSet) -> list[str]:
     if any(w.startswith("answer_unmatched") for w in qset.warnings):
         found.append("unmatched answers")
     return found
+
+
+PROBE = 8  # characters of a stem that find its line in the raw page
+
+
+def located(qset: QuestionSet, lines: list[tuple[str, str | None]]) -> list[dict]:
+    """The raw lines, each question's first line anchored to it (`raw-<id>`) and the lines of a question
+    the confidence doubts marked, so a click on a question shows its raw lines."""
+    rows = [{"line": line, "rule": rule, "anchor": None, "doubt": False} for line, rule in lines]
+    squeezed = ["".join(line.split()) if rule is None else "" for line, rule in lines]
+    starts: list[tuple[int, bool]] = []  # (its first line, doubted)
+    at = 0
+    for q in qset.questions():
+        probe = "".join(q.stem.split())[:PROBE]
+        found = next((i for i in range(at, len(rows)) if probe and probe in squeezed[i]), None)
+        if found is None:
+            continue
+        rows[found]["anchor"] = rows[found]["anchor"] or q.id
+        starts.append((found, q.confidence < REVIEW_BELOW))
+        at = found + 1
+    for k, (first, doubted) in enumerate(starts):
+        end = starts[k + 1][0] if k + 1 < len(starts) else len(rows)
+        for row in rows[first:end] if doubted else ():
+            row["doubt"] = row["rule"] is None
+    return rows
 
 
 def parse_options(text: str) -> list[Option]:
@@ -222,19 +260,27 @@ def create_app(clean: str, raw: str = "raw") -> FastAPI:
             try:
                 qset = current(name[:-5])
             except ValidationError:
-                rows.append({"id": name[:-5], "title": None, "questions": 0, "approved": False,
+                rows.append({"id": name[:-5], "title": None, "questions": 0, "approved": False, "needs_review": True,
+                             "confidence": 0.0, "reasons": [],
                              "findings": ["the published JSON cannot be read: run ingest again"]})
                 continue
             rows.append({"id": qset.id, "title": qset.title, "questions": len(qset.questions()),
-                         "findings": findings(qset), "approved": qset.approved})
-        rows.sort(key=lambda r: (-len(r["findings"]), r["title"] or "", r["id"]))
-        return TEMPLATES.get_template("index").render(title="题集审阅", sets=rows, clean=clean)
+                         "findings": findings(qset), "approved": qset.approved,
+                         "needs_review": qset.needs_review and not qset.approved, "confidence": qset.confidence,
+                         "reasons": qset.review_reasons})
+        # the queue: sets to review first, most doubtful first; then the others by their findings
+        rows.sort(key=lambda r: (not r["needs_review"], r["confidence"], -len(r["findings"]), r["title"] or "",
+                                 r["id"]))
+        return TEMPLATES.get_template("index").render(title="题集审阅", sets=rows, clean=clean,
+                                                      to_review=sum(r["needs_review"] for r in rows))
 
     @app.get("/set/{set_id}", response_class=HTMLResponse)
     def one_set(set_id: str) -> str:
         qset = current(set_id)
-        return TEMPLATES.get_template("set").render(title=qset.title or set_id, q=qset, raw=raw_lines(qset),
-                                                    csrf=token)
+        raw = located(qset, raw_lines(qset))
+        return TEMPLATES.get_template("set").render(title=qset.title or set_id, q=qset, raw=raw, csrf=token,
+                                                    review_below=REVIEW_BELOW,
+                                                    located={r["anchor"] for r in raw if r["anchor"]})
 
     def raw_lines(qset: QuestionSet) -> list[tuple[str, str | None]]:
         path = Path(raw) / qset.source.path

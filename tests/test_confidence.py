@@ -42,7 +42,7 @@ def test_a_numbering_gap_and_a_count_not_met_are_findings():
     found = qset("练习题\n一、简答题(共5题)\n1.甲是什么?\n2.乙是什么?\n4.丁是什么?\n5.戊是什么?\n"
                  "二、论述题(共1题)\n1.己是什么?\n")
     reasons = " ".join(found.review_reasons)
-    assert "numbering_gap: 2, 4" in reasons and "count_mismatch" in reasons
+    assert "numbering_gap: 一-2, 一-4" in reasons and "count_mismatch" in reasons  # numbers restart: named with the part
     assert {q.number: q.confidence for q in found.questions()}["1"] > {q.number: q.confidence for q in found.questions()}["2"]
 
 
@@ -122,3 +122,23 @@ def test_export_writes_only_the_questions_at_or_above_a_confidence(tmp_path, cap
     with pytest.raises(SystemExit):
         main(["export", "--clean", str(clean), "--min-confidence", "1.5"])
     assert main(["export", "--clean", str(tmp_path / "nothing")]) == 2
+
+
+def test_search_can_leave_out_doubtful_questions(tmp_path, capsys):
+    """`search --min-confidence 0.9`: the bank's matches whose question is sure enough, each with its
+    confidence; a match whose only source is doubtful is left out."""
+    from pipeline.__main__ import main
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("练习题\n一、简答题(共6题)\n" + ANSWERED + "5.客户情绪激动时如何安抚?\n6.第6题是什么?\n答案:六\n",
+                               encoding="utf-8")
+    clean = tmp_path / "out"
+    ingest(str(raw), str(clean), docx=False)
+    assert main(["search", "客户 情绪", "--clean", str(clean), "--json"]) == 0
+    (found,) = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert found["stem"].startswith("客户情绪激动")
+    assert main(["search", "客户 情绪", "--clean", str(clean), "--json", "--min-confidence", "0.9"]) == 0
+    assert capsys.readouterr().out == ""
+    assert main(["search", "第6题", "--clean", str(clean), "--min-confidence", "0.9"]) == 0
+    assert "confidence 1" in capsys.readouterr().out

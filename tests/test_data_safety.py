@@ -90,7 +90,7 @@ def test_the_flow_ends_failed_when_nothing_was_published(tmp_path):
         state = ingest_flow(raw_dir=str(raw), out=str(tmp_path / "out"), bank=False, docx=False, return_state=True)
     assert state.is_failed() and "none published" in state.message
     report = RunReport(**state.result(raise_on_failure=False))
-    assert summary_markdown(report).startswith("**Nothing published:**")
+    assert summary_markdown(report, str(tmp_path / "out")).startswith("**Nothing published:**")
 
 
 # ---- output locations -------------------------------------------------------------------------------

@@ -47,6 +47,27 @@ def test_flow_writes_what_the_core_writes_then_reports_unchanged(harness, core_o
     assert {e["status"] for e in load_manifest(out)["pages"]} == {"unchanged"}
 
 
+def test_the_artifact_lists_each_site_and_links_the_sets_to_review(harness, tmp_path):
+    """What a data engineer opens in the Prefect UI the next morning: the per-site table and the sets
+    that need review, each linked to its JSON."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterKey
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    (raw / "site_x").mkdir(parents=True)
+    answered = "".join(f"{n}.第{n}题的内容是什么?\n答案:第{n}个答案\n" for n in range(1, 5))
+    (raw / "site_x" / "p.txt").write_text("练习题\n" + answered + "5.第5题的内容是什么?\n6.第6题是什么?\n答案:六\n",
+                                          encoding="utf-8")
+    report = run(str(raw), str(out), docx=False, bank=False)
+    (flagged,) = report["needs_review"]
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(key=ArtifactFilterKey(any_=["ingest-summary"])),
+                                          sort="CREATED_DESC", limit=1)
+    text = artifacts[0].data
+    assert "| site_x | 1 | 1 | 0 | 1 |" in text and "| since the last run |" in text
+    assert f"[site_x/p.txt]({(out / flagged['json']).resolve().as_uri()})" in text and "answers_missing: 5" in text
+
+
 def test_dask_runner_gives_identical_output(harness, core_out, tmp_path):
     out = tmp_path / "dask"
     report = run(str(RAW), str(out), batch_size=2, runner="dask")
@@ -86,11 +107,11 @@ def test_summary_markdown_lists_counts_reasons_warnings_and_stages(tmp_path):
     shutil.copytree(RAW, raw)
     (raw / "empty.txt").write_bytes(b"")
     report = core.ingest(str(raw), str(tmp_path / "out"))
-    text = summary_markdown(report)
+    text = summary_markdown(report, str(tmp_path / "out"))
     assert "| 6 | 5 | 0 | 1 | 59 |" in text
     assert "empty: 1" in text and "count_mismatch" in text and "| parse |" in text
     report.warnings.append("no pages found under raw")  # what a run says about itself reaches the artifact
-    assert "**Run warnings:**\n- no pages found under raw" in summary_markdown(report)
+    assert "**Run warnings:**\n- no pages found under raw" in summary_markdown(report, str(tmp_path / "out"))
 
 
 def test_deployment_carries_schedule_and_parameters():

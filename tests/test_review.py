@@ -95,6 +95,43 @@ def test_edit_approve_download_then_reingest(site, browser, tmp_path):
     assert EDITED in "\n".join(p.text for p in Document(io.BytesIO(edition)).paragraphs)
 
 
+ANSWERED = "".join(f"{n}.第{n}题的内容是什么?\n答案:第{n}个答案\n" for n in range(1, 5))
+DOUBTFUL = "复习题\n一、简答题\n" + ANSWERED + "5.客户情绪激动时如何安抚?\n6.第6题的内容是什么?\n答案:第6个答案\n"
+
+
+def test_the_page_opens_on_the_review_queue_and_a_doubtful_question_shows_its_raw_lines(tmp_path, browser):
+    """Flagged sets first, most doubtful first, each with its reasons; in a set, the question that
+    caused the flag is marked, and a click takes the editor to its raw lines, marked too."""
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    shutil.copytree(RAW, raw)
+    (raw / "doubtful.txt").write_text(DOUBTFUL, encoding="utf-8")
+    ingest(raw, out)
+    server, thread, url = start_server(out, raw)
+    try:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(url + "/")
+        rows = page.locator("table tr")
+        flagged = page.locator("tr.review")
+        assert flagged.count() >= 2 and rows.nth(1).get_attribute("class") == "review"
+        confidences = [float(flagged.nth(k).locator("td").nth(4).inner_text()) for k in range(flagged.count())]
+        assert confidences == sorted(confidences)  # most doubtful first
+        assert rows.nth(flagged.count() + 1).get_attribute("class") is None  # then the sets not flagged
+        doubtful = next(k for k in range(flagged.count()) if "answers_missing: 5" in flagged.nth(k).inner_text())
+        flagged.nth(doubtful).locator("a").click()
+        page.wait_for_load_state()
+        assert "answers_missing: 5 (1 of 6)" in page.inner_text("#review")
+        marked = page.locator("form.q.doubt")
+        assert marked.count() == 1 and "客户情绪激动时如何安抚" in marked.locator("textarea[name=stem]").input_value()
+        marked.locator("a.to-raw").click()
+        target = page.locator("pre span:target")
+        assert "客户情绪激动时如何安抚" in target.inner_text() and "doubt" in target.get_attribute("class")
+        assert page.locator("pre span.doubt").count() == 1  # question 5's line; its neighbours are not marked
+        page.screenshot(path=str(tmp_path / "queue.png"))
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
 def test_a_correction_whose_question_is_gone_is_never_applied_elsewhere(tmp_path):
     """The raw page changed: its question ids changed with it, and the run says which correction
     no longer applies instead of putting it on another question."""
