@@ -40,7 +40,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pages", type=int, default=1000)
     ap.add_argument("--new-workers", type=int, default=1,
                     help="this tree's --workers (1: the parse's cost alone, as in a tree from before --workers)")
+    ap.add_argument("--old-workers", type=int, default=None,
+                    help="OLD_TREE's --workers, when it has the option (give 1 to compare one process with one)")
     args = ap.parse_args(argv)
+    old_extra = ("--workers", str(args.old_workers)) if args.old_workers else ()
     corpus = HERE / "bench" / "out" / "corpus_10000"
     if not corpus.is_dir():
         generate(corpus, pages=10_000)
@@ -51,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
             shutil.copyfile(page, raw / page.name)  # a copy: the ingest does not follow symlinks
         old, new = [], []
         for i in range(args.pairs):
-            old.append(user_seconds(args.old.resolve(), raw, Path(tmp) / "out_old"))
+            old.append(user_seconds(args.old.resolve(), raw, Path(tmp) / "out_old", old_extra))
             new.append(user_seconds(HERE, raw, Path(tmp) / "out_new", ("--workers", str(args.new_workers))))
             print(f"pair {i + 1}: old {old[-1]:.2f} s  new {new[-1]:.2f} s  ({new[-1] / old[-1] - 1:+.1%})", flush=True)
     m_old, m_new = statistics.median(old), statistics.median(new)

@@ -24,21 +24,27 @@ DOUBTS: dict[str, float] = {
     # its 14 metamorphic variants, `python -m bench.calibration --findings`, rounded down; stem_suspect
     # and stem_long are too rare there to measure and stay below the review line)
     "answers_missing": 0.58,  # no answer where most of the page's questions have one: a key lost or misassigned
-    "options_irregular": 0.55,  # fewer options than its part's others, none in a choice part, an empty one
+    "options_irregular": 0.5,  # fewer options than its part's others, none in a choice part, an empty one
     "stem_suspect": 0.85,  # options or an answer label left in the stem, or no stem: a split missed
     "stem_long": 0.85,  # a stem this long may hold the next question
     "numbering_gap": 0.71,  # the number before or after it is missing: a label lost next to it
     "count_mismatch": 0.89,  # its part declares another count: a question lost or split in the part
     "cut_preview": 0.87,  # the last question of a cut preview: it may stop mid-way
+    "answer_long": 0.54,  # a long answer where the page's others are keys: the next item glued to its key
     "close_call": 0.76,  # the whole-page reading nearly read one of its lines otherwise (a label, or text)
     "unnumbered": 0.97,  # no number where its part's others have one: a label the grammar could not read
 }
 SET_DOUBTS: dict[str, float] = {
     "chrome_suspect": 0.8,  # site vocabulary left in the published text: chrome the rules missed
+    # options in text kept outside the questions: a question whose label was lost, or that the page
+    # (an excerpt starting mid-way) shows only the end of
+    "options_outside": 0.8,
 }
 CUT_EXPLAINS = frozenset({"answers_missing", "options_irregular"})
 REVIEW_BELOW = 0.86  # a question less sure than this sends its set to review
 STEM_LONG = 400
+OPTION_RUN = re.compile(r"(?:^|[\s。.?)])[(（]?B\s*[.、．)）]\s*\S.{0,80}?[(（]?C\s*[.、．)）]\s*\S.{0,80}?"
+                        r"[(（]?D\s*[.、．)）]\s*\S")
 STEM_GLUED_OPTIONS = re.compile(r"(?:^|[\s。?)])A\s*[.、．]\S.{0,40}?B\s*[.、．]\S")
 
 
@@ -87,6 +93,8 @@ def findings(qset: QuestionSet, parsed: dict[str, list[str]] | None = None) -> F
         found.doubts[last] = [d for d in found.doubts.get(last, []) if d not in explained] + ["cut_preview"]
     if _chrome_left(qset):
         found.set_doubts.append("chrome_suspect")
+    if any(OPTION_RUN.search(c.text) for c in qset.content):
+        found.set_doubts.append("options_outside")
     return found
 
 
@@ -106,11 +114,19 @@ def _score(doubts: list[str]) -> float:
 
 
 def _answers(questions: list[Question], found: Findings) -> None:
-    answered = sum(1 for q in questions if q.answer)
-    if answered and answered >= 0.5 * len(questions):
+    answered = [q.answer for q in questions if q.answer]
+    if answered and len(answered) >= 0.5 * len(questions):
         for i, q in enumerate(questions):
             if not q.answer:
                 found.add(i, "answers_missing")
+    keys = sum(1 for a in answered if len(a.strip()) <= KEY_MAX)
+    if len(answered) >= 3 and keys >= 0.75 * len(answered):
+        for i, q in enumerate(questions):  # '錯進程間的同步是指…': a key with the next item glued to it
+            if q.answer and len(q.answer.strip()) > KEY_MAX * 3:
+                found.add(i, "answer_long")
+
+
+KEY_MAX = 4  # a key ('B', 'ABD', '√', '錯'): where a page's answers are keys, a long one holds more
 
 
 def _by_section(qset: QuestionSet) -> Iterator[tuple[int, int, Section]]:

@@ -303,10 +303,10 @@ def _best_from(reading: Reading) -> list[float]:
     cands = reading.candidates
     after = [0.0] * len(cands)
     for j in range(len(cands) - 1, -1, -1):
-        value = cands[j].gain
+        value = gain = cands[j].gain
         for k in range(j + 1, min(len(cands), j + 1 + WINDOW)):
-            if cands[k].index <= cands[j].index:
-                continue
+            if gain + after[k] <= value or cands[k].index <= cands[j].index:
+                continue  # (no cost is negative: this successor cannot do better)
             cost = transition(cands[j], cands[k], _headed(reading.headings, cands[j].index, cands[k].index))[1]
             if cost == float("inf"):
                 continue

@@ -103,6 +103,24 @@ def test_options_the_cut_question_shows_but_the_parse_left_unsplit_are_not_put_d
     assert split.truncated and not split.needs_review
 
 
+def test_a_long_answer_among_keys_is_doubtful():
+    """Where a page's answers are keys (对/错, letters), one that runs on holds the next item glued to its
+    key ('错进程间的同步是指…'): a finding against it."""
+    items = "".join(f"{n}.第{n}个陈述是正确的。答案:{'对' if n % 2 else '错'}\n" for n in range(1, 5))
+    found = qset("判断题\n" + items + "5.第5个陈述是正确的。答案:错进程间的同步是指进程间在逻辑上的相互制约关系。\n")
+    assert any(r.startswith("answer_long: 5") for r in found.review_reasons) and found.needs_review
+
+
+def test_options_left_outside_any_question_are_a_finding_about_the_set():
+    """An excerpt that starts inside a question shows its last options before the first label: kept as
+    text, they are a question the set lacks."""
+    head = "in England. (B) The early history of magazines. (C) The life of Daniel Defoe. (D) Newspapers.\n"
+    items = "".join(f"{n}. (A) Option one. (B) Option two. (C) Option three. (D) Option four.\n" for n in (20, 21, 22))
+    found = qset(head + items)
+    assert "options_outside" in found.review_reasons and found.needs_review
+    assert "options_outside" not in qset(items).review_reasons
+
+
 def test_export_writes_only_the_questions_at_or_above_a_confidence(tmp_path, capsys):
     """`python -m pipeline export --min-confidence 0.9`: for an app that must not show a doubtful
     answer, the questions.jsonl rows at or above the threshold; a threshold outside 0–1 is refused."""
