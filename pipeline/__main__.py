@@ -43,15 +43,24 @@ def cmd_docx(args: argparse.Namespace) -> int:
     if args.seed is not None and not args.shuffle:
         print("error: --seed only takes effect with --shuffle (add --shuffle, or drop --seed)", file=sys.stderr)
         return 2
-    try:
-        sets = [QuestionSet.model_validate_json(path.read_bytes()) for path in args.sets]
-    except (OSError, ValidationError) as exc:
-        print(f"error: cannot read a question set: {exc}", file=sys.stderr)
-        return 2
+    sets = []
+    for path in args.sets:
+        try:
+            sets.append(QuestionSet.model_validate_json(path.read_bytes()))
+        except OSError as exc:
+            print(f"error: cannot read {path.resolve()}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+        except ValidationError:
+            print(f"error: {path.resolve()} is not a question set: give the JSON of one, e.g. "
+                  f"clean/json/<id>.json (a raw page goes to `python -m pipeline ingest` first)", file=sys.stderr)
+            return 2
     seed = (args.seed or 0) if args.shuffle else None
     exam = compose(sets, title=args.title, sections=args.sections, shuffle_seed=seed, include_cut=args.include_cut)
     if not any(s.questions for s in exam.sections):
-        print("error: no questions selected", file=sys.stderr)
+        there = [s.heading or s.ordinal or "(untitled)" for q in sets for s in q.sections]
+        wanted = f"no section matches {' '.join(args.sections)}; the sets have: {', '.join(there)}" if args.sections \
+            else "no questions selected"
+        print(f"error: {wanted}", file=sys.stderr)
         return 2
     data = render(exam, answers=args.answers)
     LocalStorage(str(args.out.parent)).write_atomic(args.out.name, data)

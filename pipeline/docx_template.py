@@ -23,7 +23,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
-BODY_FONT, HEADING_FONT, LATIN_FONT = "宋体", "黑体", "Times New Roman"
+from pipeline.render_docx import BODY_FONT, HEADING_FONT, LATIN_FONT  # the faces live with the renderer
+
 STORED = Path(__file__).resolve().parent / "data" / "template.docx"
 
 

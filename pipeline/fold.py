@@ -49,3 +49,30 @@ def matching_form(text: str) -> str:
     if not needs_folding(text):
         return text
     return _converter().convert(strip_pinyin_garbage(text))
+
+
+TRADITIONAL_SHARE = 0.05  # of a text's CJK characters that t2s changes: above it, the text is in traditional script
+
+
+def is_traditional(text: str) -> bool:
+    """The text is written in traditional script (most of its characters with two forms take the
+    traditional one), so what we generate beside it should be too."""
+    if not needs_folding(text):
+        return False
+    cjk = sum(1 for ch in text if "\u3400" <= ch <= "\u9fff")
+    simplified = _converter().convert(text)
+    changed = sum(1 for a, b in zip(text, simplified, strict=False) if a != b)
+    return cjk > 0 and changed >= TRADITIONAL_SHARE * cjk
+
+
+@cache
+def _to_traditional():
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+@cache
+def traditional(text: str) -> str:
+    """Words we generate ('每题', '答案'), in traditional script for a traditional page."""
+    return _to_traditional().convert(text)

@@ -17,18 +17,24 @@ import struct
 import threading
 import zipfile
 import zlib
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 
-from . import labels
+from . import fold, labels
 from .limits import LINE_CACHE
 from .models import Question, QuestionSet, Section
 
 ANSWER_COLOR = "A01E1E"  # the answer key's dark red
+# Faces by the names Word writes on Windows and macOS, which LibreOffice's font replacement table maps to a
+# Chinese serif and sans (Noto Serif / Sans CJK) on Linux; '宋体' and '黑体' are known there only in Chinese
+# and were replaced by a Japanese sans.
+BODY_FONT, HEADING_FONT, LATIN_FONT = "SimSun", "SimHei", "Times New Roman"
 DOCUMENT = "word/document.xml"  # the package part each edition writes
 TEMPLATE = "data/template.docx"  # below pipeline/: styles, fonts, footer fields (authored by docx_template.py)
 NO_ANSWER = "※ 原文未提供答案"  # our own edition's chrome: generic.toml strips it when a DOCX is read back
+CUT_BEFORE_ANSWER = "※ 原文预览至此截断，未见答案"  # the answers were to come after the cut (also stripped)
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 CN_ORDINALS = "一二三四五六七八九十"
 
@@ -43,7 +49,12 @@ def _score_text(value: int | float | None) -> str:
     return "" if value is None else f"{value:g}"
 
 
-def section_heading(section: Section, index: int) -> str | None:
+def say(text: str, traditional: bool) -> str:
+    """A word we generate ('每题', '答案'), in the exam's own script."""
+    return fold.traditional(text) if traditional and text else text
+
+
+def section_heading(section: Section, index: int, traditional: bool = False) -> str | None:
     if section.heading is None and not section.name:
         return None
     ordinal = section.ordinal or (CN_ORDINALS[index] if index < len(CN_ORDINALS) else str(index + 1))
@@ -58,7 +69,8 @@ def section_heading(section: Section, index: int) -> str | None:
         total = section.score_each * section.count_declared  # the printed heading states the sum
     if total is not None:
         parts.append(f"共{_score_text(total)}分")
-    return f"{ordinal}、{name}" + (f"（{'，'.join(parts)}）" if parts else "")  # printed in Chinese punctuation
+    declared = say(f"（{'，'.join(parts)}）", traditional) if parts else ""
+    return f"{ordinal}、{name}" + declared  # printed in Chinese punctuation
 
 
 def question_label(q: Question, position: int) -> str:
@@ -66,10 +78,15 @@ def question_label(q: Question, position: int) -> str:
     if q.number and q.label and _is_word_label(q.label):
         return f"{q.label} "
     if q.number:
-        return f"{q.number}."
+        return numbered(q.number, q.stem)
     if q.label and not q.label[0].isdigit():
         return q.label if q.label.endswith((":", "☆", "★", "】")) else f"{q.label} "
-    return f"{position}."
+    return numbered(str(position), q.stem)
+
+
+def numbered(number: str, stem: str) -> str:
+    """'1.', or '1、' before a stem that opens with a digit: '1.3片8259A' would read as 1.3."""
+    return f"{number}、" if stem[:1].isdigit() else f"{number}."
 
 
 @functools.lru_cache(maxsize=4096)
@@ -161,7 +178,26 @@ def _options(q: Question) -> list[str]:
 
 
 def _key_paragraph(tag: str, text: str) -> str:
-    return _paragraph(_run(f"【{tag}】", bold=True, color=ANSWER_COLOR), _run(text, color=ANSWER_COLOR), indent=INDENT)
+    return _paragraph(_run(f"【{tag}】", bold=True, color=ANSWER_COLOR), *_marks(text, color=ANSWER_COLOR),
+                      indent=INDENT)
+
+
+MARKS = re.compile(r"([√×✓✗✔✘])")
+# √ and × in the East Asian face on every slot: in the Latin face (Times New Roman) √ is a maths radical
+_MARK_FONTS = '<w:rFonts w:ascii="{0}" w:hAnsi="{0}" w:eastAsia="{0}" w:cs="{0}" w:hint="eastAsia"/>'
+
+
+def _marks(text: str, color: str | None = None) -> list[str]:
+    """The runs of a text, a judgement mark (√ ×) in a run of its own in the body's East Asian face."""
+    if not MARKS.search(text):
+        return [_run(text, color=color)]
+    return [_mark_run(piece, color) if MARKS.fullmatch(piece) else _run(piece, color=color)
+            for piece in MARKS.split(text) if piece]
+
+
+def _mark_run(mark: str, color: str | None) -> str:
+    props = _MARK_FONTS.format(BODY_FONT) + (f'<w:color w:val="{color}"/>' if color else "")
+    return f"<w:r><w:rPr>{props}</w:rPr>{_text(mark)}</w:r>"
 
 
 def student_stem(q: Question) -> str:
@@ -189,10 +225,16 @@ _BLANK = re.compile(r"_{2,}|（\s*）|\(\s*\)")
 Heads = dict[tuple[int, int], tuple[str, list[str]]]  # (position, id of the question) → (stem, its head)
 
 
-def question_head(q: Question, position: int, stem: str) -> list[str]:
+JUDGE_BRACKET = "（    ）"  # where a student marks √ or × on a judgement item that printed none
+_HAS_BRACKET = re.compile(r"[(（]\s*[)）]\s*[。.]?$")
+
+
+def question_head(q: Question, position: int, stem: str, traditional: bool = False) -> list[str]:
     """What both editions print of a question: label, stem and score, its sub-items, its options."""
-    score = (_run(f"（{_score_text(q.score)}分）"),) if q.score is not None else ()
-    out = [_paragraph(_run(question_label(q, position), bold=True), _run(stem), *score, before=SPACE_BEFORE)]
+    score = (_run(say(f"（{_score_text(q.score)}分）", traditional)),) if q.score is not None else ()
+    mark = (_run(JUDGE_BRACKET),) if q.kind == "true_false" and not _HAS_BRACKET.search(stem) else ()
+    out = [_paragraph(_run(question_label(q, position), bold=True), *_marks(stem), *mark, *score,
+                      before=SPACE_BEFORE)]
     out += [_text_paragraph(clean_xml_text(item), indent=INDENT) for item in q.sub_items]
     if q.options:
         out += _options(q)
@@ -200,30 +242,33 @@ def question_head(q: Question, position: int, stem: str) -> list[str]:
 
 
 def question_xml(q: Question, position: int, answers: bool, fill_in: bool = False,
-                 heads: Heads | None = None) -> list[str]:
+                 heads: Heads | None = None, traditional: bool = False, cut_off: bool = False) -> list[str]:
     """`fill_in`: the question is under a fill-in heading (填空): a blank to write in, not ruled lines.
-    `heads`: the heads one edition wrote, reused by the other where its stem is the same."""
+    `heads`: the heads one edition wrote, reused by the other where its stem is the same.
+    `traditional`: the words we print are in traditional script. `cut_off`: the preview ends before
+    its answer would come."""
     stem = q.stem if answers else student_stem(q)
     known = heads.get((position, id(q))) if heads is not None else None
     if known is not None and known[0] == stem:
         out = list(known[1])
     else:
-        out = question_head(q, position, stem)
+        out = question_head(q, position, stem, traditional)
         if heads is not None:
             heads[(position, id(q))] = (stem, out[:])
     if not answers:
         if fill_in or q.kind == "fill_blank":
-            blank = [] if _BLANK.search(q.stem) else [_text_paragraph(FILL_BLANK_LINE, indent=INDENT)]
+            blank = [] if _BLANK.search(q.stem) else [_text_paragraph(say(FILL_BLANK_LINE, traditional), indent=INDENT)]
             return out + blank
         return out + [RULED_LINE] * _answer_lines(q)
     if q.answer:
-        out.append(_key_paragraph(labels.FIELD_TITLES["answer"], q.answer))
-    else:
-        out.append(_paragraph(_run(NO_ANSWER, italic=True), indent=INDENT))  # marked as missing, never invented
+        out.append(_key_paragraph(say(labels.FIELD_TITLES["answer"], traditional), q.answer))
+    else:  # marked as missing, never invented; where the preview ends first, said so
+        out.append(_paragraph(_run(say(CUT_BEFORE_ANSWER if cut_off else NO_ANSWER, traditional), italic=True),
+                              indent=INDENT))
     if q.analysis:
-        out.append(_key_paragraph(labels.FIELD_TITLES["analysis"], q.analysis))
+        out.append(_key_paragraph(say(labels.FIELD_TITLES["analysis"], traditional), q.analysis))
     if q.scoring_points:
-        out.append(_key_paragraph(labels.FIELD_TITLES["scoring"], ""))
+        out.append(_key_paragraph(say(labels.FIELD_TITLES["scoring"], traditional), ""))
         out += [_text_paragraph(clean_xml_text(point), indent=INDENT_2) for point in q.scoring_points]
     return out
 
@@ -233,25 +278,31 @@ class Exam:
     title: str
     sections: list[Section]
     note: str | None = None  # printed under the title: what the exam leaves out, e.g. a cut preview's end
+    traditional: bool = False  # the sets are in traditional script: so are the words we print
+    cut_off: frozenset[str] = frozenset()  # ids of the questions whose answers the preview cut off
 
 
 def body_xml(exam: Exam, answers: bool = False, header_block: bool = True, heads: Heads | None = None) -> str:
-    title = clean_xml_text(exam.title) + ("（答案卷）" if answers else "")
+    trad = exam.traditional
+    title = clean_xml_text(exam.title) + (say("（答案卷）", trad) if answers else "")
     parts = [_text_paragraph(title, style="Title", center=True)]
     if exam.note:
         parts.append(_text_paragraph(clean_xml_text(exam.note), center=True))
     if header_block and not answers:
-        parts.append(_text_paragraph("姓名：__________\u3000班级：__________\u3000得分：__________", center=True))
+        parts.append(_text_paragraph(say("姓名：__________\u3000班级：__________\u3000得分：__________", trad),
+                                     center=True))
     position = 0
     for index, section in enumerate(exam.sections):
-        heading = section_heading(section, index)
+        heading = section_heading(section, index, trad)
         if heading:
             parts.append(_text_paragraph(clean_xml_text(heading), style="Heading1"))
+        parts += [_paragraph(*_marks(clean_xml_text(line))) for line in section.intro]  # 要求: 在括号内打√ …
         if not section.questions:
-            parts.append(_text_paragraph("（本部分没有题目）"))
+            parts.append(_text_paragraph(say("（本部分没有题目）", trad)))
+        fill_in = bool(labels.FILL_IN_PART.search(section.name or ""))
         for q in section.questions:
             position += 1
-            parts += question_xml(q, position, answers, bool(labels.FILL_IN_PART.search(section.name or "")), heads)
+            parts += question_xml(q, position, answers, fill_in, heads, trad, q.id in exam.cut_off)
     return "".join(parts)
 
 
@@ -337,20 +388,53 @@ CUT_MARK = "……（原文至此截断）"
 
 
 def cut_field(qset: QuestionSet, q: Question) -> str | None:
-    """Where a cut preview stops inside its last question: "stem" (the question cannot be printed),
-    "answer" or "analysis" (printed, marked as cut in the answer key), or None (complete)."""
-    questions = qset.questions()
-    if not qset.truncated or not questions or q is not questions[-1]:
+    """Where a cut preview stops inside question `q`: "stem" or "options" (the question cannot be
+    printed whole: left out unless asked for), "answer" or "analysis" (printed, marked as cut in the
+    answer key), or None (not the question the cut falls in, or whole)."""
+    if not qset.truncated or q is not _cut_question(qset):
         return None
     for name in ("analysis", "answer"):
         text = (getattr(q, name) or "").rstrip()
         if text:
             return None if text.endswith(SENTENCE_END) else name
-    return None if q.options or q.stem.rstrip().endswith(SENTENCE_END) else "stem"
+    if _answers_apart(qset):
+        return None  # the cut falls in the answer part: the question itself was printed whole before it
+    if q.options:
+        usual = Counter(len(x.options) for x in qset.questions() if x.options and x is not q).most_common(1)
+        short = len(q.options) < (usual[0][0] if usual else FULL_OPTIONS)
+        return "options" if short or not q.options[-1].text.strip() else None
+    return None if q.stem.rstrip().endswith(SENTENCE_END) else "stem"
+
+
+FULL_OPTIONS = 4  # a choice question's options where no other question of the set shows its count
+
+
+def _answers_apart(qset: QuestionSet) -> bool:
+    return any(x.answer_source == "answer_part" for x in qset.questions())
+
+
+def _cut_question(qset: QuestionSet) -> Question | None:
+    """The question a cut preview stops in: the last one, or where the answers stand in a part of
+    their own after the questions, the last one answered."""
+    questions = qset.questions()
+    if _answers_apart(qset):
+        answered = [x for x in questions if x.answer or x.analysis]
+        return answered[-1] if answered else None
+    return questions[-1] if questions else None
+
+
+def answers_cut_off(qset: QuestionSet) -> list[Question]:
+    """Questions without an answer because the preview ends before it: after the last answered
+    question of a set that answers its questions."""
+    questions = qset.questions()
+    if not qset.truncated:
+        return []
+    last = max((i for i, x in enumerate(questions) if x.answer), default=None)
+    return [] if last is None else [x for x in questions[last + 1:] if not x.answer]
 
 
 def is_cut(qset: QuestionSet, q: Question) -> bool:
-    return cut_field(qset, q) == "stem"
+    return cut_field(qset, q) in ("stem", "options")
 
 
 def _marked(qset: QuestionSet, q: Question) -> Question:
@@ -379,17 +463,37 @@ def printed_section(section: Section, questions: list[Question], ordinal: str | 
 
 
 def exam_of(qset: QuestionSet, include_cut: bool = False) -> Exam:
-    """The printable exam of one set: a cut preview prints only its complete questions and says so."""
+    """The printable exam of one set: a cut preview prints only its complete questions (the one it
+    stops in too with `include_cut`) and says so."""
     declared = sum(s.count_declared or 0 for s in qset.sections)
-    sections = [printed_section(s, [_marked(qset, q) for q in s.questions if include_cut or not is_cut(qset, q)])
-                for s in qset.sections]
+    printed_questions = _printed(qset, include_cut)
+    sections = [printed_section(s, printed_questions[i]) for i, s in enumerate(qset.sections)]
     sections = [s for s, whole in zip(sections, qset.sections, strict=True) if s.questions or not whole.questions]
     printed = sum(len(s.questions) for s in sections)
+    trad = fold.is_traditional(_sample(qset))
     note = None
     if qset.truncated:
         whole = f"原文共{declared}题" if declared > printed else "原文不完整"
-        note = f"（节选：{whole}，本卷印出{printed}题）"
-    return Exam(title=qset.title or "试题", sections=sections, note=note)
+        note = say(f"（节选：{whole}，本卷印出{printed}题）", trad)
+    return Exam(title=qset.title or say("试题", trad), sections=sections, note=note, traditional=trad,
+                cut_off=_cut_off_ids(qset))
+
+
+def _printed(qset: QuestionSet, include_cut: bool) -> list[list[Question]]:
+    """Each section's questions as printed: marked where the cut falls in an answer, the question the
+    cut stops in left out unless `include_cut`."""
+    return [[_marked(qset, q) for q in s.questions if include_cut or not is_cut(qset, q)] for s in qset.sections]
+
+
+def _cut_off_ids(qset: QuestionSet) -> frozenset[str]:
+    return frozenset(x.id for x in answers_cut_off(qset))
+
+
+SAMPLE = 4000  # characters of a set that tell its script
+
+
+def _sample(qset: QuestionSet) -> str:
+    return "".join([qset.title or "", *(q.stem for q in qset.questions())])[:SAMPLE]
 
 
 def render_set(qset: QuestionSet) -> tuple[bytes, bytes]:
@@ -407,13 +511,16 @@ def compose(sets: Iterable[QuestionSet], title: str | None = None, sections: lis
     rng = random.Random(shuffle_seed)
     merged: dict[str, tuple[Section, list[Question]]] = {}  # kind (name or heading) → first section, questions
     sets = list(sets)
+    cut_off: set[str] = set()
     for qset in sets:
-        for s in qset.sections:
+        printed = _printed(qset, include_cut)
+        cut_off |= _cut_off_ids(qset)
+        for s, chosen in zip(qset.sections, printed, strict=True):
             if sections and not any(sel in (s.ordinal or "") or sel in (s.heading or "") for sel in sections):
                 continue
             kind = s.name or s.heading or ""
             first, questions = merged.setdefault(kind, (s, []))
-            questions += [_marked(qset, q) for q in s.questions if include_cut or not is_cut(qset, q)]
+            questions += chosen
     chosen: list[Section] = []
     for first, questions in merged.values():
         if shuffle_seed is not None:
@@ -421,5 +528,10 @@ def compose(sets: Iterable[QuestionSet], title: str | None = None, sections: lis
         renumbered = [q.model_copy(update={"number": str(i), "label": None}) for i, q in enumerate(questions, 1)]
         ordinal = CN_ORDINALS[len(chosen)] if len(chosen) < len(CN_ORDINALS) else str(len(chosen) + 1)
         chosen.append(printed_section(first, renumbered, ordinal, declare=True))
-    default_title = sets[0].title if len(sets) == 1 and sets[0].title else "组合试卷"
-    return Exam(title=title or default_title, sections=chosen)
+    trad = sum(fold.is_traditional(_sample(x)) for x in sets) * 2 > len(sets)  # the script most sets are in
+    default_title = sets[0].title if len(sets) == 1 and sets[0].title else say("组合试卷", trad)
+    cut = [x for x in sets if x.truncated]
+    note = say(f"（节选：{len(cut)}份原文为节选，截断处的题目未印出）", trad) if cut and not include_cut else (
+        say(f"（节选：{len(cut)}份原文为节选）", trad) if cut else None)
+    return Exam(title=title or default_title, sections=chosen, note=note, traditional=trad,
+                cut_off=frozenset(cut_off))
