@@ -197,10 +197,21 @@ def cmd_review(args: argparse.Namespace) -> int:
     if not LocalStorage(args.clean).exists("json"):
         print(f"error: no question sets in {args.clean} (run `python -m pipeline ingest` first)", file=sys.stderr)
         return 2
+    import os
+    import socket
+
     from .review import serve
 
+    with socket.socket() as probe:  # a busy port is said before the URL is printed, not by uvicorn after
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", args.port))
+        except OSError:
+            print(f"error: port {args.port} on 127.0.0.1 is in use (another review page?): pass --port with a free "
+                  f"one", file=sys.stderr)
+            return 2
     print(f"review page: http://127.0.0.1:{args.port}/  (Ctrl-C to stop)", file=sys.stderr)
-    serve(args.clean, args.raw, args.port)
+    serve(args.clean, args.raw, args.port, args.editor or os.environ.get("QSET_EDITOR") or None)
     return 0
 
 
@@ -266,6 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     rev.add_argument("--clean", default="clean", help="the CLEAN_DIR to review (default clean/)")
     rev.add_argument("--raw", default="raw", help="the raw folder the sets came from, to show each page beside them")
     rev.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
+    rev.add_argument("--editor", default=None, help="the name an approval records (default: $QSET_EDITOR, else none)")
     rev.set_defaults(func=cmd_review)
     exp = sub.add_parser("explain", help="show why a raw page was read (or rejected) as it was")
     exp.add_argument("page", type=Path, help="one raw page (text, HTML or DOCX)")

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from . import layout
+from . import confidence, layout, validate
 from .models import Option, Question, QuestionSet, Score
 from .storage import LocalStorage, Storage
 
@@ -46,6 +46,8 @@ class SetCorrection(BaseModel):
 
     set_id: str
     approved: bool = False
+    approved_at: str | None = Field(default=None, description="When it was approved (UTC, ISO 8601)")
+    approved_by: str | None = Field(default=None, description="Who approved it, where the review page was given a name")
     questions: dict[str, QuestionCorrection] = Field(default_factory=dict)
 
 
@@ -137,8 +139,14 @@ def apply(qset: QuestionSet, correction: SetCorrection) -> QuestionSet:
                 continue
             kept.append(q)
         sections.append(section.model_copy(update={"questions": kept}))
-    return qset.model_copy(update={"sections": sections, "approved": correction.approved,
-                                   "warnings": [*qset.warnings, *warnings]})
+    approval = {"approved": correction.approved, "approved_at": correction.approved_at if correction.approved else None,
+                "approved_by": correction.approved_by if correction.approved else None}
+    edited = qset.model_copy(update={"sections": sections, **approval})
+    if correction.questions:  # the findings as the corrected records give them (parse-time doubts are gone)
+        edited = confidence.assess(validate.revalidate(edited))
+    if correction.approved:
+        edited = edited.model_copy(update={"needs_review": False})  # an editor has looked at it
+    return edited.model_copy(update={"warnings": [*edited.warnings, *warnings]})
 
 
 def _edited(q: Question, fields: dict[str, object]) -> Question:

@@ -87,6 +87,8 @@ class QuestionSet(_Record):
     warnings: list[str] = Field(default_factory=list, description="'kind: message' findings")
     removed: list[Removal] = Field(default_factory=list, description="Boilerplate lines removed, counted by rule")
     approved: bool = Field(default=False, description="An editor approved the set as parsed and corrected")
+    approved_at: str | None = Field(default=None, description="When the editor approved it (UTC, ISO 8601)")
+    approved_by: str | None = Field(default=None, description="Who approved it, where the review page knew a name")
     confidence: float = Field(default=1.0, ge=0, le=1, description="The least sure of its questions, lowered by "
                               "findings about the whole set (chrome left in its text)")
     needs_review: bool = Field(default=False, description="Some question or finding is doubtful enough for an editor")

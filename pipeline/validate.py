@@ -122,6 +122,16 @@ def _complete_tail(last: str, qset: QuestionSet) -> bool:
     return last.endswith(("}", ";", ">"))
 
 
+RECORD_FINDINGS = ("count_mismatch:", "total_mismatch:", "score_sum_mismatch:", "numbering_gap:", "missing_answer:")
+
+
+def revalidate(qset: QuestionSet) -> QuestionSet:
+    """The findings that read only the records, read again: after an editor's corrections, a count now
+    met or an answer now given is no longer a finding."""
+    kept = [w for w in qset.warnings if not w.startswith(RECORD_FINDINGS)]
+    return qset.model_copy(update={"warnings": kept + check_sections(qset) + check_answers(qset)})
+
+
 def validate(page: Page, qset: QuestionSet) -> QuestionSet:
     warnings = list(qset.warnings) + check_sections(qset) + check_answers(qset)
     truncated = is_truncated(page, qset)

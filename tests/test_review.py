@@ -55,35 +55,34 @@ def test_edit_approve_download_then_reingest(site, browser, tmp_path):
     from docx import Document
 
     url, raw, out = site
-    page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True, locale="zh-CN")
     page.goto(url + "/")
     rows = page.locator("table tr")
     assert rows.count() == 1 + 5
-    first_findings = rows.nth(1).locator("td").nth(3).inner_text()
-    assert "cut preview" in first_findings  # sets with findings come first
-    assert rows.nth(5).locator("td").nth(3).inner_text().strip() == "" or "without answers" in \
-        rows.nth(5).locator("td").nth(3).inner_text()
+    assert "节选" in rows.nth(1).locator("td").nth(3).inner_text()  # sets to review, with findings, come first
     page.screenshot(path=str(tmp_path / "index.png"))
 
     page.click(f"a[href='/set/{SET_001}']")
     assert page.locator(".removed").count() > 0  # chrome lines of the raw page, marked with their rule
     assert page.locator(".removed").first.get_attribute("title")
-    form = page.locator("form.q").first
-    question_id = form.get_attribute("id")[2:]
-    form.locator("textarea[name=answer]").fill(EDITED)
-    form.locator("button").click()
+    first = page.locator("div.q").first
+    question_id = first.get_attribute("id")[2:]
+    first.locator("textarea[name$='.answer']").fill(EDITED)
+    page.locator("button.save").first.click()
     page.wait_for_load_state()
-    assert "edited: answer" in page.locator(f"#q-{question_id}").inner_text()
+    assert "已保存" in page.inner_text("#saved")
+    assert "已修改：answer" in page.locator(f"#q-{question_id}").inner_text()
     page.click("#approve")
     page.wait_for_load_state()
-    assert "approved" in page.inner_text("body")
+    assert "已批准" in page.inner_text("#approval")
     page.screenshot(path=str(tmp_path / "set.png"), full_page=False)
 
     stored = json.loads((out / "corrections" / f"{SET_001}.json").read_text(encoding="utf-8"))
     assert stored["approved"] and stored["questions"][question_id]["answer"] == EDITED
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", stored["approved_at"])
 
     with page.expect_download() as download:
-        page.click("text=answer key")
+        page.click("text=答案版")
     key = download.value.path()
     assert EDITED in "\n".join(p.text for p in Document(key).paragraphs)
 
@@ -91,8 +90,91 @@ def test_edit_approve_download_then_reingest(site, browser, tmp_path):
     qset = json.loads((out / "json" / f"{SET_001}.json").read_text(encoding="utf-8"))
     question = next(q for s in qset["sections"] for q in s["questions"] if q["id"] == question_id)
     assert question["answer"] == EDITED and question["edited"] == ["answer"] and qset["approved"]
+    assert qset["approved_at"] == stored["approved_at"]
     edition = (out / "docx" / f"{SET_001}.answers.docx").read_bytes()
     assert EDITED in "\n".join(p.text for p in Document(io.BytesIO(edition)).paragraphs)
+
+
+def test_one_save_keeps_every_edit_and_a_bad_value_loses_none(site, browser):
+    """Answers typed into two questions are saved together; a score that is no number is refused beside
+    its field, with everything typed still in the page and nothing stored, until it is fixed."""
+    url, _, out = site
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page.goto(f"{url}/set/{SET_001}")
+    first, second = page.locator("div.q").nth(0), page.locator("div.q").nth(1)
+    ids = [first.get_attribute("id")[2:], second.get_attribute("id")[2:]]
+    first.locator("textarea[name$='.answer']").fill("第一题的新答案")
+    second.locator("textarea[name$='.answer']").fill("第二题的新答案")
+    second.locator("input[name$='.score']").fill("abc")
+    page.locator("button.save").first.click()
+    page.wait_for_load_state()
+    assert "尚未保存" in page.inner_text("#not-saved")
+    assert "分值须是数字" in page.inner_text(f"[id='error-{ids[1]}.score']")
+    assert first.locator("textarea[name$='.answer']").input_value() == "第一题的新答案"
+    assert second.locator("input[name$='.score']").input_value() == "abc"
+    assert not (out / "corrections" / f"{SET_001}.json").exists()
+    second.locator("input[name$='.score']").fill("12")
+    page.locator("button.save").first.click()
+    page.wait_for_load_state()
+    stored = json.loads((out / "corrections" / f"{SET_001}.json").read_text(encoding="utf-8"))["questions"]
+    assert stored[ids[0]] == {"answer": "第一题的新答案"}
+    assert stored[ids[1]] == {"answer": "第二题的新答案", "score": 12.0}
+
+
+def test_english_by_the_browser_or_the_switch_and_chinese_by_default(site, browser):
+    url, _, _ = site
+    chinese = browser.new_page(locale="zh-CN")
+    chinese.goto(url + "/")
+    assert "题集审阅" in chinese.inner_text("h1") and "待审原因" in chinese.inner_text("table")
+    chinese.click("#language")  # the switch: English from now on, in this browser
+    assert "Question-set review" in chinese.inner_text("h1")
+    chinese.goto(url + "/")
+    assert "why review" in chinese.inner_text("table")
+    english = browser.new_page(locale="en-GB")
+    english.goto(f"{url}/set/{SET_001}")
+    assert "Save all changes" in english.inner_text("body") and "Raw page" in english.inner_text("body")
+
+
+def test_the_index_searches_and_filters(site, browser):
+    url, _, _ = site
+    page = browser.new_page(locale="zh-CN")
+    page.goto(url + "/")
+    rows = page.locator("table tr")
+    assert "001_e6371b6f30c79e48.txt" in rows.nth(1).inner_text()  # the source file is shown
+    page.fill("input[name=q]", "e6371b6f")
+    page.click("#filter")
+    assert page.locator("table tr").count() == 2 and SET_001 in page.inner_text("table")
+    page.goto(url + "/?state=review")
+    assert page.locator("table tr").count() - 1 == page.locator("tr.review").count() >= 1
+    page.goto(url + "/?finding=cut_preview")
+    assert all("节选" in page.locator("table tr").nth(k).locator("td").nth(3).inner_text()
+               for k in range(1, page.locator("table tr").count()))
+    page.goto(url + "/?min=0.99")
+    assert all(float(page.locator("table tr").nth(k).locator("td").nth(4).inner_text()) >= 0.99
+               for k in range(1, page.locator("table tr").count()))
+    page.goto(url + "/?q=没有这样的题集")
+    assert "没有符合条件的题集" in page.inner_text("body")
+
+
+def test_approval_can_be_withdrawn_and_records_who(tmp_path, browser):
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    shutil.copytree(RAW, raw)
+    ingest(raw, out)
+    server, thread, url = start_server(out, raw, editor="王老师")
+    try:
+        page = browser.new_page(locale="zh-CN")
+        page.goto(f"{url}/set/{SET_001}")
+        page.click("#approve")
+        page.wait_for_load_state()
+        assert "批准人 王老师" in page.inner_text("#approval")
+        page.click("#unapprove")
+        page.wait_for_load_state()
+        assert page.locator("#approve").count() == 1
+        stored = json.loads((out / "corrections" / f"{SET_001}.json").read_text(encoding="utf-8"))
+        assert not stored.get("approved") and "approved_by" not in stored
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 ANSWERED = "".join(f"{n}.第{n}题的内容是什么?\n答案:第{n}个答案\n" for n in range(1, 5))
@@ -108,7 +190,7 @@ def test_the_page_opens_on_the_review_queue_and_a_doubtful_question_shows_its_ra
     ingest(raw, out)
     server, thread, url = start_server(out, raw)
     try:
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
         page.goto(url + "/")
         rows = page.locator("table tr")
         flagged = page.locator("tr.review")
@@ -116,12 +198,15 @@ def test_the_page_opens_on_the_review_queue_and_a_doubtful_question_shows_its_ra
         confidences = [float(flagged.nth(k).locator("td").nth(4).inner_text()) for k in range(flagged.count())]
         assert confidences == sorted(confidences)  # most doubtful first
         assert rows.nth(flagged.count() + 1).get_attribute("class") is None  # then the sets not flagged
-        doubtful = next(k for k in range(flagged.count()) if "answers_missing: 5" in flagged.nth(k).inner_text())
+        doubtful = next(k for k in range(flagged.count()) if "缺答案：5 (1/6)" in flagged.nth(k).inner_text())
         flagged.nth(doubtful).locator("a").click()
         page.wait_for_load_state()
-        assert "answers_missing: 5 (1 of 6)" in page.inner_text("#review")
-        marked = page.locator("form.q.doubt")
-        assert marked.count() == 1 and "客户情绪激动时如何安抚" in marked.locator("textarea[name=stem]").input_value()
+        assert "缺答案：5 (1/6)" in page.inner_text("#review")
+        marked = page.locator("div.q.doubt")
+        assert marked.count() == 1
+        assert "客户情绪激动时如何安抚" in marked.locator("textarea[name$='.stem']").input_value()
+        raw_column = page.locator(".cols > div").first  # the columns scroll on their own
+        assert raw_column.evaluate("e => getComputedStyle(e).overflowY") == "auto"
         marked.locator("a.to-raw").click()
         target = page.locator("pre span:target")
         assert "客户情绪激动时如何安抚" in target.inner_text() and "doubt" in target.get_attribute("class")
@@ -189,15 +274,43 @@ def test_an_option_edit_and_a_merge_through_the_page_survive_reingest(tmp_path):
     page = client.get(f"/set/{qset['id']}")
     assert page.status_code == 200 and "A. 争辩" in page.text
     token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
-    options = "A. 争辩\nB. 耐心倾听\nC. 挂断\nD. 转接"
-    assert client.post(f"/set/{qset['id']}/question/{first['id']}", data={
-        "csrf": token, "options": options, "stem": first["stem"], "answer": first["answer"], "analysis": "",
-        "score": ""}).status_code == 200
-    assert client.post(f"/set/{qset['id']}/question/{fourth['id']}", data={
-        "csrf": token, "merge": "1", "stem": fourth["stem"], "answer": "", "analysis": "", "score": ""}).status_code == 200
+    shown = "A. 争辩\nB. 倾听\nC. 挂断\nD. 转接"
+    unlabelled = client.post(f"/set/{qset['id']}/save", data={
+        "csrf": token, f"{first['id']}.options": "A. 争辩\n耐心倾听", f"{first['id']}.options.was": shown})
+    assert unlabelled.status_code == 422 and "第 2 行没有选项字母" in unlabelled.text  # refused, not stored empty
+    assert not (out / "corrections").exists()
+    saved = client.post(f"/set/{qset['id']}/save", data={
+        "csrf": token, f"{first['id']}.options": "A. 争辩\nB. 耐心倾听\nC. 挂断\nD. 转接",
+        f"{first['id']}.options.was": shown, f"{fourth['id']}.merge": "1"})
+    assert saved.status_code == 200 and "已保存" in saved.text
     ingest(raw, out)
     again = json.loads(path.read_text(encoding="utf-8"))
     questions = [q for s in again["sections"] for q in s["questions"]]
     assert len(questions) == 3 and questions[0]["edited"] == ["options"]
     assert questions[0]["options"][1] == {"label": "B", "text": "耐心倾听"}
     assert questions[2]["stem"] == f"{third['stem']}\n{fourth['stem']}" and questions[2]["edited"] == ["stem"]
+
+
+def test_findings_are_read_again_from_the_corrected_set(tmp_path):
+    """An editor gives question 5 its missing answer: the page at once, and the JSON after the next
+    ingest, no longer say it is missing, and the set leaves the review queue."""
+    from fastapi.testclient import TestClient
+
+    from pipeline.review import create_app
+
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    (raw / "d.txt").write_text(DOUBTFUL, encoding="utf-8")
+    ingest(raw, out)
+    (path,) = (out / "json").iterdir()
+    qset = json.loads(path.read_text(encoding="utf-8"))
+    assert qset["needs_review"] and any(w.startswith("missing_answer") for w in qset["warnings"])
+    fifth = next(q for s in qset["sections"] for q in s["questions"] if q["number"] == "5")
+    client = TestClient(create_app(str(out), str(raw)), base_url="http://127.0.0.1")
+    token = re.search(r'name="csrf" value="([^"]+)"', client.get(f"/set/{qset['id']}").text).group(1)
+    page = client.post(f"/set/{qset['id']}/save", data={"csrf": token, f"{fifth['id']}.answer": "先倾听再安抚",
+                                                        f"{fifth['id']}.answer.was": ""})
+    assert 'id="review"' not in page.text and "缺答案" not in page.text
+    ingest(raw, out)
+    again = json.loads(path.read_text(encoding="utf-8"))
+    assert not again["needs_review"] and not any(w.startswith("missing_answer") for w in again["warnings"])

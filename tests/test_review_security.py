@@ -27,7 +27,7 @@ def ingest(raw: Path, out: Path) -> subprocess.CompletedProcess:
                            "--no-bank", "--no-docx"], cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 
-def start_server(out: Path, raw: Path):
+def start_server(out: Path, raw: Path, **app_options):
     import uvicorn
 
     from pipeline.review import create_app
@@ -35,7 +35,7 @@ def start_server(out: Path, raw: Path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(str(out), str(raw)), host="127.0.0.1", port=port,
+    srv = uvicorn.Server(uvicorn.Config(create_app(str(out), str(raw), **app_options), host="127.0.0.1", port=port,
                                         log_level="critical"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -74,7 +74,15 @@ def first_question(s) -> dict:
 
 
 def edit_url(s) -> str:
-    return f"/set/{s['qset']['id']}/question/{first_question(s)['id']}"
+    return f"/set/{s['qset']['id']}/save"
+
+
+def edit(s, field: str, value: str, question: dict | None = None) -> dict[str, str]:
+    """The form fields that change one field of a question (what the page posts: the value as typed
+    and as it was shown)."""
+    q = question or first_question(s)
+    shown = "" if q.get(field) is None else str(q[field])
+    return {f"{q['id']}.{field}": value, f"{q['id']}.{field}.was": shown}
 
 
 def test_a_cross_origin_form_post_changes_nothing(server):
@@ -87,7 +95,7 @@ def test_a_cross_origin_form_post_changes_nothing(server):
     assert c.post(url, data={"csrf": token}, headers={"Referer": "http://evil.example/x"}).status_code == 403
     assert c.post(url, data={}).status_code == 403
     assert c.post(url, data={"csrf": "guess"}).status_code == 403
-    assert c.post(edit_url(server), data={"answer": "C", "stem": "x"},
+    assert c.post(edit_url(server), data={"csrf": token, **edit(server, "answer", "C")},
                   headers={"Origin": "http://evil.example"}).status_code == 403
     assert not correction_file(server).exists()
     same_origin = c.post(url, data={"csrf": token}, headers={"Origin": server["base"]})
@@ -114,30 +122,32 @@ def test_a_large_body_is_refused_before_it_is_stored(server):
     from pipeline.review import MAX_BODY, MAX_FIELD
 
     c, token = server["client"], server["token"]
-    big = c.post(edit_url(server), content=b"csrf=" + token.encode() + b"&stem=" + b"x" * (MAX_BODY + 10),
+    big = c.post(edit_url(server), content=b"csrf=" + token.encode() + b"&x.stem=" + b"x" * (MAX_BODY + 10),
                  headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert big.status_code == 413
 
     def chunks():
-        yield b"csrf=" + token.encode() + b"&stem="
-        for _ in range(64):
+        yield b"csrf=" + token.encode() + b"&x.stem="
+        for _ in range(MAX_BODY // 16384 + 4):
             yield b"y" * 16384
 
     streamed = c.post(edit_url(server), content=chunks(), headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert streamed.status_code == 413
-    field = c.post(edit_url(server), data={"csrf": token, "stem": "z" * (MAX_FIELD + 1)})
+    field = c.post(edit_url(server), data={"csrf": token, **edit(server, "stem", "z" * (MAX_FIELD + 1))})
     assert field.status_code == 413
     assert not correction_file(server).exists()
 
 
-def test_bad_form_values_are_400_never_500_and_never_stored(server):
-    """Invalid UTF-8 is a client error; `nan`/`inf` are not numbers JSON can hold."""
+def test_bad_form_values_are_refused_never_500_and_never_stored(server):
+    """Invalid UTF-8 is a client error (400); `nan`/`inf` are not numbers JSON can hold: the page comes
+    back (422) with the error beside the score, nothing stored."""
     c, token = server["client"], server["token"]
-    raw_body = b"csrf=" + token.encode() + b"&stem=%FF%FE"
+    raw_body = b"csrf=" + token.encode() + b"&x.stem=%FF%FE"
     bad = c.post(edit_url(server), content=raw_body, headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert bad.status_code == 400
     for score in ("nan", "inf", "-Infinity"):
-        assert c.post(edit_url(server), data={"csrf": token, "score": score}).status_code == 400
+        refused = c.post(edit_url(server), data={"csrf": token, **edit(server, "score", score)})
+        assert refused.status_code == 422 and f'id="error-{first_question(server)["id"]}.score"' in refused.text
     assert not correction_file(server).exists()
 
 
@@ -184,8 +194,8 @@ def test_concurrent_edits_and_approvals_lose_nothing(server):
                 c, token = pages[i % 2]
                 if i == len(questions):
                     return c.post(f"/set/{sid}/approve", data={"csrf": token}).status_code
-                return c.post(f"/set/{sid}/question/{questions[i]['id']}",
-                              data={"csrf": token, "analysis": f"analysis {i}"}).status_code
+                return c.post(f"/set/{sid}/save", data={"csrf": token, **edit(
+                    server, "analysis", f"analysis {i}", questions[i])}).status_code
 
             with ThreadPoolExecutor(8) as pool:  # each question edited once, the set approved once, all at once
                 codes = list(pool.map(send, range(len(questions) + 1)))
