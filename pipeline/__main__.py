@@ -81,15 +81,52 @@ def cmd_search(args: argparse.Namespace) -> int:
     rows = [json.loads(line) for line in data.decode("utf-8").splitlines() if line.strip()]
     if args.min_confidence is not None:
         rows = _sure_enough(rows, _confidences(args.clean), args.min_confidence)
-    for score, row in search(rows, args.query, args.limit):
+    found = search(rows, args.query, args.limit)
+    if not found:
+        sure = f" at confidence ≥ {args.min_confidence:g}" if args.min_confidence is not None else ""
+        print(f"no question in {Path(args.clean).resolve()}/bank matches {args.query!r}{sure}", file=sys.stderr)
+        return NO_HITS
+    cut = _cut_questions(args.clean, [s for _, row in found for s in row["sources"]])
+    for score, row in found:
+        row = {**row, "cut": any(s["question_id"] in cut for s in row["sources"])}
         if args.json:
             print(json.dumps({"score": score, **{k: v for k, v in row.items() if k != "terms"}}, ensure_ascii=False))
             continue
-        sources = ", ".join(f"{s['title'] or s['set_id']}" for s in row["sources"][:3])
-        more = f" (+{len(row['sources']) - 3})" if len(row["sources"]) > 3 else ""
+        marked = "  [节选截断 cut preview]" if row["cut"] else ""
         sure = f"  confidence {row['confidence']:g}" if "confidence" in row else ""
-        print(f"{score:7.2f}  {row['stem'][:70]}\n         {row['size']} source(s): {sources}{more}{sure}")
+        print(f"{score:7.2f}  {_one_line(row['stem'])}{marked}")
+        print(f"         answer: {_one_line(row['answer'] or '—')}")
+        for source in row["sources"][:3]:
+            print(f"         set {source['set_id']} question {source['question_id']}  {source['title'] or ''}{sure}")
+        if len(row["sources"]) > 3:
+            print(f"         … {len(row['sources']) - 3} more sources (--json lists them)")
     return 0
+
+
+NO_HITS = 1  # search found nothing: a script can tell it from an error (2)
+
+
+def _one_line(text: str, width: int = 70) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def _cut_questions(clean: str, sources: list[dict]) -> set[str]:
+    """Ids of the questions among `sources` that a cut preview stops in (their stems are incomplete)."""
+    from . import layout
+    from .models import QuestionSet
+    from .render_docx import is_cut
+    from .storage import open_storage
+
+    store, cut = open_storage(clean), set()
+    for set_id in {s["set_id"] for s in sources}:
+        data = store.read_if_exists(layout.set_rel(set_id)) if layout.is_set_id(set_id) else None
+        if data is None:
+            continue
+        qset = QuestionSet.model_validate_json(data)
+        if qset.truncated:
+            cut |= {q.id for q in qset.questions() if is_cut(qset, q)}
+    return cut
 
 
 def _confidences(clean: str) -> dict[str, float]:

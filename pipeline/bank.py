@@ -37,7 +37,7 @@ from . import layout
 from .fingerprint import fingerprint
 from .publish import encode_row, read_json
 from .storage import Storage
-from .text_tokens import tokens
+from .text_tokens import normalise_stem, tokens
 
 THRESHOLD = 0.62  # exact token Jaccard to join two questions; chosen on tests/data/near_duplicate_pairs.jsonl
 NUM_PERM = 128
@@ -395,19 +395,26 @@ def _write_bank(out: Storage, index: Index, cluster_of: dict[str, str], keywords
     out.write_atomic(layout.BANK_CLUSTERS, (json.dumps(clusters, ensure_ascii=False, indent=1) + "\n").encode())
 
 
+def _holds(terms: list[str], word: str) -> bool:
+    return word in terms or (len(word) >= 2 and any(word in term for term in terms))
+
+
 def search(rows: list[dict], query: str, limit: int = 10) -> list[tuple[float, dict]]:
     """Rank bank entries for a query: IDF-weighted overlap of jieba terms, plus keyword and phrase bonuses."""
     wanted = [t for t in dict.fromkeys(tokens(query))]
     if not wanted:
         return []
     n = len(rows)
-    df = Counter(t for r in rows for t in set(r["terms"]))
+    # a query word matches a row's word that holds it: '凭证' finds '会计凭证' (jieba keeps compounds whole)
+    hits = [{t for t in wanted if _holds(r["terms"], t)} for r in rows]
+    df = Counter(t for found in hits for t in found)
+    phrase = normalise_stem(query)
     scored = []
-    for r in rows:
-        terms, kws = set(r["terms"]), set(r["keywords"])
-        score = sum(math.log((n + 1) / (df[t] + 0.5)) * (1.5 if t in kws else 1.0) for t in wanted if t in terms)
+    for r, found in zip(rows, hits, strict=True):
+        kws = set(r["keywords"])
+        score = sum(math.log((n + 1) / (df[t] + 0.5)) * (1.5 if t in kws else 1.0) for t in found)
         if score > 0:
-            if query.strip() and query.strip() in r["stem"]:
+            if phrase and phrase in normalise_stem(r["stem"]):
                 score *= 1.5
             scored.append((round(score, 4), r))
     scored.sort(key=lambda x: (-x[0], -x[1]["size"], x[1]["cluster_id"]))

@@ -11,6 +11,7 @@ import unicodedata
 from functools import cache, lru_cache
 from importlib import resources
 
+from .fold import matching_form
 from .words import tokenizer
 
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -38,8 +39,9 @@ def synonyms() -> dict[str, str]:
 
 
 def normalise_stem(text: str) -> str:
-    """Width, case and punctuation folded: the form two copies of a question share."""
-    return _PUNCT.sub(" ", unicodedata.normalize("NFKC", text).lower()).strip()
+    """Width, case, punctuation and script folded: the form two copies of a question share, whether
+    printed in simplified or traditional characters (會計憑證 and 会计凭证 are one question)."""
+    return _PUNCT.sub(" ", matching_form(unicodedata.normalize("NFKC", text)).lower()).strip()
 
 
 def _cut(text: str) -> list[str]:

@@ -109,6 +109,29 @@ def test_search_command(seed_run):
     assert hits[0]["sources"][0]["set_id"]
 
 
+def test_search_matches_across_scripts_and_says_what_it_found(tmp_path):
+    """`会计 凭证` finds a page printed in 會計/憑證; a hit shows its answer, its set and question ids, and
+    is marked when its stem is the one a cut preview stops in; no hit is a message and exit 1."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "t.txt").write_text("會計練習\n1.會計憑證的填製要求有哪些?\n答案:真實、完整\n2.原始憑證分為哪幾類?\n答案:兩類\n"
+                               "3.記賬憑證的審核", encoding="utf-8")
+    out = tmp_path / "out"
+    run_ingest(raw, out, docx=False)
+
+    def search(*words: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "pipeline", "search", *words, "--clean", str(out)],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+
+    found = search("会计 凭证")
+    assert found.returncode == 0 and "會計憑證的填製要求" in found.stdout and "answer: 真實、完整" in found.stdout
+    qset = json.loads(next((out / "json").iterdir()).read_text(encoding="utf-8"))
+    assert f"set {qset['id']} question {qset['sections'][0]['questions'][0]['id']}" in found.stdout
+    assert "[节选截断" in search("审核").stdout  # question 3: the preview stops inside its stem
+    none = search("量子 纠缠")
+    assert none.returncode == 1 and none.stdout == "" and "no question in" in none.stderr
+
+
 def test_the_fast_tokenizer_cuts_every_text_as_jieba_does():
     """rjieba (jieba-rs) replaces jieba for speed only where it gives the same words: checked on every
     stem and answer of the seeds and of the dev set, with the user dictionary loaded in both."""

@@ -156,7 +156,7 @@ def test_search_can_leave_out_doubtful_questions(tmp_path, capsys):
     assert main(["search", "客户 情绪", "--clean", str(clean), "--json"]) == 0
     (found,) = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert found["stem"].startswith("客户情绪激动")
-    assert main(["search", "客户 情绪", "--clean", str(clean), "--json", "--min-confidence", "0.9"]) == 0
-    assert capsys.readouterr().out == ""
+    assert main(["search", "客户 情绪", "--clean", str(clean), "--json", "--min-confidence", "0.9"]) == 1
+    assert capsys.readouterr().out == ""  # no hits: exit 1 and a message, nothing on standard output
     assert main(["search", "第6题", "--clean", str(clean), "--min-confidence", "0.9"]) == 0
     assert "confidence 1" in capsys.readouterr().out
