@@ -18,6 +18,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.devset import require_shared
 from bench.metamorphic import DEVSET, SCORER, TRANSFORMS, build
 from pipeline import confidence
 from pipeline.errors import Rejected
@@ -158,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--errata", action="store_true", help=f"with the gold values {ERRATA.name} corrects "
                     "(named there, with why); the dev-set gate uses the gold as given")
     args = ap.parse_args(argv)
+    require_shared()
     found = summary(run(errata=json.loads(ERRATA.read_text(encoding="utf-8")) if args.errata else None))
     if args.findings:
         found["findings"] = by_finding(with_variants())

@@ -71,6 +71,14 @@ def score_devset(out: Path, verbose: bool = False, layout: str = "as-is", subset
     return json.loads(summary)
 
 
+def require_shared(path: Path = SHARED / "devset" / "raw") -> None:
+    """The dev set beside the repository, or a one-line error (exit 2) that says where it is looked for."""
+    if not path.is_dir():
+        print(f"error: the dev set is not at {path} (a copy of shared/ beside the repository, as "
+              f"{SHARED.resolve()})", file=sys.stderr)
+        raise SystemExit(2)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--verbose", action="store_true", help="the scorer's line per page too")
@@ -82,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.raise_floors and (args.layout != "as-is" or args.subset != "all"):
         ap.error("floors are pinned for the whole dev set as it is")
+    require_shared()
     with tempfile.TemporaryDirectory() as tmp:
         figures = score_devset(Path(tmp) / "out", args.verbose, args.layout, args.subset)
     floors = json.loads(FLOORS.read_text(encoding="utf-8")) if FLOORS.exists() else {}

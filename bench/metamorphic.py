@@ -209,6 +209,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("names", nargs="*", choices=[[], *TRANSFORMS], help="transformations (default: all)")
     args = ap.parse_args(argv)
+    from bench.devset import require_shared
+
+    require_shared()
     with tempfile.TemporaryDirectory() as tmp:
         base = score("original", Path(tmp))
         print(f"{'transformation':22} {'f1':>6} {'Δ':>7} {'answers':>8} {'Δ':>7}  gate ±{TOLERANCE}")

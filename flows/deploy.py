@@ -16,8 +16,8 @@ import argparse
 import os
 import sys
 
-from pipeline.errors import EXIT_CANNOT_RUN, CannotRun
-from pipeline.options import IngestOptions, at_least, check
+from pipeline.errors import EXIT_CANNOT_RUN, EXIT_INTERRUPTED, CannotRun
+from pipeline.options import IngestOptions, at_least, check, named, parse_or_suggest
 
 from .settings import DEFAULT_BATCH_SIZE, DEFAULT_CRON
 
@@ -61,14 +61,15 @@ def check_server(url: str | None) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m flows.deploy", description=__doc__.splitlines()[0])
-    parser.add_argument("--raw", default="raw")
-    parser.add_argument("--out", default="clean")
-    parser.add_argument("--cron", default=DEFAULT_CRON)
-    parser.add_argument("--timezone", default="UTC")
-    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE)
-    parser.add_argument("--name", default="nightly-ingest")
-    args = parser.parse_args(argv)
+    parser = argparse.ArgumentParser(prog="python -m flows.deploy", description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--raw", default="raw", help="the raw folder each scheduled run reads")
+    parser.add_argument("--out", default="clean", help="the output folder each scheduled run writes")
+    parser.add_argument("--cron", default=DEFAULT_CRON, help="when the runs start (five-field cron)")
+    parser.add_argument("--timezone", default="UTC", help="the cron's time zone (an IANA name)")
+    parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="pages per task")
+    parser.add_argument("--name", default="nightly-ingest", help="the deployment's name (one per raw/out pair)")
+    args = parse_or_suggest(parser, argv)
     try:
         at_least("batch-size", args.batch_size, 1)
         check(IngestOptions(raw=args.raw, out=args.out))
@@ -81,9 +82,19 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:  # a timezone Prefect does not know
         print(f"error: {str(exc).splitlines()[-1] if str(exc) else exc}", file=sys.stderr)
         return EXIT_CANNOT_RUN
+    import warnings
+
     from prefect import serve
 
-    serve(deployment)
+    print(f"serving deployment {args.name!r} of {named(args.raw)} → {named(args.out)} on {args.cron!r} "
+          f"({args.timezone}); Ctrl-C stops it", file=sys.stderr)
+    # Ctrl-C cancels serve's tasks mid-await: Python then warns of coroutines never awaited, which is noise
+    warnings.filterwarnings("ignore", message="coroutine .* was never awaited", category=RuntimeWarning)
+    try:
+        serve(deployment)
+    except KeyboardInterrupt:
+        print("stopped: the deployment's schedule is paused until it is served again", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return 0
 
 

@@ -138,8 +138,7 @@ def summary_markdown(report: core.RunReport, out: str) -> str:
         "",
         "**Rejected by reason:** " + (", ".join(f"{k}: {v}" for k, v in report.rejected_reasons.items()) or "none"),
         "",
-        "**Warnings by kind:** " + (", ".join(f"{k}: {v}" for k, v in report.stats["warnings_by_kind"].items())
-                                   or "none"),
+        "**Warnings by kind:** " + _warnings(report),
         "",
         "| stage | seconds |",
         "|---|---|",
@@ -150,7 +149,34 @@ def summary_markdown(report: core.RunReport, out: str) -> str:
     if report.removed_pages:
         rows += ["", "**Pages gone from raw since the last run:** " + ", ".join(report.removed_pages)]
     rows += ["", quality.markdown(report.sites, report.needs_review, out)]
+    rows += _pages(report)
     return "\n".join(rows)
+
+
+SHOWN = 50  # pages named in the artifact; the run report has more, the manifest every one
+
+
+def _warnings(report: core.RunReport) -> str:
+    found = ", ".join(f"{k}: {v}" for k, v in report.stats["warnings_by_kind"].items())
+    if found:
+        return found
+    if report.published == 0 and report.unchanged:
+        return f"no page was processed this run ({report.unchanged} unchanged: their warnings stand in their sets)"
+    return "none"
+
+
+def _pages(report: core.RunReport) -> list[str]:
+    rows = []
+    if report.published_pages:
+        more = report.published - min(SHOWN, len(report.published_pages))
+        rows += ["", f"**Published this run ({report.published}):** " + ", ".join(report.published_pages[:SHOWN])
+                 + (f" … and {more} more" if more > 0 else "")]
+    if report.rejected_pages:
+        rows += ["", f"**Rejected ({report.rejected}):**"]
+        rows += [f"- {r['path']}: {r['reason']}" for r in report.rejected_pages[:SHOWN]]
+        if len(report.rejected_pages) > SHOWN:
+            rows.append(f"- … and {len(report.rejected_pages) - SHOWN} more (the run report lists them all)")
+    return rows
 
 
 @flow(name="ingest", log_prints=True)

@@ -20,7 +20,7 @@ from dataclasses import fields
 
 from pipeline.errors import EXIT_INTERRUPTED
 from pipeline.lock import wait_until_free
-from pipeline.options import INTERRUPTED, add_arguments, at_least, check, execute, from_args
+from pipeline.options import INTERRUPTED, add_arguments, at_least, check, execute, from_args, parse_or_suggest
 
 from .settings import DEFAULT_BATCH_SIZE
 
@@ -59,7 +59,7 @@ def stop_at_once_on_ctrl_c() -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    args = parse_or_suggest(parser(), argv)
 
     def start():
         at_least("batch-size", args.batch_size, 1)

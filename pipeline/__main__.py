@@ -273,7 +273,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .options import add_arguments
+    from .options import add_arguments, parse_or_suggest
 
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -322,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     sch = sub.add_parser("schema", help="write the JSON Schema of a question set")
     sch.add_argument("--path", type=Path, default=Path("schemas/question_set.schema.json"))
     sch.set_defaults(func=cmd_schema)
-    args = parser.parse_args(argv)
+    args = parse_or_suggest(parser, argv, sub.choices)
     return args.func(args)
 
 

@@ -76,6 +76,8 @@ class RunReport:
     # wall seconds of each stage: discover, learn, batches (on the workers), finish (after the batches)
     phases: dict[str, float] = field(default_factory=dict)
     sites: list[dict] = field(default_factory=list)  # per site: pages, published, rejected, flagged, confidence, change
+    published_pages: list[str] = field(default_factory=list)  # paths this run published (the first LISTED)
+    rejected_pages: list[dict] = field(default_factory=list)  # {path, reason} of every page rejected
     needs_review: list[dict] = field(default_factory=list)  # live sets an editor should look at, most doubtful first
 
     @property
@@ -392,15 +394,20 @@ def finish(job: Finish) -> RunReport:
     seen: set[str] = set()
     count = {"published": 0, "unchanged": 0, "rejected": 0}
     reasons: dict[str, int] = {}
+    published_pages: list[str] = []
+    rejected_pages: list[dict] = []
     for e in entries:  # one pass: the entries are parsed back one at a time
         if job.previous:
             seen.add(e.path)  # only needed to find pages gone since the last run
         count[e.status] += 1
         if e.has_outputs:
             live.add(e.set_id)
+        if e.status == "published" and len(published_pages) < LISTED:
+            published_pages.append(e.path)
         if e.status == "rejected" and e.reason:
             code = e.reason.split(":", 1)[0]
             reasons[code] = reasons.get(code, 0) + 1
+            rejected_pages.append({"path": e.path, "reason": e.reason})
     gone = sorted(p for p in job.previous if p not in seen)
     if not options.allow_removal:
         refuse_mass_removal(job.previous, entries, options)
@@ -438,7 +445,8 @@ def finish(job: Finish) -> RunReport:
                        job.stats.as_dict(), clusters, job.warnings,
                        pages_read=sum(1 for e in entries if PurePosixPath(e.path).suffix.lower() in SUFFIXES),
                        phases=phases, sites=quality.site_table(entries, quality.previous_sites(store, job.started_at)),
-                       needs_review=quality.review_queue(entries))
+                       needs_review=quality.review_queue(entries), published_pages=published_pages,
+                       rejected_pages=rejected_pages)
     # The report before the manifest: a run killed between them is redone from the last manifest, so
     # the pages gone since are reported again, never lost (the manifest is the commit point).
     store.write_atomic(layout.run_rel(job.started_at), publish.dumps(report.as_dict()))
@@ -555,7 +563,8 @@ def ingest(raw: object, out: object, progress: Callable[[int], Callable[[], None
     return run(IngestOptions(raw=str(raw), out=str(out), **options), Stages(progress))  # type: ignore[arg-type]
 
 
-SUMMARY_LEAVES_OUT = ("stats", "sites", "needs_review")  # tables: the run report holds them
+SUMMARY_LEAVES_OUT = ("stats", "sites", "needs_review", "published_pages", "rejected_pages")  # the report has them
+LISTED = 200  # published pages a run report names (the manifest has every one)
 
 
 def summary_line(report: RunReport) -> str:

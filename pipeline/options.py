@@ -101,10 +101,35 @@ def worker_count(options: IngestOptions) -> int:
     return options.workers or cores()
 
 
+def parse_or_suggest(parser: argparse.ArgumentParser, argv: list[str] | None,
+                     commands: dict[str, argparse.ArgumentParser] | None = None) -> argparse.Namespace:
+    """`parse_args`, but an unknown option is refused with its own command's usage and the option it
+    was probably meant to be ('--no-dcox' → did you mean --no-docx?)."""
+    import difflib
+
+    args, unknown = parser.parse_known_args(argv)
+    if not unknown:
+        return args
+    command = (commands or {}).get(getattr(args, "command", None) or "", parser)
+    known = [o for action in command._actions for o in action.option_strings]
+    guesses = [g for word in unknown if word.startswith("-")
+               for g in difflib.get_close_matches(word.split("=")[0], known, n=1, cutoff=0.6)]
+    hint = f" (did you mean {', '.join(guesses)}?)" if guesses else ""
+    command.error(f"unrecognized arguments: {' '.join(unknown)}{hint}")
+    raise AssertionError("unreachable: error() exits")
+
+
+def named(location: str) -> str:
+    """A location as given, and where it is when that was relative: 'raw (/home/ed/exams/raw)'."""
+    if is_url(location) or os.path.isabs(location):
+        return location
+    return f"{location} ({os.path.abspath(location)})"
+
+
 def check(options: IngestOptions) -> None:
     """The raw folder exists and the output folder can be written; else `CannotRun`, nothing created."""
     if not open_storage(options.raw).is_dir():
-        raise CannotRun(f"raw folder not found: {options.raw}")
+        raise CannotRun(f"raw folder not found: {named(options.raw)}")
     if is_url(options.out):
         return
     out = local_path(options.out)
@@ -120,9 +145,9 @@ def check(options: IngestOptions) -> None:
             break
         probe = parent
     if not os.path.isdir(probe):
-        raise CannotRun(f"--out {options.out}: {probe} is a file, not a folder")
+        raise CannotRun(f"--out {named(options.out)}: {os.path.abspath(probe)} is a file, not a folder")
     if not os.access(probe, os.W_OK | os.X_OK) or _read_only(probe):
-        raise CannotRun(f"--out {options.out}: {probe} is not writable")
+        raise CannotRun(f"--out {named(options.out)}: {os.path.abspath(probe)} is not writable")
     foreign = foreign_files(out)
     if foreign:
         shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
