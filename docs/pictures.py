@@ -45,7 +45,7 @@ def review_page(work: Path) -> None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
                                         args=["--no-sandbox", "--disable-gpu"])
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
             page.goto(url + "/")
             page.locator("tr.review a").first.click()
             page.wait_for_load_state()

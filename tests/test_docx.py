@@ -379,3 +379,33 @@ def test_a_judgement_exam_prints_in_chinese_faces_with_its_brackets(tmp_path):
                            check=True).stdout
     assert "NotoSerifCJK" in fonts and "NotoSansCJK" in fonts  # body serif (SimSun), headings sans (SimHei)
     assert "WenQuanYi" not in fonts
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None,
+                    reason="LibreOffice and poppler are not installed (.ci/run installs them)")
+def test_cut_previews_and_traditional_sets_print_as_they_should(tmp_path):
+    """Through LibreOffice: a question cut in its options is not printed; answers the preview cut off
+    and an analysis it cut say so in the key; a traditional set's printed words are traditional; an
+    exam composed of excerpts says so."""
+    office = shutil.which("soffice")
+    cut = _cut_in_options()
+    answers_page = "练习题\n" + "".join(f"{n}.第{n}题是什么?\n" for n in range(1, 5)) + "参考答案\n1.答案一\n2.答案二。解析:因为"
+    trad = JUDGEMENT_PAGE.replace("会计基础知识练习", "會計基礎知識練習").replace("会计凭证是登记账簿的依据",
+                                                                    "會計憑證是登記賬簿的依據")
+    editions = {"cut": render_set(cut)[0], "key": render_set(process_page("k.txt", answers_page).qset)[1],
+                "trad": render_set(process_page("t.txt", trad).qset)[0], "composed": render(compose([cut]))}
+    for name, data in editions.items():
+        (tmp_path / f"{name}.docx").write_bytes(data)
+    subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
+                    *(str(tmp_path / f"{name}.docx") for name in editions)],
+                   check=True, capture_output=True, timeout=300, env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+
+    def text(name: str) -> str:
+        found = subprocess.run(["pdftotext", str(tmp_path / f"{name}.pdf"), "-"], capture_output=True, text=True,
+                               check=True).stdout
+        return re.sub(r"\s+", "", found)
+
+    assert "第4题选哪个" not in text("cut") and "第3题选哪个" in text("cut") and "本卷印出3题" in text("cut")
+    assert text("key").count("原文预览至此截断，未见答案") == 2 and "因为……（原文至此截断）" in text("key")
+    assert "每題2分" in text("trad") and "班級" in text("trad") and "每题" not in text("trad")
+    assert "节选：1份原文为节选" in text("composed")
