@@ -160,7 +160,8 @@ EDITS = {  # kind of input → (file below pipeline/, old text, new text, the fi
     "segmentation": ("words.py", FUTURE, FUTURE + "EXTRA_CONSTANT = 1\n", {"pages", "bank"}),
     "user dictionary": ("data/userdict.txt", "\n", "\n数控编程 10 n\n", {"pages", "bank"}),
     "bank parameter": ("bank.py", "KEYWORDS = 8", "KEYWORDS = 5", {"bank"}),
-    "grammar": ("labels.py", FUTURE, FUTURE + "EXTRA_CONSTANT = 1\n", {"pages", "docx"}),  # the renderer prints its words
+    # the renderer prints its words; the bank folds script with fold.py, which reads its traditional forms
+    "grammar": ("labels.py", FUTURE, FUTURE + "EXTRA_CONSTANT = 1\n", {"pages", "docx", "bank"}),
     "models": ("models.py", FUTURE, FUTURE + "EXTRA_CONSTANT = 1\n", {"pages", "docx"}),  # the bank reads JSON
 }
 
