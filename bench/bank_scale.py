@@ -20,13 +20,13 @@ import time
 from pathlib import Path
 
 from bench.corpus import ROOT
-from pipeline import publish
-from pipeline.bank import load_index, update_bank
+from pipeline.bank.index import load_index, update_bank
+from pipeline.bank.tokens import synonyms
+from pipeline.grammar.words import INIT_SECONDS, tokenizer
 from pipeline.models import Question, QuestionSet, Section, Source
-from pipeline.steps import process_page
-from pipeline.storage import LocalStorage
-from pipeline.text_tokens import synonyms
-from pipeline.words import INIT_SECONDS, tokenizer
+from pipeline.publish import files as publish
+from pipeline.run.steps import process_page
+from pipeline.store.storage import LocalStorage
 
 
 def base_pool() -> list[str]:

@@ -20,9 +20,9 @@ from pathlib import Path
 
 from bench.devset import require_shared
 from bench.metamorphic import DEVSET, SCORER, TRANSFORMS, build
-from pipeline import confidence
+from pipeline.check import confidence
 from pipeline.errors import Rejected
-from pipeline.steps import process_page
+from pipeline.run.steps import process_page
 
 BANDS = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.01))
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pipeline.errors import Rejected
 from pipeline.models import Question
-from pipeline.steps import process_page
+from pipeline.run.steps import process_page
 
 ROOT = Path(__file__).resolve().parent.parent
 CN = "一二三四五六七八九十"

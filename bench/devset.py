@@ -15,7 +15,7 @@ import tempfile
 from pathlib import Path
 
 from bench import metamorphic
-from pipeline.ingest import ingest
+from pipeline.run.ingest import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

@@ -3,7 +3,7 @@
     python -m bench.flow_overhead [--pages 2000] [--batch-sizes 50,200,500] [--repeats 3]
 
 Starts `prefect server start` (its own PREFECT_HOME under the work folder), then in one process
-times the core (`pipeline.ingest.ingest`) and the flow (flow call to flow return) over the same
+times the core (`pipeline.run.ingest.ingest`) and the flow (flow call to flow return) over the same
 generated pages, alternating, each into a fresh output folder, and checks the outputs are equal.
 The embedded server's own start-up is measured on its own line, not counted in the overhead.
 """
@@ -60,7 +60,7 @@ def outputs(out: Path) -> dict[str, bytes]:
 def measure(raw: Path, work: Path, batch_sizes: list[int], repeats: int) -> dict:
     """Runs in a process whose environment already points at the server."""
     from flows.ingest import run
-    from pipeline.ingest import ingest
+    from pipeline.run.ingest import ingest
 
     core_times: list[float] = []
     flow_times: dict[int, list[float]] = {b: [] for b in batch_sizes}

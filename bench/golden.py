@@ -35,8 +35,8 @@ def add_edge_pages(raw: Path) -> None:
     (raw / "edge_chrome_only.html").write_text(
         "<html><head><title>x-原创力文档</title></head><body><nav>首页</nav><p>相关文档</p></body></html>",
         encoding="utf-8")
-    from pipeline.render_docx import render_set
-    from pipeline.steps import process_page
+    from pipeline.publish.docx import render_set
+    from pipeline.run.steps import process_page
 
     qset = process_page("seed.txt", seed).qset
     assert qset is not None
@@ -45,10 +45,11 @@ def add_edge_pages(raw: Path) -> None:
 
 def build(work: Path) -> Path:
     """Generate the corpus below `work`, ingest it, render a DOCX sample; return the output folder."""
-    from pipeline import layout, publish
-    from pipeline.ingest import ingest
-    from pipeline.render_docx import render_set
-    from pipeline.storage import LocalStorage
+    from pipeline.publish import files as publish
+    from pipeline.publish.docx import render_set
+    from pipeline.run.ingest import ingest
+    from pipeline.store import layout
+    from pipeline.store.storage import LocalStorage
 
     raw, out = work / "raw", work / "out"
     generate(raw, pages=PAGES, seed=SEED, html_share=HTML_SHARE)

@@ -81,7 +81,7 @@ CASES: dict[str, Callable[[], dict[str, bytes]]] = {
 PEAKS = """
 import json, resource, sys
 from pipeline.__main__ import main
-from pipeline import isolate
+from pipeline.run import isolate
 code = main(["ingest", *sys.argv[1:]])
 isolate.close_workers()
 peak = lambda who: resource.getrusage(who).ru_maxrss

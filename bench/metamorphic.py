@@ -23,7 +23,7 @@ from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
-from pipeline.ingest import ingest
+from pipeline.run.ingest import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 DEVSET = ROOT.parent / "shared" / "devset"

@@ -41,8 +41,8 @@ def profile(fn, *args) -> pstats.Stats:
 
 def text(pages: int) -> None:
     from pipeline.errors import Rejected
-    from pipeline.ingest import RawFile, learn
-    from pipeline.steps import process_page
+    from pipeline.run.ingest import RawFile, learn
+    from pipeline.run.steps import process_page
 
     files = corpus_files(pages)
     raws = [RawFile(str(files[0].parent), f.name, f.stat().st_size) for f in files]
@@ -64,11 +64,11 @@ def text(pages: int) -> None:
 
 
 def bank(pages: int) -> None:
-    from pipeline import publish
-    from pipeline.bank import update_bank
-    from pipeline.ingest import ingest
-    from pipeline.storage import LocalStorage
-    from pipeline.words import tokenizer
+    from pipeline.bank.index import update_bank
+    from pipeline.grammar.words import tokenizer
+    from pipeline.publish import files as publish
+    from pipeline.run.ingest import ingest
+    from pipeline.store.storage import LocalStorage
 
     files = corpus_files(pages)
     raw, out = OUT / "profile_raw", OUT / "profile_out"

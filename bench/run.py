@@ -70,7 +70,7 @@ def chrome_left_by_trafilatura() -> dict | None:
     import trafilatura
 
     from bench.corpus import to_html
-    from pipeline.steps import process_page
+    from pipeline.run.steps import process_page
 
     total = left_traf = left_ours = 0
     for gold_path in sorted((SHARED / "gold").glob("*.json")):
@@ -90,9 +90,9 @@ def chrome_left_by_trafilatura() -> dict | None:
 
 def core_stages(files: list[Path], out: Path, docx: bool = False) -> dict:
     """Our core over the files: per-step seconds from the frame, plus publishing, in one pass."""
-    from pipeline.entries import PreviousEntries
-    from pipeline.ingest import Finish, PageBatch, RawFile, finish, learn, now, process_batch, versions
-    from pipeline.options import IngestOptions
+    from pipeline.run.ingest import Finish, PageBatch, RawFile, finish, learn, now, process_batch, versions
+    from pipeline.run.options import IngestOptions
+    from pipeline.store.entries import PreviousEntries
 
     shutil.rmtree(out, ignore_errors=True)
     os.sync()  # earlier writes and these deletes flushed: each measurement starts from a quiet disk
@@ -113,10 +113,10 @@ def core_stages(files: list[Path], out: Path, docx: bool = False) -> dict:
 
 
 def bank_pass(out: Path) -> tuple[float, float]:
-    from pipeline import publish
-    from pipeline.bank import update_bank
-    from pipeline.storage import LocalStorage
-    from pipeline.words import INIT_SECONDS, tokenizer
+    from pipeline.bank.index import update_bank
+    from pipeline.grammar.words import INIT_SECONDS, tokenizer
+    from pipeline.publish import files as publish
+    from pipeline.store.storage import LocalStorage
 
     store = LocalStorage(str(out))
     tokenizer()
@@ -125,9 +125,9 @@ def bank_pass(out: Path) -> tuple[float, float]:
 
 
 def docx_pass(out: Path, sample: int) -> tuple[float, int]:
-    from pipeline import publish
-    from pipeline.render_docx import render_set
-    from pipeline.storage import LocalStorage
+    from pipeline.publish import files as publish
+    from pipeline.publish.docx import render_set
+    from pipeline.store.storage import LocalStorage
 
     store = LocalStorage(str(out))
     sets = publish.load_sets(store, sorted(publish.published_ids(store))[:sample])
@@ -157,7 +157,7 @@ def flow_runs(raw: Path, repeats: int) -> dict:
         code = f"""
 import json, os, shutil, time
 from distributed import LocalCluster
-from pipeline.ingest import ingest
+from pipeline.run.ingest import ingest
 from flows.ingest import run
 raw = {str(raw)!r}
 if __name__ == "__main__":

@@ -19,14 +19,16 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 
 def judgement_page(work: Path) -> None:
-    from pipeline.render_docx import render_set
-    from pipeline.steps import process_page
+    from pipeline.publish.docx import render_set
+    from pipeline.run.steps import process_page
 
-    qset = process_page("judgement_sample.txt", (ROOT / "docs" / "judgement_sample.txt").read_text(encoding="utf-8")).qset
+    sample = ROOT / "docs" / "judgement_sample.txt"
+    qset = process_page(sample.name, sample.read_text(encoding="utf-8")).qset
     assert qset is not None
     (work / "exam.docx").write_bytes(render_set(qset)[0])
     subprocess.run([shutil.which("soffice") or "soffice", "--headless", "--convert-to", "pdf", "--outdir", str(work),
-                    str(work / "exam.docx")], check=True, capture_output=True, env={"HOME": str(work), "PATH": "/usr/bin:/bin"})
+                    str(work / "exam.docx")], check=True, capture_output=True,
+                   env={"HOME": str(work), "PATH": "/usr/bin:/bin"})
     subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(work / "exam.pdf"),
                     str(ROOT / "docs" / "judgement_exam_page1")], check=True)
 
@@ -35,7 +37,7 @@ def review_page(work: Path) -> None:
     from playwright.sync_api import sync_playwright
     from test_review_security import start_server
 
-    from pipeline.ingest import ingest
+    from pipeline.run.ingest import ingest
 
     raw, out = work / "raw", work / "out"
     shutil.copytree(ROOT / "raw", raw)

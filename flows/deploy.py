@@ -17,7 +17,7 @@ import os
 import sys
 
 from pipeline.errors import EXIT_CANNOT_RUN, EXIT_INTERRUPTED, CannotRun
-from pipeline.options import IngestOptions, at_least, check, named, parse_or_suggest
+from pipeline.run.options import IngestOptions, at_least, check, named, parse_or_suggest
 
 from .settings import DEFAULT_BATCH_SIZE, DEFAULT_CRON
 

@@ -1,4 +1,4 @@
-"""The Prefect flow: the core's run definition (`pipeline.ingest.run`) with each stage a task.
+"""The Prefect flow: the core's run definition (`pipeline.run.ingest.run`) with each stage a task.
 
 discover → learn chrome templates → clean+parse+publish batches (submitted to the task runner:
 threads, or Dask) → finish. The stages, their checks and the files they write are the core's;
@@ -23,12 +23,12 @@ from prefect.states import Failed, State
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from pipeline import ingest as core
-from pipeline import quality
 from pipeline.errors import CannotRun
-from pipeline.isolate import cores
 from pipeline.limits import KEEP_RUNS, MAX_BYTES, PAGE_MEMORY, PAGE_TIMEOUT
-from pipeline.options import IngestOptions, nothing_published
+from pipeline.publish import quality
+from pipeline.run import ingest as core
+from pipeline.run.options import IngestOptions, cores, nothing_published
+from pipeline.run.report import summary_line
 
 from .settings import DEFAULT_BATCH_SIZE
 
@@ -198,7 +198,7 @@ def ingest_flow(raw_dir: str = "raw", out: str = "clean", batch_size: int = DEFA
         return Failed(message=str(exc), data=exc)
     create_markdown_artifact(key="ingest-summary", markdown=summary_markdown(report, out),
                              description=f"ingest of {raw_dir} into {out}")
-    run_logger().info("%s", core.summary_line(report))
+    run_logger().info("%s", summary_line(report))
     if report.nothing_published:
         return Failed(message=nothing_published(report), data=report.as_dict())
     return report.as_dict()
@@ -209,7 +209,7 @@ def task_runner(kind: str, dask_address: str | None = None, workers: int = 0):
     scheduler, or on a local cluster of `workers` workers.
 
     A thread is enough to use a core: each batch task hands its pages to a worker process of its own
-    (`pipeline.isolate`), so the threads only wait, and every worker process parses on a core of its
+    (`pipeline.run.isolate`), so the threads only wait, and every worker process parses on a core of its
     own, with the embedded server (Prefect's process pool and a local Dask cluster of processes would
     each start a temporary server of their own there: they need a real one). A local Dask cluster
     uses worker processes only when a real Prefect server is configured (PREFECT_API_URL).

@@ -19,8 +19,8 @@ import sys
 from dataclasses import fields
 
 from pipeline.errors import EXIT_INTERRUPTED
-from pipeline.lock import wait_until_free
-from pipeline.options import INTERRUPTED, add_arguments, at_least, check, execute, from_args, parse_or_suggest
+from pipeline.run.lock import wait_until_free
+from pipeline.run.options import INTERRUPTED, add_arguments, at_least, check, execute, from_args, parse_or_suggest
 
 from .settings import DEFAULT_BATCH_SIZE
 
@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         options = from_args(args)
         check(options)  # before the server starts
         wait_until_free(options.out, options.wait)
-        from pipeline.ingest import RunReport
+        from pipeline.run.report import RunReport
 
         from .reaper import end_server_with_me
 

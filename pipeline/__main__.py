@@ -22,10 +22,10 @@ def _progress(enabled: bool) -> Callable[[int], Callable[[], None]] | None:
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    from .options import execute, from_args
+    from pipeline.run.options import execute, from_args
 
     def start():
-        from .ingest import Stages, run
+        from pipeline.run.ingest import Stages, run
 
         options = from_args(args)
         return run(options, Stages(_progress(not args.quiet and sys.stderr.isatty())))
@@ -36,9 +36,9 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_docx(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
-    from .models import QuestionSet
-    from .render_docx import compose, render
-    from .storage import LocalStorage
+    from pipeline.models import QuestionSet
+    from pipeline.publish.docx import compose, render
+    from pipeline.store.storage import LocalStorage
 
     if args.seed is not None and not args.shuffle:
         print("error: --seed only takes effect with --shuffle (add --shuffle, or drop --seed)", file=sys.stderr)
@@ -71,8 +71,8 @@ def cmd_docx(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     import json
 
-    from .bank import search
-    from .storage import open_storage
+    from pipeline.bank.index import search
+    from pipeline.store.storage import open_storage
 
     data = open_storage(args.clean).read_if_exists("bank/questions.jsonl")
     if data is None:
@@ -113,10 +113,10 @@ def _one_line(text: str, width: int = 70) -> str:
 
 def _cut_questions(clean: str, sources: list[dict]) -> set[str]:
     """Ids of the questions among `sources` that a cut preview stops in (their stems are incomplete)."""
-    from . import layout
-    from .models import QuestionSet
-    from .render_docx import is_cut
-    from .storage import open_storage
+    from pipeline.models import QuestionSet
+    from pipeline.publish.docx import is_cut
+    from pipeline.store import layout
+    from pipeline.store.storage import open_storage
 
     store, cut = open_storage(clean), set()
     for set_id in {s["set_id"] for s in sources}:
@@ -133,8 +133,8 @@ def _confidences(clean: str) -> dict[str, float]:
     """Each published question's confidence by its id (from questions.jsonl; the bank's rows are clusters)."""
     import json
 
-    from . import layout
-    from .storage import open_storage
+    from pipeline.store import layout
+    from pipeline.store.storage import open_storage
 
     data = open_storage(clean).read_if_exists(layout.QUESTIONS) or b""
     found = {}
@@ -159,8 +159,8 @@ def _sure_enough(rows: list[dict], confidence: dict[str, float], threshold: floa
 
 def cmd_export(args: argparse.Namespace) -> int:
     """The published questions at or above a confidence, one JSON object a line (questions.jsonl's rows)."""
-    from . import layout
-    from .storage import LocalStorage, open_storage
+    from pipeline.store import layout
+    from pipeline.store.storage import LocalStorage, open_storage
 
     data = open_storage(args.clean).read_if_exists(layout.QUESTIONS)
     if data is None:
@@ -194,8 +194,9 @@ def cmd_report(args: argparse.Namespace) -> int:
     """The newest run's quality by site and its sets to review (from its report in runs/)."""
     import json
 
-    from . import layout, quality
-    from .storage import open_storage
+    from pipeline.publish import quality
+    from pipeline.store import layout
+    from pipeline.store.storage import open_storage
 
     store = open_storage(args.clean)
     names = sorted(n for n in store.list_dir(layout.RUNS) if n.endswith(".json") and not n.startswith("."))
@@ -223,13 +224,13 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def _width(text: str) -> int:
-    from .parse import display_width
+    from pipeline.grammar.parse import display_width
 
     return display_width(text)
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from .storage import LocalStorage
+    from pipeline.store.storage import LocalStorage
 
     if not LocalStorage(args.clean).exists("json"):
         print(f"error: no question sets in {args.clean} (run `python -m pipeline ingest` first)", file=sys.stderr)
@@ -237,7 +238,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     import os
     import socket
 
-    from .review import serve
+    from pipeline.review.app import serve
 
     with socket.socket() as probe:  # a busy port is said before the URL is printed, not by uvicorn after
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -253,7 +254,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    from .explain import explain_page
+    from pipeline.run.explain import explain_page
 
     try:
         lines = explain_page(args.page)
@@ -265,7 +266,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .schema import write_schema
+    from pipeline.publish.schema import write_schema
 
     path = write_schema(args.path)
     print(path)
@@ -273,7 +274,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .options import add_arguments, parse_or_suggest
+    from pipeline.run.options import add_arguments, parse_or_suggest
 
     parser = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)

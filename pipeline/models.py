@@ -1,6 +1,6 @@
 """Pydantic v2 records: the single source of truth for what the pipeline publishes.
 
-`schemas/question_set.schema.json` is generated from `QuestionSet` (see `pipeline.schema`).
+`schemas/question_set.schema.json` is generated from `QuestionSet` (see `pipeline.publish.schema`).
 Field names listed in CONTRACT.md are fixed; everything else may grow.
 """
 
@@ -42,7 +42,7 @@ class Question(_Record):
     edited: list[str] = Field(default_factory=list, description="Fields an editor set (corrections/), "
                               "applied over what the parser read")
     confidence: float = Field(default=1.0, ge=0, le=1, description="How sure the parser is of this question "
-                              "(0–1), from what it found against it: see `pipeline/confidence.py`")
+                              "(0–1), from what it found against it: see `pipeline/check/confidence.py`")
 
 
 class Section(_Record):

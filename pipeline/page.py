@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .models import QuestionSet
-from .profiles import SiteProfile
+from pipeline.clean.profiles import SiteProfile
+from pipeline.models import QuestionSet
 
 
 @dataclass

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.ingest import ingest
+from pipeline.run.ingest import ingest
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW = ROOT / "raw"

@@ -18,7 +18,7 @@ import atheris
 with atheris.instrument_imports():
     from pipeline.errors import Rejected
     from pipeline.models import QuestionSet
-    from pipeline.steps import process_page
+    from pipeline.run.steps import process_page
 
 SUFFIXES = (".txt", ".html", ".docx")
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import RAW, ROOT, run_ingest
 
-from pipeline.bank import THRESHOLD, components, keywords, similarity
-from pipeline.text_tokens import tokens
+from pipeline.bank.index import THRESHOLD, components, keywords, similarity
+from pipeline.bank.tokens import tokens
 
 PAIRS = [json.loads(line) for line in (Path(__file__).parent / "data" / "near_duplicate_pairs.jsonl")
          .read_text(encoding="utf-8").splitlines()]
@@ -135,10 +135,10 @@ def test_search_matches_across_scripts_and_says_what_it_found(tmp_path):
 def test_the_fast_tokenizer_cuts_every_text_as_jieba_does():
     """rjieba (jieba-rs) replaces jieba for speed only where it gives the same words: checked on every
     stem and answer of the seeds and of the dev set, with the user dictionary loaded in both."""
+    from pipeline.bank.tokens import normalise_stem
     from pipeline.errors import Rejected
-    from pipeline.steps import process_page
-    from pipeline.text_tokens import normalise_stem
-    from pipeline.words import _Words, reference_tokenizer, tokenizer
+    from pipeline.grammar.words import _Words, reference_tokenizer, tokenizer
+    from pipeline.run.steps import process_page
 
     devset = ROOT.parent / "shared" / "devset" / "raw"
     if not devset.is_dir():

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from pipeline.steps import process_page
+from pipeline.run.steps import process_page
 
 BODY = "一、单选题\n1.下列说法正确的是?\nA.甲\nB.乙\n答案:A\n2.护理程序的第一步是?\nA.评估\nB.诊断\n答案:A\n"
 

@@ -71,7 +71,7 @@ def test_the_artifact_names_the_pages_a_run_published_and_rejected(tmp_path):
     """What a run did, by page: the published ones, the rejected ones with why; a run where every page
     was unchanged says so instead of 'no warnings'."""
     from flows.flow import summary_markdown
-    from pipeline import ingest as core
+    from pipeline.run import ingest as core
 
     raw, out = tmp_path / "raw", tmp_path / "out"
     raw.mkdir()

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from pipeline.ingest import ingest
-from pipeline.steps import process_page
+from pipeline.run.ingest import ingest
+from pipeline.run.steps import process_page
 
 ANSWERED = "".join(f"{n}.第{n}题的内容是什么?\n答案:第{n}个答案\n" for n in range(1, 5))
 

@@ -17,7 +17,7 @@ import pytest
 from conftest import RAW, ROOT
 from test_runs import QUICK, cli, one_line_error, outputs
 
-from pipeline.lock import output_lock
+from pipeline.run.lock import output_lock
 
 
 def published(out: Path) -> dict[str, bytes]:
@@ -81,7 +81,7 @@ def test_the_flow_ends_failed_when_nothing_was_published(tmp_path):
     from prefect.testing.utilities import prefect_test_harness
 
     from flows.flow import ingest_flow, summary_markdown
-    from pipeline.ingest import RunReport
+    from pipeline.run.ingest import RunReport
 
     raw = tmp_path / "raw"
     raw.mkdir()

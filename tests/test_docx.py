@@ -16,8 +16,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from pipeline.models import Option, Question, QuestionSet, Section, Source
-from pipeline.render_docx import CUT_MARK, FILL_BLANK_LINE, Exam, _marked, compose, exam_of, is_cut, render, render_set
-from pipeline.steps import process_page
+from pipeline.publish.docx import CUT_MARK, FILL_BLANK_LINE, Exam, _marked, compose, exam_of, is_cut, render, render_set
+from pipeline.run.steps import process_page
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -269,9 +269,9 @@ def test_fill_in_questions_whose_blanks_were_lost_get_a_blank_not_writing_lines(
 
 
 def test_the_stored_template_is_what_python_docx_authors_now():
-    """render_docx reads pipeline/data/template.docx instead of importing python-docx; the file must
-    be what docx_template builds (after editing docx_template.py: python -m pipeline.docx_template)."""
-    from pipeline import docx_template
+    """render_docx reads pipeline/publish/data/template.docx instead of importing python-docx; the file must
+    be what docx_template builds (after editing docx_template.py: python -m pipeline.publish.docx_template)."""
+    from pipeline.publish import docx_template
 
     assert docx_template.stored_members() == docx_template.members()
 

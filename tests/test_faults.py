@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 from conftest import RAW, ROOT, load_manifest, run_ingest
 
-from pipeline import layout, publish
-from pipeline.lock import output_lock
-from pipeline.storage import LocalStorage
+from pipeline.publish import files as publish
+from pipeline.run.lock import output_lock
+from pipeline.store import layout
+from pipeline.store.storage import LocalStorage
 
 SEED = RAW / "000_582ef3be546073bd.txt"
 
@@ -54,7 +55,7 @@ def test_a_giant_inline_image_neither_hangs_nor_cuts_the_page(tmp_path):
 
 def test_a_text_node_over_10_mb_is_read_to_its_end():
     """libxml2 stops a text node at 10 MB unless told otherwise, and the rest of the page was gone."""
-    from pipeline.read_html import html_text, html_text_bs4
+    from pipeline.read.html import html_text, html_text_bs4
 
     body = "1.问题一？答案:" + "很长的文字" * 2_400_000 + " 2.问题二？答案:结尾"
     markup = f"<html><head><title>t</title></head><body><pre>{body}</pre></body></html>"
@@ -104,7 +105,7 @@ def test_a_damaged_bank_index_is_rebuilt_to_what_a_full_rebuild_gives(damage, tm
 
 def test_a_read_error_keeps_the_last_good_outputs(tmp_path, monkeypatch):
     """A page unreadable for one run (a flaky share) used to lose its JSON, DOCX and removed record."""
-    from pipeline.storage import LocalStorage
+    from pipeline.store.storage import LocalStorage
 
     raw = tmp_path / "raw"
     shutil.copytree(RAW, raw)
@@ -238,7 +239,7 @@ def test_fifos_and_symlink_loops_are_in_the_manifest_with_a_reason(tmp_path):
 def test_the_page_time_limit_covers_rendering(tmp_path, monkeypatch):
     import time
 
-    from pipeline import render_docx
+    from pipeline.publish import docx as render_docx
 
     monkeypatch.setattr(render_docx, "render_set", lambda qset: time.sleep(5) or (b"", b""))
     raw = tmp_path / "raw"

@@ -10,8 +10,8 @@ from conftest import RAW, load_manifest, run_ingest
 
 from flows.deploy import build_deployment
 from flows.flow import clean_parse_publish, run, summary_markdown
-from pipeline import ingest as core
-from pipeline.options import IngestOptions
+from pipeline.run import ingest as core
+from pipeline.run.options import IngestOptions
 
 
 def outputs(out):
@@ -123,7 +123,7 @@ def test_deployment_carries_schedule_and_parameters():
 
 
 def test_a_second_flow_on_the_same_output_does_not_interleave(harness, tmp_path):
-    from pipeline.lock import LockedError, output_lock
+    from pipeline.run.lock import LockedError, output_lock
 
     out = tmp_path / "locked"
     with output_lock(str(out)), pytest.raises(LockedError):

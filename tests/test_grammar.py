@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.steps import process_page
+from pipeline.run.steps import process_page
 
 
 def qset(text: str):
@@ -234,7 +234,7 @@ def test_next_number_glued_to_digits_and_parts_named_inline():
 def test_the_editions_print_fields_with_words_the_grammar_reads():
     """One vocabulary: the DOCX renderer prints 【答案】/【解析】/【评分要点】 from the grammar's own table,
     so an edition read back as a page gives the same fields."""
-    from pipeline import labels
+    from pipeline.grammar import labels
 
     for name, title in labels.FIELD_TITLES.items():
         assert labels.field_label(f"【{title}】x") == (name, "x")
@@ -255,7 +255,7 @@ def test_run_on_parts_named_by_their_type_and_numbers_after_units():
 def test_question_numbers_past_999_are_numbers():
     """An item bank runs past 999 questions: number 1000 on was once read as text of question 999,
     and an answer key for them as nothing."""
-    from pipeline.steps import process_page
+    from pipeline.run.steps import process_page
 
     page = "题库\n一、单项选择题\n" + "".join(
         f"{i}.第{i}题中客户投诉时首先应该做什么？\nA.争辩 B.倾听 C.挂断 D.转接\n" for i in range(1, 1101))
@@ -311,7 +311,9 @@ def test_every_word_of_the_vocabulary_also_matches_in_traditional_script():
     character of the label vocabulary that has a traditional form (OpenCC's) matches in that form too."""
     import opencc
 
-    from pipeline import labels, segment, steps  # noqa: F401  (their patterns join the vocabulary)
+    from pipeline.clean import segment  # noqa: F401  (its patterns join the vocabulary)
+    from pipeline.grammar import labels
+    from pipeline.run import steps  # noqa: F401  (their patterns join the vocabulary)
 
     source = "".join(labels.VOCABULARY)
     converters = [opencc.OpenCC(config) for config in ("s2t", "s2tw", "s2hk")]  # OpenCC's, Taiwan's, Hong Kong's

@@ -1,6 +1,6 @@
 """Every page finishes or is rejected within its time limit, and within a memory cap, in both entry
 points and whatever runs it: a page is processed in a worker process that the run stops when it
-must (pipeline/isolate.py). Each test is a page that once ran past every limit, or the fault that
+must (pipeline/run/isolate.py). Each test is a page that once ran past every limit, or the fault that
 only a process boundary survives."""
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ import pytest
 from conftest import RAW, load_manifest
 from test_runs import QUICK, cli
 
-from pipeline import isolate
-from pipeline.ingest import discover, learn, process_batch
-from pipeline.options import IngestOptions
-from pipeline.steps import process_page
+from pipeline.run import isolate
+from pipeline.run.ingest import discover, learn, process_batch
+from pipeline.run.options import IngestOptions
+from pipeline.run.steps import process_page
 
 
 def raw_with(tmp_path: Path, name: str, data: bytes) -> Path:
@@ -119,7 +119,7 @@ def test_a_stuck_worker_is_stopped_at_the_page_limit_and_replaced(tmp_path):
 
     worker.call = freeze_on_first_page
     try:
-        from pipeline.ingest import PageBatch
+        from pipeline.run.ingest import PageBatch
 
         start = time.perf_counter()
         entries, stats, _ = process_batch(PageBatch(files, learned.templates, {}, options))

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from pipeline.errors import Rejected
-from pipeline.steps import process_page
+from pipeline.run.steps import process_page
 
 
 def qs(text: str, name: str = "page.txt"):
@@ -132,7 +132,7 @@ def test_answer_in_stem_brackets_is_the_answer_and_the_stem_keeps_the_page_text(
     (q,) = flat("1.下列对应用程序员不透明的是(B )。A.甲 B.乙 C.丙 D.丁\n")
     assert q.answer == "B" and q.answer_source == "stem_bracket"
     assert q.stem == "下列对应用程序员不透明的是(B )。"
-    from pipeline.render_docx import student_stem
+    from pipeline.publish.docx import student_stem
     assert student_stem(q) == "下列对应用程序员不透明的是（    ）。"
 
 

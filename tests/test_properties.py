@@ -13,10 +13,10 @@ import jsonschema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import labels
+from pipeline.clean.normalise import normalise_text
 from pipeline.errors import Rejected
-from pipeline.normalise import normalise_text
-from pipeline.steps import process_page
+from pipeline.grammar import labels
+from pipeline.run.steps import process_page
 
 RAW = Path(__file__).resolve().parent.parent / "raw"
 SCHEMA = jsonschema.Draft202012Validator(json.loads(
@@ -116,7 +116,7 @@ markup_piece = st.one_of(
 @SETTINGS
 @given(st.lists(markup_piece, max_size=60).map("".join))
 def test_fast_html_reader_equals_the_beautifulsoup_reference(markup):
-    from pipeline.read_html import html_text, html_text_bs4
+    from pipeline.read.html import html_text, html_text_bs4
 
     assert html_text(markup) == html_text_bs4(markup)
 

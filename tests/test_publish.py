@@ -10,12 +10,12 @@ import sys
 import pytest
 from conftest import RAW, ROOT, load_manifest, run_ingest
 
-from pipeline import isolate
-from pipeline.ingest import Stages, learn, run
 from pipeline.models import QuestionSet
-from pipeline.options import IngestOptions
-from pipeline.schema import schema_text
-from pipeline.storage import LocalStorage
+from pipeline.publish.schema import schema_text
+from pipeline.run import isolate
+from pipeline.run.ingest import Stages, learn, run
+from pipeline.run.options import IngestOptions
+from pipeline.store.storage import LocalStorage
 
 
 def snapshot(out):
@@ -57,10 +57,10 @@ def test_manifest_entries(seed_run):
 
 
 def test_manifest_is_one_entry_a_line_and_reads_back(tmp_path):
-    from pipeline.entries import Entries
     from pipeline.models import Manifest, ManifestEntry
-    from pipeline.publish import read_manifest, write_manifest
-    from pipeline.storage import LocalStorage
+    from pipeline.publish.files import read_manifest, write_manifest
+    from pipeline.store.entries import Entries
+    from pipeline.store.storage import LocalStorage
 
     store = LocalStorage(str(tmp_path))
     rows = [ManifestEntry(path=f"题/{i}.txt", sha256="0" * 64, status="published", set_id=f"s{i}", output=f"json/s{i}.json",
@@ -172,8 +172,8 @@ def test_a_fresh_clone_publishes_the_seeds_and_stays_clean(tmp_path):
 def test_entries_spill_to_disk_and_survive_pickling(monkeypatch):
     import pickle
 
-    from pipeline.entries import Entries
     from pipeline.models import ManifestEntry
+    from pipeline.store.entries import Entries
 
     monkeypatch.setattr(Entries, "SPOOL_BYTES", 1000)  # a few rows, then the buffer moves to a temp file
     rows = [ManifestEntry(path=f"{name}.txt", sha256=None, status="rejected", reason="empty: 空") for name in
@@ -189,7 +189,7 @@ def test_entries_spill_to_disk_and_survive_pickling(monkeypatch):
 
 
 def test_discovery_sorts_like_paths_and_skips_hidden(tmp_path):
-    from pipeline.ingest import discover
+    from pipeline.run.ingest import discover
 
     for rel in ["a-b/x.txt", "a/b/y.txt", "a/z.txt", ".hidden/h.txt", "a/.h.txt", "题/q.txt", "0.txt"]:
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)

@@ -6,10 +6,10 @@ import html
 
 from conftest import RAW, one_page
 
-from pipeline.normalise import normalise_text
-from pipeline.read import decode
-from pipeline.read_html import html_text, html_text_bs4
-from pipeline.steps import process_page
+from pipeline.clean.normalise import normalise_text
+from pipeline.read.decode import decode
+from pipeline.read.html import html_text, html_text_bs4
+from pipeline.run.steps import process_page
 
 PAGE_TW = "客服面試題\n一、簡答題(共2題,每題5分)\n1．如何應對憤怒的客戶？\n答案：保持冷靜，傾聽。\n2．如何處理投訴？\n答案：先道歉。\n"
 PAGE = "客服面试题\n一、简答题(共2题,每题5分)\n1．如何应对愤怒的客户？\n答案：保持冷静，倾听。\n2．如何处理投诉？\n答案：先道歉。\n"
@@ -99,7 +99,7 @@ def test_fast_html_reader_agrees_with_the_reference_on_deep_and_odd_pages():
 def test_an_html_paragraph_ends_where_a_text_page_prints_a_blank_line():
     """Each <p> a paragraph: the answer in the paragraph after a question is its own, as on a text page
     that separates them with a blank line; a <br> inside a block is only a line break."""
-    from pipeline.read_html import html_text
+    from pipeline.read.html import html_text
 
     markup = "<html><body><p>1.题目一</p><p>答案一</p><div>甲<br>乙</div><p>2.题目二</p></body></html>"
     assert html_text(markup) == "1.题目一\n\n答案一\n\n甲\n乙\n2.题目二"

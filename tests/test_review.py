@@ -220,8 +220,8 @@ def test_the_page_opens_on_the_review_queue_and_a_doubtful_question_shows_its_ra
 def test_a_correction_whose_question_is_gone_is_never_applied_elsewhere(tmp_path):
     """The raw page changed: its question ids changed with it, and the run says which correction
     no longer applies instead of putting it on another question."""
-    from pipeline.corrections import QuestionCorrection, SetCorrection, save
-    from pipeline.storage import LocalStorage
+    from pipeline.review.corrections import QuestionCorrection, SetCorrection, save
+    from pipeline.store.storage import LocalStorage
 
     raw, out = tmp_path / "raw", tmp_path / "out"
     shutil.copytree(RAW, raw)
@@ -261,7 +261,7 @@ A.微笑 B.冷漠 C.打断 D.催促
 def test_an_option_edit_and_a_merge_through_the_page_survive_reingest(tmp_path):
     from fastapi.testclient import TestClient
 
-    from pipeline.review import create_app
+    from pipeline.review.app import create_app
 
     raw, out = tmp_path / "raw", tmp_path / "out"
     raw.mkdir()
@@ -296,7 +296,7 @@ def test_findings_are_read_again_from_the_corrected_set(tmp_path):
     ingest, no longer say it is missing, and the set leaves the review queue."""
     from fastapi.testclient import TestClient
 
-    from pipeline.review import create_app
+    from pipeline.review.app import create_app
 
     raw, out = tmp_path / "raw", tmp_path / "out"
     raw.mkdir()

@@ -30,7 +30,7 @@ def ingest(raw: Path, out: Path) -> subprocess.CompletedProcess:
 def start_server(out: Path, raw: Path, **app_options):
     import uvicorn
 
-    from pipeline.review import create_app
+    from pipeline.review.app import create_app
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -119,7 +119,7 @@ def test_only_a_loopback_host_is_served_and_pages_cannot_be_framed(server):
 def test_a_large_body_is_refused_before_it_is_stored(server):
     """A 300 MB form was once stored as a correction, and the next ingest timed the page out and
     deleted its outputs: bodies and fields are limited (413) whether or not a length is declared."""
-    from pipeline.review import MAX_BODY, MAX_FIELD
+    from pipeline.review.app import MAX_BODY, MAX_FIELD
 
     c, token = server["client"], server["token"]
     big = c.post(edit_url(server), content=b"csrf=" + token.encode() + b"&x.stem=" + b"x" * (MAX_BODY + 10),

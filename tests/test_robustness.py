@@ -16,10 +16,10 @@ import pytest
 from conftest import ROOT, load_manifest, run_ingest
 
 from pipeline.errors import Rejected
-from pipeline.ingest import PageBatch, discover, process_batch
-from pipeline.lock import LockedError, output_lock
-from pipeline.options import IngestOptions
-from pipeline.steps import PageRunner, new_page, process_page
+from pipeline.run.ingest import PageBatch, discover, process_batch
+from pipeline.run.lock import LockedError, output_lock
+from pipeline.run.options import IngestOptions
+from pipeline.run.steps import PageRunner, new_page, process_page
 
 GOOD = "1.请说明A的作用?\n答案:甲\n"
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import RAW, ROOT
 
-from pipeline.lock import output_lock
+from pipeline.run.lock import output_lock
 
 ENTRY_POINTS = ["pipeline", "flows.ingest"]  # `python -m pipeline ingest …`, `python -m flows.ingest …`
 QUICK = ("--quiet", "--no-bank")  # where the bank is not what a test is about, it spares jieba's start-up
@@ -136,7 +136,7 @@ def copy_project(dest: Path) -> Path:
 
 
 def fingerprints_in(work: Path) -> dict[str, str]:
-    code = "import json; from pipeline.fingerprint import fingerprints; print(json.dumps(fingerprints()))"
+    code = "import json; from pipeline.store.fingerprint import fingerprints; print(json.dumps(fingerprints()))"
     proc = subprocess.run([sys.executable, "-c", code], cwd=work, capture_output=True, text=True, check=True)
     return json.loads(proc.stdout)
 
@@ -149,19 +149,19 @@ def edit(path: Path, old: str, new: str) -> None:
 
 FUTURE = "from __future__ import annotations\n"
 EDITS = {  # kind of input → (file below pipeline/, old text, new text, the fingerprints it must change)
-    "docstring": ("parse.py", '"""', '"""A sentence of prose, nothing more. ', set()),
-    "comment": ("bank.py", "THRESHOLD = 0.62", "THRESHOLD = 0.62  # a comment", set()),
-    "parser code": ("parse.py", FUTURE, FUTURE + "EXTRA_CONSTANT = 1\n", {"pages"}),
-    "site rule": ("sites/generic.toml", "\n", "\n# a comment line in TOML is data too\n", {"pages"}),
-    "renderer": ("render_docx.py", FUTURE, FUTURE + "EXTRA_CONSTANT = 1\n", {"docx"}),
-    "synonyms": ("data/synonyms.txt", "\n", "\n处理 应对 解决\n", {"bank"}),
-    "tokenizer": ("text_tokens.py", FUTURE, FUTURE + "EXTRA_CONSTANT = 1\n", {"bank"}),
+    "docstring": ("grammar/parse.py", '"""', '"""A sentence of prose, nothing more. ', set()),
+    "comment": ("bank/index.py", "THRESHOLD = 0.62", "THRESHOLD = 0.62  # a comment", set()),
+    "parser code": ("grammar/parse.py", FUTURE, FUTURE + "EXTRA_CONSTANT = 1\n", {"pages"}),
+    "site rule": ("clean/sites/generic.toml", "\n", "\n# a comment line in TOML is data too\n", {"pages"}),
+    "renderer": ("publish/docx.py", FUTURE, FUTURE + "EXTRA_CONSTANT = 1\n", {"docx"}),
+    "synonyms": ("bank/data/synonyms.txt", "\n", "\n处理 应对 解决\n", {"bank"}),
+    "tokenizer": ("bank/tokens.py", FUTURE, FUTURE + "EXTRA_CONSTANT = 1\n", {"bank"}),
     # the parser reads parts of speech (a term glued to its definition): jieba's words are both's
-    "segmentation": ("words.py", FUTURE, FUTURE + "EXTRA_CONSTANT = 1\n", {"pages", "bank"}),
-    "user dictionary": ("data/userdict.txt", "\n", "\n数控编程 10 n\n", {"pages", "bank"}),
-    "bank parameter": ("bank.py", "KEYWORDS = 8", "KEYWORDS = 5", {"bank"}),
+    "segmentation": ("grammar/words.py", FUTURE, FUTURE + "EXTRA_CONSTANT = 1\n", {"pages", "bank"}),
+    "user dictionary": ("grammar/data/userdict.txt", "\n", "\n数控编程 10 n\n", {"pages", "bank"}),
+    "bank parameter": ("bank/index.py", "KEYWORDS = 8", "KEYWORDS = 5", {"bank"}),
     # the renderer prints its words; the bank folds script with fold.py, which reads its traditional forms
-    "grammar": ("labels.py", FUTURE, FUTURE + "EXTRA_CONSTANT = 1\n", {"pages", "docx", "bank"}),
+    "grammar": ("grammar/labels.py", FUTURE, FUTURE + "EXTRA_CONSTANT = 1\n", {"pages", "docx", "bank"}),
     "models": ("models.py", FUTURE, FUTURE + "EXTRA_CONSTANT = 1\n", {"pages", "docx"}),  # the bank reads JSON
 }
 
@@ -180,7 +180,7 @@ def test_the_fingerprint_moves_with_code_and_data_never_with_prose(tmp_path):
 
 
 def test_every_data_file_of_the_package_is_in_a_fingerprint():
-    from pipeline.fingerprint import COMPONENTS, describe
+    from pipeline.store.fingerprint import COMPONENTS, describe
 
     covered = {rel for name in COMPONENTS for rel in describe(name)["data"]}
     package = ROOT / "pipeline"
@@ -192,11 +192,11 @@ def test_every_data_file_of_the_package_is_in_a_fingerprint():
 @pytest.mark.parametrize("kind", ["synonyms", "site rule", "renderer", "bank parameter", "tokenizer code"])
 def test_after_any_change_incremental_equals_a_full_rebuild(kind, tmp_path):
     edits = {  # edits that change outputs of the seeds
-        "synonyms": ("data/synonyms.txt", "\n", "\n客户 顾客 用户 客人 消费者\n"),
-        "site rule": ("sites/generic.toml", "  '^本文档由用户\\S{0,12}创建.*$',\n", ""),
-        "renderer": ("render_docx.py", "INDENT = 420", "INDENT = 520"),
-        "bank parameter": ("bank.py", "KEYWORDS = 8", "KEYWORDS = 3"),
-        "tokenizer code": ("text_tokens.py", "def tokens(", "def _unused():\n    return 1\n\n\ndef tokens("),
+        "synonyms": ("bank/data/synonyms.txt", "\n", "\n客户 顾客 用户 客人 消费者\n"),
+        "site rule": ("clean/sites/generic.toml", "  '^本文档由用户\\S{0,12}创建.*$',\n", ""),
+        "renderer": ("publish/docx.py", "INDENT = 420", "INDENT = 520"),
+        "bank parameter": ("bank/index.py", "KEYWORDS = 8", "KEYWORDS = 3"),
+        "tokenizer code": ("bank/tokens.py", "def tokens(", "def _unused():\n    return 1\n\n\ndef tokens("),
     }
     rel, old, new = edits[kind]
     flags = ("--quiet", "--no-docx") if kind in ("synonyms", "bank parameter", "tokenizer code") else QUICK

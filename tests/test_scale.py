@@ -17,9 +17,8 @@ import pytest
 from conftest import RAW, ROOT, load_manifest
 
 from bench.corpus import generate
-from pipeline import isolate
-from pipeline.ingest import ingest
-from pipeline.options import IngestOptions, worker_count
+from pipeline.run.ingest import ingest
+from pipeline.run.options import IngestOptions, cores, worker_count
 
 
 def outputs(out: Path) -> dict[str, bytes]:
@@ -65,7 +64,7 @@ def test_an_incremental_run_on_two_workers_changes_nothing(corpus, tmp_path):
 
 def test_the_default_is_every_core_this_process_may_use():
     options = IngestOptions(raw=str(RAW), out="out")
-    assert worker_count(options) == len(os.sched_getaffinity(0)) == isolate.cores()
+    assert worker_count(options) == len(os.sched_getaffinity(0)) == cores()
     assert worker_count(IngestOptions(raw=str(RAW), out="out", workers=1)) == 1
 
 
@@ -83,7 +82,7 @@ def test_a_page_past_its_limit_on_one_worker_leaves_the_other_batches_alone(tmp_
 
 
 def _workers_of(pid: int) -> list[int]:
-    """Worker processes (`python -m pipeline.isolate`) started by `pid`."""
+    """Worker processes (`python -m pipeline.run.isolate`) started by `pid`."""
     found = []
     for proc in Path("/proc").iterdir():
         if proc.name.isdigit():
@@ -92,7 +91,7 @@ def _workers_of(pid: int) -> list[int]:
                 cmd = (proc / "cmdline").read_bytes()
             except OSError:
                 continue
-            if int(stat[1]) == pid and b"pipeline.isolate" in cmd:
+            if int(stat[1]) == pid and b"pipeline.run.isolate" in cmd:
                 found.append(int(proc.name))
     return found
 

@@ -143,8 +143,8 @@ def test_every_removed_line_is_recorded_with_its_rule(seed_run):
     counts exactly those records."""
     from collections import Counter
 
-    from pipeline.publish import removals_of
-    from pipeline.storage import LocalStorage
+    from pipeline.publish.files import removals_of
+    from pipeline.store.storage import LocalStorage
 
     out, sets = seed_run
     store = LocalStorage(str(out))

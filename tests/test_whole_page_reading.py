@@ -11,10 +11,10 @@ import textwrap
 
 import pytest
 
-from pipeline import labels
 from pipeline.__main__ import main
 from pipeline.errors import Rejected
-from pipeline.steps import process_page
+from pipeline.grammar import labels
+from pipeline.run.steps import process_page
 
 CHOICES = "A.甲 B.乙 C.丙 D.丁"
 
