@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from pipeline.clean.profiles import SiteProfile
 from pipeline.models import QuestionSet
+
+if TYPE_CHECKING:  # the page carries the profile its site was recognised by; clean makes it
+    from pipeline.clean.profiles import SiteProfile
 
 
 @dataclass

@@ -14,7 +14,7 @@ from conftest import RAW, ROOT, run_ingest
 from pipeline.bank.index import THRESHOLD, components, keywords, similarity
 from pipeline.bank.tokens import tokens
 
-PAIRS = [json.loads(line) for line in (Path(__file__).parent / "data" / "near_duplicate_pairs.jsonl")
+PAIRS = [json.loads(line) for line in (Path(__file__).parent.parent / "data" / "near_duplicate_pairs.jsonl")
          .read_text(encoding="utf-8").splitlines()]
 
 
