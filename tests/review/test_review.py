@@ -258,19 +258,25 @@ A.微笑 B.冷漠 C.打断 D.催促
 """
 
 
-def test_an_option_edit_and_a_merge_through_the_page_survive_reingest(tmp_path):
+def one_set_page(tmp_path: Path, text: str):
+    """One raw page ingested, and a client of the review page over it: (raw, out, the set's JSON path,
+    the set, the client)."""
     from fastapi.testclient import TestClient
 
     from pipeline.review.app import create_app
 
     raw, out = tmp_path / "raw", tmp_path / "out"
     raw.mkdir()
-    (raw / "choice.txt").write_text(CHOICE_PAGE, encoding="utf-8")
+    (raw / "page.txt").write_text(text, encoding="utf-8")
     ingest(raw, out)
     (path,) = (out / "json").iterdir()
     qset = json.loads(path.read_text(encoding="utf-8"))
+    return raw, out, path, qset, TestClient(create_app(str(out), str(raw)), base_url="http://127.0.0.1")
+
+
+def test_an_option_edit_and_a_merge_through_the_page_survive_reingest(tmp_path):
+    raw, out, path, qset, client = one_set_page(tmp_path, CHOICE_PAGE)
     first, _, third, fourth = [q for s in qset["sections"] for q in s["questions"]]
-    client = TestClient(create_app(str(out), str(raw)), base_url="http://127.0.0.1")
     page = client.get(f"/set/{qset['id']}")
     assert page.status_code == 200 and "A. 争辩" in page.text
     token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
@@ -294,19 +300,9 @@ def test_an_option_edit_and_a_merge_through_the_page_survive_reingest(tmp_path):
 def test_findings_are_read_again_from_the_corrected_set(tmp_path):
     """An editor gives question 5 its missing answer: the page at once, and the JSON after the next
     ingest, no longer say it is missing, and the set leaves the review queue."""
-    from fastapi.testclient import TestClient
-
-    from pipeline.review.app import create_app
-
-    raw, out = tmp_path / "raw", tmp_path / "out"
-    raw.mkdir()
-    (raw / "d.txt").write_text(DOUBTFUL, encoding="utf-8")
-    ingest(raw, out)
-    (path,) = (out / "json").iterdir()
-    qset = json.loads(path.read_text(encoding="utf-8"))
+    raw, out, path, qset, client = one_set_page(tmp_path, DOUBTFUL)
     assert qset["needs_review"] and any(w.startswith("missing_answer") for w in qset["warnings"])
     fifth = next(q for s in qset["sections"] for q in s["questions"] if q["number"] == "5")
-    client = TestClient(create_app(str(out), str(raw)), base_url="http://127.0.0.1")
     token = re.search(r'name="csrf" value="([^"]+)"', client.get(f"/set/{qset['id']}").text).group(1)
     page = client.post(f"/set/{qset['id']}/save", data={"csrf": token, f"{fifth['id']}.answer": "先倾听再安抚",
                                                         f"{fifth['id']}.answer.was": ""})
