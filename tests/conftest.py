@@ -21,6 +21,16 @@ def run_ingest(raw_dir: Path, out: Path, **kwargs) -> dict:
     return report.as_dict()
 
 
+def write_pages(raw: Path, pages: dict[str, bytes], huge_mb: int = 0) -> None:
+    """Raw pages by name, and a sparse `huge.txt` of `huge_mb` MB that a run must refuse by size unread."""
+    raw.mkdir(parents=True, exist_ok=True)
+    for name, data in pages.items():
+        (raw / name).write_bytes(data)
+    if huge_mb:
+        with open(raw / "huge.txt", "wb") as handle:
+            handle.truncate(huge_mb * 1024 * 1024)
+
+
 def load_manifest(out: Path) -> dict:
     return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, load_manifest
+from conftest import ROOT, load_manifest, write_pages
 
 GOOD = "1.请说明A的作用?\n答案:甲\n"
 BAD = {
@@ -34,11 +34,7 @@ REASONS = {
 @pytest.fixture(scope="module")
 def bad_run(tmp_path_factory):
     raw = tmp_path_factory.mktemp("raw")
-    for name, data in BAD.items():
-        (raw / name).write_bytes(data)
-    with open(raw / "huge.txt", "wb") as handle:  # 50 MB: rejected by size before it is read
-        handle.truncate(50 * 1024 * 1024)
-    (raw / "good.txt").write_text(GOOD, encoding="utf-8")
+    write_pages(raw, {**BAD, "good.txt": GOOD.encode("utf-8")}, huge_mb=50)  # huge.txt: refused unread
     out = tmp_path_factory.mktemp("out")
     proc = subprocess.run([sys.executable, "-m", "pipeline", "ingest", str(raw), "--out", str(out), "--quiet"],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)

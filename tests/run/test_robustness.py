@@ -13,7 +13,7 @@ import time
 import zipfile
 
 import pytest
-from conftest import ROOT, load_manifest, run_ingest
+from conftest import ROOT, load_manifest, run_ingest, write_pages
 
 from pipeline.errors import Rejected
 from pipeline.run.ingest import PageBatch, discover, process_batch
@@ -77,11 +77,7 @@ EXPECTED = {
 def robust_run(tmp_path_factory):
     base = tmp_path_factory.mktemp("robust")
     raw = base / "raw"
-    raw.mkdir()
-    for name, data in BAD_INPUTS.items():
-        (raw / name).write_bytes(data)
-    with open(raw / "huge.txt", "wb") as handle:  # 200 MB, sparse: rejected by size, never read
-        handle.truncate(200 * 1024 * 1024)
+    write_pages(raw, BAD_INPUTS, huge_mb=200)  # huge.txt: rejected by size, never read
     secret = base / "secret.txt"
     secret.write_text("outside the raw folder", encoding="utf-8")
     (raw / "outside_link.txt").symlink_to(secret)
