@@ -53,6 +53,8 @@ def check_answers(qset: QuestionSet) -> list[str]:
 def is_truncated(page: Page, qset: QuestionSet) -> bool:
     if page.truncated_marker:
         return True
+    if page.format == "docx":
+        return False  # a Word file is the whole document (sites cut their previews as pages), unless it says so
     last = page.lines[-1].text if page.lines else ""
     aside = OPEN_ASIDE.search(last)
     ended = labels.ends_sentence(last) and not (aside and not labels.SCORE_LABEL.fullmatch(aside.group(0)))

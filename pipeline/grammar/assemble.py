@@ -529,12 +529,18 @@ def _kind(q: QDraft, answer: str | None, stem: str, part: str | None = None) -> 
     return "open"
 
 
+# Only blanks to write on (with their numbers): "________", "1______ 2______", "(  )(  )"
+ANSWER_SPACE = re.compile(r"^(?=.*(?:[_＿]{3}|[(（]\s+[)）]))[\s_＿\d()（）、,，.:：]*$")
+
+
 def to_question(q: QDraft, set_id: str, index: str, score_each: int | float | None,
                 restore: Restore = lambda x: x, part: str | None = None) -> Question:
     """The record of a question; its id and kind read the matching text, its strings are `restore`d
     to the page's own characters (in this order: stem, sub-items, options, answer, analysis, points)."""
     stem = q.stem_text()
     answer = _text(q.answer)
+    if answer and ANSWER_SPACE.match(answer):
+        answer = None  # "答:______": the line a student writes on, not an answer
     return Question(
         id=stable_id(set_id, index, stem),
         number=str(q.number) if q.number is not None else None,

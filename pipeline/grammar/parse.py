@@ -125,8 +125,8 @@ def parse_heading(text: str, inside_answer: bool, next_order: int | None) -> SDr
         named_part = m.group(2) in labels.PART_WORDS or m.re is labels.ENGLISH_HEADING
         if named_part and (len(rest) > 60 or (rest.rstrip().endswith("?") and not LOST_MARK_AFTER.search(rest))):
             return None
-        if not named_part and (rest.rstrip().endswith("?") or not (labels.DECLARATION.search(rest)
-                                                                     or _names_a_part(rest))):
+        declares = labels.DECLARATION.search(rest) or _names_a_part(rest) or SCORED_PART.match(rest)
+        if not named_part and (rest.rstrip().endswith("?") or not declares):
             return None
         if inside_answer and (labels.cn_to_int(ordinal) != next_order and not labels.DECLARATION.search(rest)):
             return None
@@ -142,6 +142,8 @@ def parse_heading(text: str, inside_answer: bool, next_order: int | None) -> SDr
     return section
 
 
+# "六、(15分)(注意:在试题卷上作答无效)": a paper's part declared by its points alone
+SCORED_PART = re.compile(r"[(（]\s*\d{1,3}(?:\.\d)?\s*分\s*[)）](?:\s*[(（][^()（）]{0,30}[)）])?\s*$")
 KEY_FIRST = re.compile(r"^([A-H]{1,5}|[√×对错])(?![A-Za-z])\s*")  # a key before its analysis: "B 资产是…"
 LOST_MARK_AFTER = re.compile(r"[)）]\s*\?+$")  # "交际用语(共计10分,每小题2分)?": a glyph lost in conversion
 

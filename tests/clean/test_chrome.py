@@ -52,6 +52,10 @@ def published(text: str) -> str:
         ("a blog-style post's header: update time with its counters, the post date, the author in brackets",
          "更新时间:2025-12-17 08:11:22 阅读: 评论:0\n2022年7月18日发\n(作者:不动产税)\n"),
         ("a footer printed on every page, and a page counter as a fraction", "考试资料欢迎下载\n1/22\n"),
+        ("a re-publishing site's credit line with its address", "中小学教育网（ www.g12e.com ）编辑整理，转载请注明出处！\n"
+         "某某教育网（ www.example.com ）整理！\n"),
+        ("g12e's course advert (its site profile)", "中小学教育网课程推荐\n网络课程\n高考：高考全程辅导  高考考前冲刺辅导\n"
+         "面授课程：中小学教育网学习中心面授班\n"),
     ],
 )
 def test_chrome_is_removed(why, chrome):
@@ -187,3 +191,22 @@ def test_the_same_answer_before_two_page_counters_is_not_a_running_head():
     page = ("一、是非题 1.电闸保险丝熔断后可以用铜丝替代。 答案:正确 第 1 页 共 2 页 2.凡是能引起可燃物着火的热源统称为点火源。 "
             "答案:正确 第 2 页 共 2 页 3.发生了燃烧就发生了火灾。 答案:错误\n")
     assert [q.answer for q in process_page("page.txt", page).qset.questions()] == ["正确", "正确", "错误"]
+
+
+def test_watermarks_injected_into_a_paper_s_lines_go_and_the_line_stays():
+    """Re-publishing sites inject their source tags and their address spelt apart into the author's own
+    lines ('…轻装简从w_w_w.k*s*5 u.c*o m', '浸：逐渐。[来源:学科网]'): the tag goes, the line stays."""
+    page = ("一、选择题\n1.下列词语中没有错别字的一项是[来源:Z.xx.k.Com]\nA.游泳 B.踊跃 C.祝贺 D.轻装简从w_w_w.k*s*5 u.c*o m\n"
+            "2.对下列句子中加点词的解释,不正确的一项是\nA.浸:逐渐。[来源:学科网] B.甲 C.乙 D.丙\n")
+    text = published(page)
+    assert "来源" not in text and "w_w_w" not in text and "k*s*5" not in text
+    assert "轻装简从" in text and "浸:逐渐。" in text
+
+
+def test_g12e_s_lecture_advert_after_every_question_goes():
+    page = ("中小学教育网课程推荐\n1.下列词语中加点的字读音全都正确的一项是\nA.甲 B.乙 C.丙 D.丁\n"
+            "试题点评：本题在高考强化提高班讲座2第2讲《字音的识记与辨析》中有详细讲解，在寒假特训班中均有涉及。\n"
+            "2.下列各句中加点的成语使用恰当的一项是\nA.甲 B.乙 C.丙 D.丁\n")
+    page_record = process_page("page.txt", page)
+    assert page_record.site is not None and page_record.site.name == "g12e"
+    assert "试题点评" not in published(page) and len(page_record.qset.questions()) == 2

@@ -349,3 +349,41 @@ def test_a_label_alone_at_the_cut_is_a_question_without_a_stem():
     assert "4 without answers" not in " ".join(cut.review_reasons) and not cut.needs_review
     lone = qset("1.题目:医院突发火灾,你如何组织撤离?\n2.题目:患者突然晕厥,你如何处理?\n7.\n")
     assert [q.number for q in lone.questions()] == ["1", "2"]
+
+
+def test_a_paper_s_part_declared_by_its_points_alone_is_a_heading():
+    """'六、（15分）（注意：在试题卷上作答无效）': a whole paper's part heading gives only its points; its
+    questions are its own, and the heading is never glued to the answer before it."""
+    found = qset("五、（12分）\n17.这篇文章是怎样构思的？请简要分析。\n六、（15分）（注意：在试题卷上作答无效）\n"
+                 "18.仿照下面的示例，另写三句话。\n")
+    assert [s.heading for s in found.sections] == ["五、（12分）", "六、（15分）（注意：在试题卷上作答无效）"]
+    assert [q.number for s in found.sections for q in s.questions] == ["17", "18"]
+    assert all(q.answer is None for q in found.questions())
+
+
+def test_a_line_to_write_on_after_an_answer_label_is_no_answer():
+    """'答：________': the space a paper leaves for the student's answer, never its answer."""
+    found = questions("15.解释下列句子在文中的含意。（4分）\n答：＿＿＿＿＿＿＿＿＿＿＿＿\n"
+                      "16.从整个文段来看，下面的句子有什么问题？\n答：1________ 2________\n")
+    assert [(q.number, q.answer) for q in found] == [("15", None), ("16", None)]
+
+
+def test_a_word_file_is_a_whole_document_not_a_cut_preview(tmp_path):
+    """Sites cut their previews as pages; a Word file an editor has is the whole paper, even when its
+    last line ends without a full stop (an essay prompt's requirements, a footer), unless it says it
+    was cut."""
+    import io
+
+    from docx import Document
+
+    doc = Document()
+    for line in ("一、选择题", "1.下列说法正确的是", "A.甲 B.乙 C.丙 D.丁", "2.作文", "要求：自定立意，自拟标题，不少于800字"):
+        doc.add_paragraph(line)
+    data = io.BytesIO()
+    doc.save(data)
+    whole = process_page("paper.docx", data.getvalue()).qset
+    assert not whole.truncated
+    doc.add_paragraph("预览已结束，剩余3页可下载查看")
+    cut = io.BytesIO()
+    doc.save(cut)
+    assert process_page("paper.docx", cut.getvalue()).qset.truncated
