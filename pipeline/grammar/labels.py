@@ -412,7 +412,8 @@ def _prefixes(words: list[str]) -> list[str]:
 
 _FIELD_START = re.compile("|".join([*_prefixes(_INLINE_WORD_LIST), "【", "\\["]))
 ANSWER_PART = rx(
-    rf"^(?:{CN_NUM}{{1,3}}\s*[、.]\s*|第\s*{CN_NUM}+\s*部分\s*)?[【\[]?"
+    # (after a paper's name, in a file of papers and their keys: "语文Ⅰ试题参考答案", "语文Ⅱ(附加题)参考答案")
+    rf"^(?:{CN_NUM}{{1,3}}\s*[、.]\s*|第\s*{CN_NUM}+\s*部分\s*|[^\s,。?!:;]{{0,12}}(?:试题|试卷|卷|[)）]))?[【\[]?"
     r"(参考答案(?:及|与|和)?(?:解析|详解)?|答案(?:及|与|和)?(?:解析|详解)|答案解析|试题答案|标准答案|答案)"
     r"[】\]]?$"
 )

@@ -125,7 +125,8 @@ def parse_heading(text: str, inside_answer: bool, next_order: int | None) -> SDr
         named_part = m.group(2) in labels.PART_WORDS or m.re is labels.ENGLISH_HEADING
         if named_part and (len(rest) > 60 or (rest.rstrip().endswith("?") and not LOST_MARK_AFTER.search(rest))):
             return None
-        declares = labels.DECLARATION.search(rest) or _names_a_part(rest) or SCORED_PART.match(rest)
+        declares = (labels.DECLARATION.search(rest) or _names_a_part(rest) or SCORED_PART.match(rest)
+                    or COVERS_QUESTIONS.search(rest))
         if not named_part and (rest.rstrip().endswith("?") or not declares):
             return None
         if inside_answer and (labels.cn_to_int(ordinal) != next_order and not labels.DECLARATION.search(rest)):
@@ -144,6 +145,10 @@ def parse_heading(text: str, inside_answer: bool, next_order: int | None) -> SDr
 
 # "六、(15分)(注意:在试题卷上作答无效)": a paper's part declared by its points alone
 SCORED_PART = re.compile(r"[(（]\s*\d{1,3}(?:\.\d)?\s*分\s*[)）](?:\s*[(（][^()（）]{0,30}[)）])?\s*$")
+PAPER_TITLE_MAX = 24  # characters of a paper's title line ('语文Ⅱ(附加题)', '2014年普通高等学校招生考试')
+# "一、阅读材料，完成20～23题。(10分)": a part named by the questions it covers
+COVERS_QUESTIONS = re.compile(r"完成\s*\d{1,3}\s*[～~\-—–至到]\s*\d{1,3}\s*[小]?题")
+RESUME_LOOKAHEAD = 12  # lines after a restarting heading in which its first question stands (a passage between)
 KEY_FIRST = re.compile(r"^([A-H]{1,5}|[√×对错])(?![A-Za-z])\s*")  # a key before its analysis: "B 资产是…"
 LOST_MARK_AFTER = re.compile(r"[)）]\s*\?+$")  # "交际用语(共计10分,每小题2分)?": a glyph lost in conversion
 
@@ -265,6 +270,9 @@ class Parser:
         owners: list[QDraft | None] = []  # the question each line went to (None: a heading, the answer part …)
         for i, line in enumerate(self.lines):
             self.index = i
+            if self.answer_part and self._questions_resume(i):
+                self._title_out_of_key(i)
+                self.answer_part, self.key_q, self.key_section = False, None, None  # a second paper in the file
             if self.answer_part:
                 self.key_line(line)
             elif self._starts_answer_part(i):
@@ -769,6 +777,29 @@ class Parser:
                 return True
         return False
 
+    def _title_out_of_key(self, index: int) -> None:
+        """'语文Ⅱ(附加题)' right before the next paper's first part: its title, not the end of the last
+        answer of the key before it; kept as the page's content."""
+        before = self.lines[index - 1].text if index else ""
+        q = self.key_q
+        field = self._field_list(q, q.field) if q is not None and q.field in ("answer", "analysis", "scoring") else []
+        if field and field[-1] == before and len(before) <= PAPER_TITLE_MAX and not SENTENCE_MARK.search(before):
+            field.pop()
+            self.orphans.append(before)
+
+    def _questions_resume(self, index: int) -> bool:
+        """A part heading that starts the numbering again ('一、阅读材料，完成20～23题。') and whose first
+        question is numbered past every question so far: the key is over, a second paper begins."""
+        m = labels.heading_match(self.lines[index].text)
+        if m is None or labels.cn_to_int(m.group(1)) != 1:
+            return False
+        known = max((q.number for q in self.all_questions() if q.number is not None), default=0)
+        for line in self.lines[index + 1: index + 1 + RESUME_LOOKAHEAD]:
+            label = labels.question_label(line.text)
+            if label is not None and label.number is not None:
+                return label.number > known and self._match_question(label.number, label.rest) is None
+        return False
+
     def key_line(self, line: Line) -> None:
         text = line.text
         keys = _compact_key(text)
@@ -835,15 +866,20 @@ class Parser:
             q.field = "done"
 
     def _match_section(self, ordinal: str, name: str) -> SDraft | None:
+        """The part a key's heading names: by its name first (a file of two papers numbers its parts
+        一、二 … twice), else by its ordinal."""
+        named = [s for s in self.sections if s.name and s.questions and s.name in name]
+        if named:
+            return named[-1] if len(named) > 1 and named[-1].order == labels.cn_to_int(ordinal) else named[0]
         order = labels.cn_to_int(ordinal)
-        for s in self.sections:
-            if s.order == order and s.questions:
-                return s
-        return next((s for s in self.sections if s.name and s.name in name), None)
+        return next((s for s in self.sections if s.order == order and s.questions), None)
 
     def _match_question(self, number: int, stem: str) -> QDraft | None:
         pool = self.key_section.questions if self.key_section else self.all_questions()
         hits = [q for q in pool if q.number == number]
+        if not hits and self.key_section:  # the part read wrong; a number only one question has decides
+            hits = [q for q in self.all_questions() if q.number == number][:2]
+            hits = hits if len(hits) == 1 else []
         if len(hits) == 1:
             return hits[0]
         if hits and stem:

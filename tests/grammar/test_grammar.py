@@ -387,3 +387,39 @@ def test_a_word_file_is_a_whole_document_not_a_cut_preview(tmp_path):
     cut = io.BytesIO()
     doc.save(cut)
     assert process_page("paper.docx", cut.getvalue()).qset.truncated
+
+
+TWO_PAPERS = """语文Ⅰ试题
+一、语言文字运用（6分）
+1.下列词语中，字形和加点字的读音全都正确的一项是
+A.甲 B.乙 C.丙 D.丁
+2.下列各句中，没有语病的一项是
+A.甲 B.乙 C.丙 D.丁
+二、作文（70分）
+3.阅读下面的材料，根据要求写一篇不少于800字的文章。
+语文Ⅰ试题参考答案
+一、语言文字运用（6分）
+1. C        2. A
+二、作文（70分）
+3. 略
+语文Ⅱ(附加题)
+一、阅读材料，完成4～5题。（10分）
+今日读《列女传》蔡琰二诗，其词明白感慨。
+4.用斜线给上面文言文中的画线部分断句。（3分）
+5.蔡琰的这首诗写于何时何地？（2分）
+语文Ⅱ(附加题)参考答案
+一、阅读材料，完成4～5题。（10分）
+4. 又琰之流离/ 必在父死之后
+5. 洛阳
+"""
+
+
+def test_two_papers_in_one_file_each_with_its_key():
+    """A file of papers and their keys: a key headed by its paper's name ('语文Ⅰ试题参考答案'); the next
+    paper's first part starts the numbering of its parts again and its questions go on past the first
+    paper's: questions, not key lines; each key's parts found by their names, not their ordinals."""
+    found = qset(TWO_PAPERS)
+    assert [(q.number, q.answer) for q in found.questions()] == [
+        ("1", "C"), ("2", "A"), ("3", "略"), ("4", "又琰之流离/ 必在父死之后"), ("5", "洛阳")]
+    second = found.sections[-1]  # the second paper's first part, named by the questions it covers
+    assert second.heading.startswith("一、阅读材料") and [q.number for q in second.questions] == ["4", "5"]
