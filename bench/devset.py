@@ -20,6 +20,9 @@ from pipeline.run.ingest import ingest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 FLOORS = ROOT / "tests" / "data" / "devset_floors.json"
+# Five complete 高考 papers in Word with gold (`../shared/papers`): whole documents, not excerpts.
+PAPERS = SHARED / "papers"
+PAPER_FLOORS = ROOT / "tests" / "data" / "papers_floors.json"
 # Five sites of the 'f' pages set aside before any rule of the whole-page reading (#22) was written:
 # nobody reads their pages or their per-page lines until the work is done; their figures, before and
 # after, say how the rules do on sites they were not written against.
@@ -71,6 +74,17 @@ def score_devset(out: Path, verbose: bool = False, layout: str = "as-is", subset
     return json.loads(summary)
 
 
+def score_papers(out: Path, verbose: bool = False) -> dict[str, float]:
+    """Ingest the whole papers into `out` and return the scorer's summary."""
+    ingest(str(PAPERS / "raw"), str(out), docx=False, bank=False)
+    cmd = [sys.executable, str(SHARED / "tools" / "score.py"), "--gold", str(PAPERS / "gold"),
+           "--out", str(out)] + (["--verbose"] if verbose else [])
+    printed = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    if verbose:
+        print(printed, end="")
+    return json.loads(next(line for line in reversed(printed.splitlines()) if line.startswith("{")))
+
+
 def require_shared(path: Path = SHARED / "devset" / "raw") -> None:
     """The dev set beside the repository, or a one-line error (exit 2) that says where it is looked for."""
     if not path.is_dir():
@@ -85,15 +99,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--raise-floors", action="store_true", help="lift floors to the figures measured now")
     ap.add_argument("--layout", choices=["as-is", "run-on"], default="as-is",
                     help="run-on: every page's line breaks removed (a robustness figure; floors are for as-is)")
+    ap.add_argument("--papers", action="store_true", help="the whole papers of ../shared/papers instead (their "
+                    "floors: tests/data/papers_floors.json)")
     ap.add_argument("--subset", choices=SUBSETS, default="all",
                     help=f"score only the pages of the held-out sites ({', '.join(HELD_OUT_SITES)}) or only the others")
     args = ap.parse_args(argv)
     if args.raise_floors and (args.layout != "as-is" or args.subset != "all"):
         ap.error("floors are pinned for the whole dev set as it is")
-    require_shared()
+    require_shared(PAPERS / "raw" if args.papers else SHARED / "devset" / "raw")
     with tempfile.TemporaryDirectory() as tmp:
-        figures = score_devset(Path(tmp) / "out", args.verbose, args.layout, args.subset)
-    floors = json.loads(FLOORS.read_text(encoding="utf-8")) if FLOORS.exists() else {}
+        figures = score_papers(Path(tmp) / "out", args.verbose) if args.papers else \
+            score_devset(Path(tmp) / "out", args.verbose, args.layout, args.subset)
+    floors_file = PAPER_FLOORS if args.papers else FLOORS
+    floors = json.loads(floors_file.read_text(encoding="utf-8")) if floors_file.exists() else {}
     notes = floors.pop("_notes", {})  # why a floor was ever lowered: kept with the floors
     for key, value in figures.items():
         if key in {"pages", "pages_found"}:
@@ -103,9 +121,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{key:22} {value:6.3f}   floor {floor if floor is not None else '-'}{mark}")
     if args.raise_floors:
         raised = {k: max(v, floors.get(k, 0.0)) for k, v in figures.items() if k not in {"pages", "pages_found"}}
-        FLOORS.write_text(json.dumps({**raised, "_notes": notes}, indent=1, ensure_ascii=False) + "\n",
-                          encoding="utf-8")
-        print(f"floors written to {FLOORS.relative_to(ROOT)}")
+        floors_file.write_text(json.dumps({**raised, "_notes": notes}, indent=1, ensure_ascii=False) + "\n",
+                               encoding="utf-8")
+        print(f"floors written to {floors_file.relative_to(ROOT)}")
     return 0
 
 

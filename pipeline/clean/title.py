@@ -59,6 +59,19 @@ def _after_title(text: str, title: str) -> str | None:
     return None
 
 
+# "绝密★启用前": a paper's classification mark above its title (kept as the page's text, never its title)
+CLASSIFIED = re.compile(r"^(?:绝密|絕密|机密|機密|秘密)\s*[★☆*]?\s*(?:启用前|啟用前|考试结束前|考試結束前)?$")
+
+
+def _title_line(lines: list[Line]) -> int | None:
+    """The line that is the page's title: its first, or the one after a classification mark."""
+    at = 1 if CLASSIFIED.match(lines[0].text) and len(lines) > 1 else 0
+    text = lines[at].text
+    ends_sentence = text.endswith(("?", "。", ":"))
+    return at if len(text) <= 80 and not is_structural(text) and not ends_sentence and not BARE_NUMBER.match(text) \
+        else None
+
+
 def find_title(page: Page) -> None:
     from_line = False
     title = page.title_hint or _listing_title(page)
@@ -73,10 +86,9 @@ def find_title(page: Page) -> None:
             page.remove("name_field", first[: named.start(1)])
             page.lines = page.lines[1:]
             title = named.group(1)
-        elif (title is None and len(first) <= 80 and not is_structural(first) and not first.endswith(("?", "。", ":"))
-              and not BARE_NUMBER.match(first)):
-            title, from_line = first, True
-            page.lines = page.lines[1:]
+        elif title is None and (at := _title_line(page.lines)) is not None:
+            title, from_line = page.lines[at].text, True
+            page.lines = page.lines[:at] + page.lines[at + 1:]
     if title:
         whole = strip_title_suffix(title, page.site)
         title, tail = _tidy(whole)

@@ -39,10 +39,11 @@ from jinja2 import DictLoader, Environment, select_autoescape
 from pydantic import ValidationError
 
 from pipeline.check.confidence import REVIEW_BELOW
+from pipeline.errors import Rejected
 from pipeline.models import ManifestEntry, Option, QuestionSet
 from pipeline.publish import files as publish
 from pipeline.publish import quality
-from pipeline.read.decode import decode
+from pipeline.read.decode import read_bytes
 from pipeline.review import corrections
 from pipeline.review import words as review_words
 from pipeline.store import layout
@@ -466,10 +467,12 @@ def create_app(clean: str, raw: str = "raw", editor: str | None = None) -> FastA
         removed: dict[str, list[str]] = {}  # removed text → its rules, one per time it was removed
         for row in publish.removals_of(store, qset.id):
             removed.setdefault(row["text"], []).append(row["rule"])
-        try:
-            text, _ = decode(path.read_bytes())
+        try:  # the page as the pipeline read it: a Word file's paragraphs, an HTML page's text
+            text = read_bytes(path.name, path.read_bytes()).text
         except OSError:
             return [(f"({path.resolve()} cannot be read here)", None)]
+        except Rejected as exc:
+            return [(f"({path.resolve()} cannot be read: {exc})", None)]
         marked = []
         for line in text.splitlines():
             rules = removed.get(line.strip())

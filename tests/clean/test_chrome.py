@@ -210,3 +210,10 @@ def test_g12e_s_lecture_advert_after_every_question_goes():
     page_record = process_page("page.txt", page)
     assert page_record.site is not None and page_record.site.name == "g12e"
     assert "试题点评" not in published(page) and len(page_record.qset.questions()) == 2
+
+
+def test_a_paper_s_classification_mark_is_not_its_title():
+    """'绝密★启用前' above a paper's title: the mark stays in the text, the line after it is the title."""
+    found = process_page("paper.txt", "绝密★启用前\n2012年普通高等学校招生全国统一考试\n" + BODY).qset
+    assert found.title == "2012年普通高等学校招生全国统一考试"
+    assert any(c.text == "绝密★启用前" for c in found.content)

@@ -310,3 +310,31 @@ def test_findings_are_read_again_from_the_corrected_set(tmp_path):
     ingest(raw, out)
     again = json.loads(path.read_text(encoding="utf-8"))
     assert not again["needs_review"] and not any(w.startswith("missing_answer") for w in again["warnings"])
+
+
+def test_a_set_read_from_a_word_file_shows_the_page_as_the_pipeline_read_it(tmp_path):
+    """A Word file's bytes are a zip: the review page shows its paragraphs as the pipeline read them
+    (it once answered 500 decoding the zip as text), with what cleaning removed marked."""
+    import io
+
+    from docx import Document
+    from fastapi.testclient import TestClient
+
+    from pipeline.review.app import create_app
+
+    doc = Document()
+    for line in ("中小学教育网（ www.g12e.com ）整理！", "2012年普通高等学校招生全国统一考试", "一、选择题",
+                 "1.下列词语中加点的字读音全都正确的一项是", "A.甲 B.乙 C.丙 D.丁"):
+        doc.add_paragraph(line)
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    raw.mkdir()
+    data = io.BytesIO()
+    doc.save(data)
+    (raw / "paper.docx").write_bytes(data.getvalue())
+    ingest(raw, out)
+    (path,) = (out / "json").iterdir()
+    qset = json.loads(path.read_text(encoding="utf-8"))
+    page = TestClient(create_app(str(out), str(raw)), base_url="http://127.0.0.1").get(f"/set/{qset['id']}")
+    assert page.status_code == 200 and "下列词语中加点的字读音全都正确的一项是" in page.text
+    assert re.search(r'class="removed"\s+title="[^"]+">中小学教育网（ www.g12e.com ）整理！', page.text)
+    assert qset["title"] == "2012年普通高等学校招生全国统一考试" and not qset["truncated"]
