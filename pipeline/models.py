@@ -69,6 +69,8 @@ class ContentBlock(_Record):
 
     after_question: str | None = Field(description="Id of the question this text follows; null when it comes first")
     text: str
+    in_key: bool = Field(default=False, description="Text of the answer part that matched no question: "
+                         "printed in the answer-key edition only")
 
 
 class Removal(_Record):

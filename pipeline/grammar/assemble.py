@@ -617,6 +617,7 @@ def build_set(page: Page, result: ParseResult, set_id: str, restore: Restore = l
             sections.append(Section(heading=heading, ordinal=s.ordinal, name=name, score_each=s.score_each,
                                     count_declared=s.count_declared, score_total=s.score_total, intro=intro,
                                     questions=records))
+    key_text = len(content)  # what follows is the answer part's text that matched no question
     content += [(None, t) for t in result.orphans]
     return QuestionSet(
         id=set_id,
@@ -625,6 +626,7 @@ def build_set(page: Page, result: ParseResult, set_id: str, restore: Restore = l
         source=Source(path=page.path, sha256=page.sha256, site=page.site.name if page.site else None,
                       encoding=page.encoding, format=page.format),  # type: ignore[arg-type]
         sections=sections,
-        content=[ContentBlock(after_question=after, text=restore(t) or t) for after, t in content],
+        content=[ContentBlock(after_question=after, text=restore(t) or t, in_key=k >= key_text)
+                 for k, (after, t) in enumerate(content)],
         warnings=list(page.warnings),
     )

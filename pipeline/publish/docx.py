@@ -19,7 +19,7 @@ import zipfile
 import zlib
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 from pipeline.clean import fold
@@ -280,6 +280,9 @@ class Exam:
     sections: list[Section]
     note: str | None = None  # printed under the title: what the exam leaves out, e.g. a cut preview's end
     traditional: bool = False  # the sets are in traditional script: so are the words we print
+    before: list[str] = field(default_factory=list)  # the author's text before the first part (注意事项 …)
+    after: dict[str, list[str]] = field(default_factory=dict)  # question id → the author's text after it
+    key_only: list[str] = field(default_factory=list)  # the answer part's text no question took: the key's end
     cut_off: frozenset[str] = frozenset()  # ids of the questions whose answers the preview cut off
 
 
@@ -292,6 +295,7 @@ def body_xml(exam: Exam, answers: bool = False, header_block: bool = True, heads
     if header_block and not answers:
         parts.append(_text_paragraph(say("姓名：__________\u3000班级：__________\u3000得分：__________", trad),
                                      center=True))
+    parts += [_paragraph(*_marks(clean_xml_text(text))) for text in exam.before]
     position = 0
     for index, section in enumerate(exam.sections):
         heading = section_heading(section, index, trad)
@@ -304,6 +308,9 @@ def body_xml(exam: Exam, answers: bool = False, header_block: bool = True, heads
         for q in section.questions:
             position += 1
             parts += question_xml(q, position, answers, fill_in, heads, trad, q.id in exam.cut_off)
+            parts += [_paragraph(*_marks(clean_xml_text(text))) for text in exam.after.get(q.id, ())]
+    if answers:
+        parts += [_paragraph(*_marks(clean_xml_text(text))) for text in exam.key_only]
     return "".join(parts)
 
 
@@ -477,8 +484,25 @@ def exam_of(qset: QuestionSet, include_cut: bool = False) -> Exam:
     if qset.truncated:
         whole = f"原文共{declared}题" if declared > printed else "原文不完整"
         note = say(f"（节选：{whole}，本卷印出{printed}题）", trad)
+    before, after, key_only = _author_text(qset)
     return Exam(title=qset.title or say("试题", trad), sections=sections, note=note, traditional=trad,
-                cut_off=_cut_off_ids(qset))
+                cut_off=_cut_off_ids(qset), before=before, after=after, key_only=key_only)
+
+
+def _author_text(qset: QuestionSet) -> tuple[list[str], dict[str, list[str]], list[str]]:
+    """The set's text outside its questions where the page has it: before the first part, after a
+    question (a passage before the questions it serves, directions, source lines), and the key's."""
+    before: list[str] = []
+    after: dict[str, list[str]] = {}
+    key_only: list[str] = []
+    for block in qset.content:
+        if block.in_key:
+            key_only.append(block.text)
+        elif block.after_question is None:
+            before.append(block.text)
+        else:
+            after.setdefault(block.after_question, []).append(block.text)
+    return before, after, key_only
 
 
 def _printed(qset: QuestionSet, include_cut: bool) -> list[list[Question]]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from pipeline.check import confidence, validate
 from pipeline.clean import boilerplate, dedupe, segment, title, unwrap
-from pipeline.clean.fold import matching_form, strip_pinyin_garbage
+from pipeline.clean.fold import is_traditional, matching_form, strip_pinyin_garbage
 from pipeline.clean.normalise import Restorer, matching_text, own_text
 from pipeline.clean.profiles import detect_site, load_profiles
 from pipeline.errors import Rejected
@@ -47,9 +47,10 @@ def read_step(page: Page, ctx: Context) -> None:
 
 def normalise_step(page: Page, ctx: Context) -> None:
     # A converter's pinyin glosses ('現(xiàn)金' → '現金') are conversion garbage, never the author's
-    # text: gone before anything reads the page, so no pattern has to step over them.
+    # text: gone before anything reads the page, so no pattern has to step over them. A converter
+    # writes traditional script; on a simplified page pinyin in brackets is the author's ('颀长(qí)').
     own = own_text(page.text)
-    page.own_text = strip_pinyin_garbage(own)
+    page.own_text = strip_pinyin_garbage(own) if is_traditional(own) else own
     if page.own_text != own:  # the widths the lines had when a dump wrapped them (unwrap measures those)
         page.glosses = [len(a) - len(b) for a, b in zip(own.split("\n"), page.own_text.split("\n"), strict=True)]
     page.text = matching_text(page.own_text)
