@@ -126,7 +126,7 @@ def parse_heading(text: str, inside_answer: bool, next_order: int | None) -> SDr
         if named_part and (len(rest) > 60 or (rest.rstrip().endswith("?") and not LOST_MARK_AFTER.search(rest))):
             return None
         declares = (labels.DECLARATION.search(rest) or _names_a_part(rest) or SCORED_PART.match(rest)
-                    or COVERS_QUESTIONS.search(rest))
+                    or COVERS_QUESTIONS.search(rest) or _named_with_points(rest))
         if not named_part and (rest.rstrip().endswith("?") or not declares):
             return None
         if inside_answer and (labels.cn_to_int(ordinal) != next_order and not labels.DECLARATION.search(rest)):
@@ -151,6 +151,15 @@ COVERS_QUESTIONS = re.compile(r"完成\s*\d{1,3}\s*[～~\-—–至到]\s*\d{1,3
 RESUME_LOOKAHEAD = 12  # lines after a restarting heading in which its first question stands (a passage between)
 KEY_FIRST = re.compile(r"^([A-H]{1,5}|[√×对错])(?![A-Za-z])\s*")  # a key before its analysis: "B 资产是…"
 LOST_MARK_AFTER = re.compile(r"[)）]\s*\?+$")  # "交际用语(共计10分,每小题2分)?": a glyph lost in conversion
+
+
+# "四、名句名篇默写(8 分)": a short name (no sentence in it) and the part's points
+NAMED_WITH_POINTS = re.compile(r"^([^\s,，。?？!！:：;；()（）]{2,12})\s*[(（]\s*\d{1,3}\s*分\s*[)）]$")
+
+
+def _named_with_points(rest: str) -> bool:
+    m = NAMED_WITH_POINTS.match(rest)
+    return m is not None and not labels.looks_like_question(m.group(1))
 
 
 def _names_a_part(rest: str) -> bool:

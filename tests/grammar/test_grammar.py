@@ -359,6 +359,10 @@ def test_a_paper_s_part_declared_by_its_points_alone_is_a_heading():
     assert [s.heading for s in found.sections] == ["五、（12分）", "六、（15分）（注意：在试题卷上作答无效）"]
     assert [q.number for s in found.sections for q in s.questions] == ["17", "18"]
     assert all(q.answer is None for q in found.questions())
+    named = qset("四、名句名篇默写(8 分)\n11.补写出下列名句名篇中的空缺部分。\n五、现代文阅读(20 分)\n12.下面的说法正确的是\n")
+    assert [s.heading for s in named.sections] == ["四、名句名篇默写(8 分)", "五、现代文阅读(20 分)"]
+    asked = qset("一、请简述你的三个优势(10分)\n答：认真、负责。\n二、你为什么选择这份工作？(10分)\n答：喜欢。\n")
+    assert [s.heading for s in asked.sections] == [None] and len(asked.questions()) == 2  # questions, not parts
 
 
 def test_a_line_to_write_on_after_an_answer_label_is_no_answer():
