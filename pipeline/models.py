@@ -43,6 +43,17 @@ class Question(_Record):
                               "applied over what the parser read")
     confidence: float = Field(default=1.0, ge=0, le=1, description="How sure the parser is of this question "
                               "(0–1), from what it found against it: see `pipeline/check/confidence.py`")
+    passage_id: str | None = Field(default=None, description="Id of the passage (QuestionSet.passages) it asks about")
+
+
+class Passage(_Record):
+    """A text several questions ask about: a reading passage, a 文言文, a poem, with its notes and source
+    line, as the paper prints it after its direction ('阅读下面的文字，完成5～7题。')."""
+
+    id: str = Field(description="Stable id from the set id and the passage's text")
+    direction: str | None = Field(default=None, description="The line that directs to it, as printed")
+    text: str = Field(description="Its paragraphs, one a line")
+    questions: list[str] = Field(description="Ids of the questions it serves, in page order")
 
 
 class Section(_Record):
@@ -96,6 +107,7 @@ class QuestionSet(_Record):
     needs_review: bool = Field(default=False, description="Some question or finding is doubtful enough for an editor")
     review_reasons: list[str] = Field(default_factory=list, description="Short codes with the question numbers, "
                                       "e.g. 'numbering_gap: 4–6', 'answers_missing: 3 of 12'")
+    passages: list[Passage] = Field(default_factory=list, description="Texts shared by groups of its questions")
 
     def questions(self) -> list[Question]:
         return [q for s in self.sections for q in s.questions]

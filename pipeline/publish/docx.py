@@ -283,6 +283,7 @@ class Exam:
     before: list[str] = field(default_factory=list)  # the author's text before the first part (注意事项 …)
     after: dict[str, list[str]] = field(default_factory=dict)  # question id → the author's text after it
     key_only: list[str] = field(default_factory=list)  # the answer part's text no question took: the key's end
+    passages: dict[str, list[str]] = field(default_factory=dict)  # first question's id → the passage before it
     cut_off: frozenset[str] = frozenset()  # ids of the questions whose answers the preview cut off
 
 
@@ -307,6 +308,7 @@ def body_xml(exam: Exam, answers: bool = False, header_block: bool = True, heads
         fill_in = bool(labels.FILL_IN_PART.search(section.name or ""))
         for q in section.questions:
             position += 1
+            parts += [_paragraph(*_marks(clean_xml_text(line))) for line in exam.passages.get(q.id, ())]
             parts += question_xml(q, position, answers, fill_in, heads, trad, q.id in exam.cut_off)
             parts += [_paragraph(*_marks(clean_xml_text(text))) for text in exam.after.get(q.id, ())]
     if answers:
@@ -486,7 +488,8 @@ def exam_of(qset: QuestionSet, include_cut: bool = False) -> Exam:
         note = say(f"（节选：{whole}，本卷印出{printed}题）", trad)
     before, after, key_only = _author_text(qset)
     return Exam(title=qset.title or say("试题", trad), sections=sections, note=note, traditional=trad,
-                cut_off=_cut_off_ids(qset), before=before, after=after, key_only=key_only)
+                cut_off=_cut_off_ids(qset), before=before, after=after, key_only=key_only,
+                passages={p.questions[0]: p.text.splitlines() for p in qset.passages if p.questions})
 
 
 def _author_text(qset: QuestionSet) -> tuple[list[str], dict[str, list[str]], list[str]]:

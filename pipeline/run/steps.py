@@ -22,6 +22,7 @@ from pipeline.clean.fold import is_traditional, matching_form, strip_pinyin_garb
 from pipeline.clean.normalise import Restorer, matching_text, own_text
 from pipeline.clean.profiles import detect_site, load_profiles
 from pipeline.errors import Rejected
+from pipeline.grammar import passages
 from pipeline.grammar.assemble import build_set, set_id_for
 from pipeline.grammar.parse import parse_lines
 from pipeline.limits import PAGE_TIMEOUT
@@ -104,7 +105,7 @@ def segment_step(page: Page, ctx: Context) -> None:
 def parse_step(page: Page, ctx: Context) -> None:
     result = parse_lines(page.lines)
     restore = Restorer(page.own_text, page.text)
-    qset = build_set(page, result, set_id_for(page.text), restore)
+    qset = passages.attach(build_set(page, result, set_id_for(page.text), restore))
     if not qset.questions():
         raise Rejected("no_questions", "no questions found on the page")
     page.removed = [(rule, restore(text) or text) for rule, text in page.removed]
