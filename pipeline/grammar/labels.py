@@ -636,7 +636,8 @@ DEFINITION_STOPS = frozenset(":：,，—-")
 TRAILING_KEY = rx(r"(?<=[\u4e00-\u9fff。”》)）\s])([A-H]{1,4}|[√×])\s*$")
 IN_PLACE_KEY = rx(r"\s*[(（【]\s*(?:此项为本题)?正确答案\s*[)）】]")  # an option marked right where it stands
 STEM_FIELD = rx(r"^(?:题目|题干)\s*:\s*(?=\S)")  # "题目:说明全局变量…": the stem, labelled
-NOTICE_WORDS = ("注意事项", "考试须知", "考生须知", "答题须知", "答题说明", "考试说明")  # a paper's rules follow
+# a paper's rules follow
+NOTICE_WORDS = ("注意事项", "考生注意", "考试须知", "考生须知", "答题须知", "答题说明", "考试说明")
 NOTICES_HEAD = rx(rf"^(?:{'|'.join(NOTICE_WORDS)})\s*:?$")
 # what NOTICES_HEAD can open with, in either script: most lines never ask
 NOTICE_OPENINGS = frozenset("".join(w[0] + TRADITIONAL.get(w[0], "") for w in NOTICE_WORDS))

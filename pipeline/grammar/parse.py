@@ -148,6 +148,8 @@ SCORED_PART = re.compile(r"[(（]\s*\d{1,3}(?:\.\d)?\s*分\s*[)）](?:\s*[(（][
 PAPER_TITLE_MAX = 24  # characters of a paper's title line ('语文Ⅱ(附加题)', '2014年普通高等学校招生考试')
 # "一、阅读材料，完成20～23题。(10分)": a part named by the questions it covers
 COVERS_QUESTIONS = re.compile(r"完成\s*\d{1,3}\s*[～~\-—–至到]\s*\d{1,3}\s*[小]?题")
+# "10、 6分  C E", "1、2分。具体说明…", "13、(6分)": a key's points before its answer (the key's, not its text)
+KEY_SCORE = re.compile(r"^\s*[(（]?\s*\d{1,2}(?:\.\d)?\s*分\s*[)）]?\s*[。.,，;；]?\s*")
 RESUME_LOOKAHEAD = 12  # lines after a restarting heading in which its first question stands (a passage between)
 KEY_FIRST = re.compile(r"^([A-H]{1,5}|[√×对错])(?![A-Za-z])\s*")  # a key before its analysis: "B 资产是…"
 LOST_MARK_AFTER = re.compile(r"[)）]\s*\?+$")  # "交际用语(共计10分,每小题2分)?": a glyph lost in conversion
@@ -534,6 +536,8 @@ class Parser:
         if in_body and q is not None:
             return False  # a list inside an answer
         questions = self.all_questions()
+        if label.family == "circled" and not self._vouched(label):
+            return False  # "①2010年上海世博会…": a passage's paragraph numbers, unless the page reads them as questions
         previous = [x.number for x in questions if x.number is not None and family(x) == label.family]
         if label.number == 1 or (previous and label.number == previous[-1] + 1):
             return True
@@ -829,12 +833,14 @@ class Parser:
             if self.key_q is None:
                 self.unmatched.append(text[:40])
                 self.orphans.append(text)
-            elif label.rest and not _similar(label.rest, self.key_q.stem_text()):
+            elif label.rest and not _similar(KEY_SCORE.sub("", label.rest, count=1) or label.rest,
+                                             self.key_q.stem_text()):
                 self.dropped.append(label.printed)
                 inner = labels.field_label(label.rest)  # "1.答:…" / "1.【答案】…"
                 if inner and inner[0] == "answer":
                     self.dropped.append(label.rest[: len(label.rest) - len(inner[1])])
-                self._set_key_answer(self.key_q, [inner[1] if inner and inner[0] == "answer" else label.rest])
+                answer = inner[1] if inner and inner[0] == "answer" else label.rest
+                self._set_key_answer(self.key_q, [KEY_SCORE.sub("", answer, count=1) or answer])
             else:
                 self.dropped.append(text)  # the question repeated above its answer
             return

@@ -427,3 +427,15 @@ def test_two_papers_in_one_file_each_with_its_key():
         ("1", "C"), ("2", "A"), ("3", "略"), ("4", "又琰之流离/ 必在父死之后"), ("5", "洛阳")]
     second = found.sections[-1]  # the second paper's first part, named by the questions it covers
     assert second.heading.startswith("一、阅读材料") and [q.number for q in second.questions] == ["4", "5"]
+
+
+def test_a_paper_s_rules_and_its_numbered_paragraphs_are_not_questions():
+    """'考生注意：' heads a paper's rules (1.–4.), and a passage numbers its paragraphs ①②③: neither is a
+    question; the paper's questions are 1., 2. … after them, and a key gives each answer after its points."""
+    page = ("考生注意：\n1．本考试设试卷和答题纸两部分。\n2．答题前，务必填写准考证号。\n3．考试时间150分钟。\n"
+            "一、80分\n（一）阅读下文，完成第1—2题。（5分）\n①2010年上海世博会中国国家馆“东方之冠”。\n②城市地标是一座城市的建筑。\n"
+            "1．第②段中列举了我国多处城市地标，其作用是什么？（2分）\n2．对“历史文脉”理解不符合原文的一项是（3分）\n"
+            "A．甲 B．乙 C．丙 D．丁\n参考答案\n1、2分。具体说明城市地标聚集了城市的魅力。\n2、3分  B\n")
+    found = questions(page)
+    assert [(q.number, q.stem[:6]) for q in found] == [("1", "第②段中列举"), ("2", "对“历史文脉")]
+    assert [q.answer for q in found] == ["具体说明城市地标聚集了城市的魅力。", "B"]

@@ -18,7 +18,10 @@ from pipeline.run.steps import process_page
 
 PAPERS = ROOT.parent / "shared" / "papers"
 NAMES = sorted(p.stem for p in (PAPERS / "raw").glob("*.docx")) if (PAPERS / "raw").is_dir() else []
-LABEL = re.compile(r"^(?:[（(]?[0-9一二三四五六七八九十ⅠⅡA-Ha-h]{1,3}[)）]?[．.、，,:：]?)+")
+# a paragraph's label ('1．', 'A．', '（二）'), and in a key the points before the answer ('10、 6分 C E': the
+# question's score, printed with the question)
+LABEL = re.compile(r"^(?:[（(]?[0-9一二三四五六七八九十ⅠⅡA-Ha-h]{1,3}(?:[)）][．.、，,:：]?|[．.、，,:：]))*"
+                   r"(?:\d{1,2}分[。.]?)?")
 PRINTED_SHARE = 0.97  # of a paper's paragraphs (not chrome) in one edition or the other
 
 
