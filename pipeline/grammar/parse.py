@@ -150,6 +150,17 @@ PAPER_TITLE_MAX = 24  # characters of a paper's title line ('语文Ⅱ(附加题
 COVERS_QUESTIONS = re.compile(r"完成\s*\d{1,3}\s*[～~\-—–至到]\s*\d{1,3}\s*[小]?题")
 # "10、 6分  C E", "1、2分。具体说明…", "13、(6分)": a key's points before its answer (the key's, not its text)
 KEY_SCORE = re.compile(r"^\s*[(（]?\s*\d{1,2}(?:\.\d)?\s*分\s*[)）]?\s*[。.,，;；]?\s*")
+SUB_QUESTION = re.compile(r"^[(（]\s*(\d{1,2})\s*[)）]")  # "（2）本词隐含了怎样的伤感之情？"
+
+
+def _next_sub_question(q: QDraft, text: str) -> bool:
+    """'（2）…' right after the space to answer '（1）…': the question's next sub-question (its sub-items
+    or stem hold (1)); an answer's own numbered points start at (1)."""
+    m = SUB_QUESTION.match(text)
+    if m is None:
+        return False
+    before = [int(x.group(1)) for line in (*q.stem, *q.sub_items) if (x := SUB_QUESTION.match(line.strip()))]
+    return bool(before) and int(m.group(1)) == before[-1] + 1
 RESUME_LOOKAHEAD = 12  # lines after a restarting heading in which its first question stands (a passage between)
 KEY_FIRST = re.compile(r"^([A-H]{1,5}|[√×对错])(?![A-Za-z])\s*")  # a key before its analysis: "B 资产是…"
 LOST_MARK_AFTER = re.compile(r"[)）]\s*\?+$")  # "交际用语(共计10分,每小题2分)?": a glyph lost in conversion
@@ -657,6 +668,12 @@ class Parser:
 
     def _plain_line(self, q: QDraft, line: Line) -> None:
         text = line.text
+        if q.field == "answer" and not "".join(q.answer or []).strip(" _＿") and _next_sub_question(q, text):
+            # "（1）…？ 答：______ （2）…？": the next sub-question, after a space to answer the last one in
+            q.answer, q.answer_source = None, None
+            q.field = "sub_items" if q.sub_items else "stem"
+            (q.sub_items if q.sub_items else q.stem).append(text)
+            return
         if labels.ONLY_BLANK.match(text) and q.stem and q.field in {"stem", "notes"} and not q.notes:
             q.stem[-1] += text  # "1.>电流的单位是安培。" / "( )": the blank after the stem (kinds K19)
             q.field = "stem"

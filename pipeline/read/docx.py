@@ -70,6 +70,9 @@ def _run_text(p: etree._Element) -> str:
 
 
 # --- numbering -----------------------------------------------------------------------------------
+# numFmt values Word shows as 一, 二, 三 …: chineseCounting(Thousand), ideographTraditional…, taiwaneseCounting,
+# japaneseCounting (a Chinese paper made in a Japanese-locale Word: '%1、' → 一、)
+CJK_COUNTING = ("chinese", "ideograph", "taiwaneseCounting", "japaneseCounting")
 def _format(value: int, fmt: str) -> str:
     if fmt in {"upperLetter", "lowerLetter"}:
         letter = chr(ord("A") + (value - 1) % 26)
@@ -77,7 +80,7 @@ def _format(value: int, fmt: str) -> str:
     if fmt in {"upperRoman", "lowerRoman"} and 0 < value < 4000:  # past that no roman numeral (10^15 was 4 GB)
         roman = _roman(value)
         return roman if fmt == "upperRoman" else roman.lower()
-    if fmt.startswith("chinese") or fmt.startswith("ideograph") or fmt == "taiwaneseCounting":
+    if fmt.startswith(CJK_COUNTING):  # Word offers the same 一、二 … under several names
         return _chinese(value)
     if fmt.startswith("decimalEnclosedCircle") and 1 <= value <= 20:
         return chr(0x2460 + value - 1)

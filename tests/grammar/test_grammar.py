@@ -439,3 +439,13 @@ def test_a_paper_s_rules_and_its_numbered_paragraphs_are_not_questions():
     found = questions(page)
     assert [(q.number, q.stem[:6]) for q in found] == [("1", "第②段中列举"), ("2", "对“历史文脉")]
     assert [q.answer for q in found] == ["具体说明城市地标聚集了城市的魅力。", "B"]
+
+
+def test_the_next_sub_question_after_a_space_to_answer_is_no_answer():
+    """'（1）…' '答：' '（2）…' '答：': a paper's sub-questions, each with its space to answer; the second is the
+    question's, not the first one's answer. An answer's own points ('答案:' '(1)…' '(2)…') stay its answer."""
+    (paper,) = questions("15.解释下列两句话在文中的含意。（4分）\n（1）这些情景，这些声音，是过去了\n答：\n"
+                         "（2）想到这里，我的心又平静了下来。\n答：\n")
+    assert paper.answer is None and "（2）想到这里" in paper.stem + "".join(paper.sub_items)
+    (keyed,) = questions("1.孩子们争抢玩具，你会怎么做？\n答案:\n(1)立即制止，引导幼儿说出原因；\n(2)通过绘本讲解分享。\n")
+    assert keyed.answer and keyed.answer.startswith("(1)立即制止")

@@ -409,3 +409,25 @@ def test_cut_previews_and_traditional_sets_print_as_they_should(tmp_path):
     assert text("key").count("原文预览至此截断，未见答案") == 2 and "因为……（原文至此截断）" in text("key")
     assert "每題2分" in text("trad") and "班級" in text("trad") and "每题" not in text("trad")
     assert "节选：1份原文为节选" in text("composed")
+
+
+def test_word_s_japanese_counting_numbers_a_heading_in_chinese_numerals():
+    """A paper made in a Japanese-locale Word numbers its part headings with japaneseCounting ('%1、'):
+    Word shows 一、, so the heading reads '一、（12分，每小题3分）' and its questions are that part's."""
+    doc = Document()
+    doc.add_paragraph("（12分，每小题3分）", style="List Number")
+    doc.add_paragraph("1．下列词语中加点的字，读音完全相同的一组是")
+    doc.add_paragraph("A．甲 B．乙 C．丙 D．丁")
+    doc.add_paragraph("2．下列词语中没有错别字的一组是")
+    doc.add_paragraph("A．甲 B．乙 C．丙 D．丁")
+    numbering = doc.part.numbering_part.element
+    for level in numbering.iter(qn("w:lvl")):
+        if level.get(qn("w:ilvl")) == "0":
+            level.find(qn("w:numFmt")).set(qn("w:val"), "japaneseCounting")
+            level.find(qn("w:lvlText")).set(qn("w:val"), "%1、")
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    qset = process_page("paper.docx", buffer.getvalue()).qset
+    (section,) = qset.sections
+    assert section.heading == "一、（12分，每小题3分）" and (section.score_each, section.score_total) == (3, 12)
+    assert [q.number for q in section.questions] == ["1", "2"]
