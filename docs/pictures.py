@@ -2,7 +2,9 @@
 
 - docs/judgement_exam_page1.png: page 1 of the student edition of docs/judgement_sample.txt, as
   LibreOffice prints it;
-- docs/review_page.png: the review page on the seeds, a set opened on its review queue's first entry.
+- docs/review_page.png: the review page on the seeds, a set opened on its review queue's first entry;
+- docs/paper_in.png, docs/paper_out.png: page 1 of a whole paper (../shared/papers, when it is beside the
+  repository) as Word prints it, and page 1 of its student edition.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "review"))
 
 
 def judgement_page(work: Path) -> None:
@@ -31,6 +34,29 @@ def judgement_page(work: Path) -> None:
                    env={"HOME": str(work), "PATH": "/usr/bin:/bin"})
     subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(work / "exam.pdf"),
                     str(ROOT / "docs" / "judgement_exam_page1")], check=True)
+
+
+def page_one(docx: Path, png: Path, work: Path) -> None:
+    """Page 1 of a DOCX as LibreOffice prints it, as a PNG."""
+    subprocess.run([shutil.which("soffice") or "soffice", "--headless", "--convert-to", "pdf", "--outdir", str(work),
+                    str(docx)], check=True, capture_output=True, env={"HOME": str(work), "PATH": "/usr/bin:/bin"})
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile",
+                    str(work / (docx.stem + ".pdf")), str(png.with_suffix(""))], check=True)
+
+
+def paper_pages(work: Path) -> None:
+    from pipeline.publish.docx import render_set
+    from pipeline.run.steps import process_page
+
+    source = ROOT.parent / "shared" / "papers" / "raw" / "p01_2014_jiangsu.docx"
+    if not source.is_file():
+        return
+    qset = process_page(source.name, source.read_bytes()).qset
+    assert qset is not None
+    edition = work / "edition.docx"
+    edition.write_bytes(render_set(qset)[0])
+    page_one(source, ROOT / "docs" / "paper_in.png", work)
+    page_one(edition, ROOT / "docs" / "paper_out.png", work)
 
 
 def review_page(work: Path) -> None:
@@ -62,3 +88,4 @@ if __name__ == "__main__":
     with tempfile.TemporaryDirectory() as tmp:
         judgement_page(Path(tmp))
         review_page(Path(tmp))
+        paper_pages(Path(tmp))
