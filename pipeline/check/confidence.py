@@ -84,7 +84,7 @@ def findings(qset: QuestionSet, parsed: dict[str, list[str]] | None = None) -> F
             found.add(i, doubt)
     _answers(questions, found)
     _sections(qset, found)
-    _stems_and_options(qset, found)
+    _stems_and_options(qset, found, questions[-1] if questions else None)
     if qset.truncated and questions:
         # the cut explains what its last question lacks (its key, its later options): one finding, the
         # cut; not options it shows and the parse did not split off
@@ -155,8 +155,7 @@ def _sections(qset: QuestionSet, found: Findings) -> None:
                 found.add(first + k, "numbering_gap")
 
 
-def _stems_and_options(qset: QuestionSet, found: Findings) -> None:
-    last = qset.questions()[-1] if qset.sections and qset.questions() else None
+def _stems_and_options(qset: QuestionSet, found: Findings, last: Question | None) -> None:
     for first, _, s in _by_section(qset):
         counts = Counter(len(q.options) for q in s.questions if q.options)
         usual = counts.most_common(1)[0][0] if counts else 0

@@ -25,9 +25,14 @@ SCORE_ONLY = re.compile(r"^[(（]\s*\d{1,3}\s*分\s*[)）]$")  # "(10 分)" afte
 
 def attach(qset: QuestionSet) -> QuestionSet:
     """The set with its passages found, their lines moved out of intros and content."""
+    texts = [x for s in qset.sections for x in (s.heading or "", *s.intro)] + [c.text for c in qset.content]
+    if not DIRECTION.search("\n".join(texts)):
+        return qset  # most pages direct to no passage: one search of their text outside the questions
     questions = qset.questions()
     passages: list[Passage] = []
-    sections = [_from_section(qset.id, s, questions, passages) for s in qset.sections]
+    firsts = _first_positions(qset.sections)
+    sections = [_from_section(qset.id, s, questions, passages, first) for s, first in zip(qset.sections, firsts,
+                                                                                         strict=True)]
     content = _from_content(qset.id, qset.content, questions, passages)
     if not passages:
         return qset
@@ -50,9 +55,20 @@ def _passage(set_id: str, direction: str | None, lines: list[str], served: list[
     return Passage(id=stable_id(set_id, "passage", text), direction=direction, text=text, questions=served)
 
 
-def _from_section(set_id: str, section: Section, questions: list[Question], passages: list[Passage]) -> Section:
-    """A direction in the part's heading or intro: the intro lines after it are the passage."""
-    start = questions.index(section.questions[0]) if section.questions else len(questions)
+def _first_positions(sections: list[Section]) -> list[int]:
+    """Each part's first question's place in the set's page order (past the last for a part without any)."""
+    total = sum(len(s.questions) for s in sections)
+    firsts, at = [], 0
+    for s in sections:
+        firsts.append(at if s.questions else total)
+        at += len(s.questions)
+    return firsts
+
+
+def _from_section(set_id: str, section: Section, questions: list[Question], passages: list[Passage],
+                  start: int) -> Section:
+    """A direction in the part's heading or intro: the intro lines after it are the passage (the part's
+    questions start at `start` in page order)."""
     lines = list(section.intro)
     for k in range(-1, len(lines)):
         text = section.heading if k < 0 else lines[k]
@@ -63,7 +79,7 @@ def _from_section(set_id: str, section: Section, questions: list[Question], pass
         served = _served(m, questions, start)
         if body and served:
             passages.append(_passage(set_id, text, body, served))
-            kept = [x for x in lines[: k + 1]] + [x for x in lines[k + 1:] if SCORE_ONLY.match(x.strip())]
+            kept = lines[: k + 1] + [x for x in lines[k + 1:] if SCORE_ONLY.match(x.strip())]
             return section.model_copy(update={"intro": kept})
     return section
 
