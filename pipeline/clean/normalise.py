@@ -2,7 +2,7 @@
 
 The *own text* is the page cleaned of what carries no text (controls, zero-width and private-use
 glyphs, CRLF) with compatibility forms folded (NFKC: `Ａ１` → `A1`, `⑴` → `(1)`), except Chinese
-punctuation, which stays as printed (`，：；？！（）`), and circled numbers (`①`). The *matching
+punctuation, which stays as printed (`，：；？！（）～`), and circled numbers (`①`). The *matching
 text* folds that punctuation to ASCII too, one character for one, so the grammar matches one
 spelling. Published text is the page's own: `Restorer` maps strings of the matching text back to
 the own text they came from.
@@ -21,8 +21,8 @@ _INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f
 # Private-use glyphs come from icon fonts in scraped pages; they carry no text.
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 # Chinese punctuation the page keeps, and the ASCII it matches as.
-CHINESE_PUNCTUATION = "，：；？！（）"
-MATCHING_PUNCTUATION = ",:;?!()"
+CHINESE_PUNCTUATION = "，：；？！（）～"  # ～: the range mark of "阅读下面的文字，完成5～7题。"
+MATCHING_PUNCTUATION = ",:;?!()~"
 _PAIRS = tuple(zip(CHINESE_PUNCTUATION, MATCHING_PUNCTUATION, strict=True))
 _MARKS = CharClass(MATCHING_PUNCTUATION)
 # The ellipsis stays one character too ("……" is not "......"): it is a sentence end either way. Circled
@@ -51,7 +51,7 @@ def own_text(text: str) -> str:
 
 def matching_text(own: str) -> str:
     """The own text with its Chinese punctuation as ASCII: same length, character for character."""
-    for chinese, ascii_mark in _PAIRS:  # seven C-speed replaces beat one dict-driven translate
+    for chinese, ascii_mark in _PAIRS:  # eight C-speed replaces beat one dict-driven translate
         own = own.replace(chinese, ascii_mark)
     return own
 

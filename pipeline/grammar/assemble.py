@@ -330,10 +330,16 @@ def decide_notes(questions: list[QDraft]) -> None:
 
 
 def _mostly_answered(questions: list[QDraft]) -> bool:
-    """At least three open questions, most of them with a labelled answer."""
+    """At least three open questions, most of them with a labelled answer written out."""
     open_ones = [q for q in questions if not q.options]
-    answered = sum(1 for q in open_ones if q.answer_source == "inline")
+    answered = sum(1 for q in open_ones if q.answer_source == "inline" and _written(q.answer))
     return len(open_ones) >= 3 and answered >= RHYTHM_SHARE * len(open_ones)
+
+
+def _written(answer: list[str] | None) -> bool:
+    """An answer with text in it: not '答：' or '答：______', the space a paper leaves to write in."""
+    text = _text(answer)
+    return bool(text) and not ANSWER_SPACE.match(text or "")
 
 
 def answers_in_points(questions: list[QDraft]) -> None:

@@ -187,6 +187,8 @@ READING_COSTS: dict[str, float] = {
     "list_item": 2.5,  # an item that ends in ';' ("(2)因处置固定资产产生净收益30万元;"): a list inside a sentence
     "no_text": 3.0,  # nothing after the label but option letters and blanks ("(2) B ( )"): a numbered blank
     "digits_cut": 0.5,  # the label's digits cut off a number glued before it ("…D.1978" + "2.新中国…")
+    "combined_by_options": 3.0,  # circled items whose options combine them ("A.①③② B.③②①"): a question's items
+    "in_passage": 3.0,  # between a direction naming questions a–b and question a: the passage's own numbering
     "start_not_one": 0.5,  # numbering may start anywhere (a preview from question 16), but 1 is likeliest
     "numbering_gap": 1.0,  # a missing number: a misprint or a question lost; costs a warning, never the rest
     "gap_per_number": 0.25,  # each further missing number: far jumps are years, amounts, codes
@@ -281,7 +283,8 @@ BARE_TOTAL = rx(r"共\s*(\d+(?:\.\d+)?)\s*[)）]")
 EACH = rx(r"(?:每(?:小|道)?题|各(?:小)?题|每问|各)\s*(?:均)?\s*(\d+(?:\.\d+)?)\s*分"
           r"|(\d+(?:\.\d+)?)\s*points?\s+each|each[^,;()]{0,12}?(\d+(?:\.\d+)?)\s*points?", re.I)
 TOTAL = rx(r"(?:共|满分|总分|合计|计)\s*(\d+(?:\.\d+)?)\s*分"
-           r"|^[^(（]*[(（]\s*(\d+(?:\.\d+)?)\s*分\s*(?:[)）]|[,，;；]\s*每)"  # a bare "(30分)", "(20分,每小题2分)"
+           r"|^[^(（]*(?:[(（][一二三四五六七八九十]{1,3}[)）]\s*)?"  # a name's own ordinal first: "现代文阅读(一)"
+           r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*(?:[)）]|[,，;；]\s*每)"  # a bare "(30分)", "(20分,每小题2分)"
            r"|(?<![每题])分数\s*:\s*(\d+(?:\.\d+)?)"  # "(总题数: 2,分数: 4.00)"
            r"|(\d+(?:\.\d+)?)\s*points?(?!\s+each)"
            r"|[(（][^()（）]{0,20}?(\d+(?:\.\d+)?)\s*[%％]\s*[)）]", re.I)  # "(15 minutes 15 %)": the part's weight
@@ -641,6 +644,12 @@ NOTICE_WORDS = ("注意事项", "考生注意", "考试须知", "考生须知", 
 NOTICES_HEAD = rx(rf"^(?:{'|'.join(NOTICE_WORDS)})\s*:?$")
 # what NOTICES_HEAD can open with, in either script: most lines never ask
 NOTICE_OPENINGS = frozenset("".join(w[0] + TRADITIONAL.get(w[0], "") for w in NOTICE_WORDS))
+# A direction to a passage and the questions it serves: "阅读下面的文言文，完成6～9题。", "阅读下面这首诗，
+# 回答第12题", "读下面的材料，完成20～23小题" ("下文" too: "(二)阅读下文,完成第6—12题。"; a full stop may part
+# the two: "阅读下面的诗歌。完成第14—16题。")
+DIRECTION = rx(r"(?:阅读|读)(?:下面|下列|以下|下文)[^?!]{0,24}?(?:完成|回答)\s*第?\s*(\d{1,3})\s*"
+               r"(?:[～~\-—–至到]\s*(\d{1,3}))?\s*小?题")
+COVERS_QUESTIONS = rx(r"完成\s*\d{1,3}\s*[～~\-—–至到]\s*\d{1,3}\s*小?题")  # "五、…完成14-17题": names its questions
 JUDGEMENT_PART = rx(r"判断|是非|正误|对错")  # a part of statements to judge true or false
 JUDGEMENT = rx(r"^[(（]?\s*([√×✓✗✔✘对错])\s*[)）]?$")
 INLINE_JUDGEMENT = rx(r"[(（]\s*([√×✓✗✔✘])\s*[)）][\s\-—=_]*$")  # "…way.(√)---": a separator may follow

@@ -126,7 +126,7 @@ def parse_heading(text: str, inside_answer: bool, next_order: int | None) -> SDr
         if named_part and (len(rest) > 60 or (rest.rstrip().endswith("?") and not LOST_MARK_AFTER.search(rest))):
             return None
         declares = (labels.DECLARATION.search(rest) or _names_a_part(rest) or SCORED_PART.match(rest)
-                    or COVERS_QUESTIONS.search(rest) or _named_with_points(rest))
+                    or labels.COVERS_QUESTIONS.search(rest) or _named_with_points(rest))
         if not named_part and (rest.rstrip().endswith("?") or not declares):
             return None
         if inside_answer and (labels.cn_to_int(ordinal) != next_order and not labels.DECLARATION.search(rest)):
@@ -146,28 +146,31 @@ def parse_heading(text: str, inside_answer: bool, next_order: int | None) -> SDr
 # "六、(15分)(注意:在试题卷上作答无效)": a paper's part declared by its points alone
 SCORED_PART = re.compile(r"[(（]\s*\d{1,3}(?:\.\d)?\s*分\s*[)）](?:\s*[(（][^()（）]{0,30}[)）])?\s*$")
 PAPER_TITLE_MAX = 24  # characters of a paper's title line ('语文Ⅱ(附加题)', '2014年普通高等学校招生考试')
-# "一、阅读材料，完成20～23题。(10分)": a part named by the questions it covers
-COVERS_QUESTIONS = re.compile(r"完成\s*\d{1,3}\s*[～~\-—–至到]\s*\d{1,3}\s*[小]?题")
 # "10、 6分  C E", "1、2分。具体说明…", "13、(6分)": a key's points before its answer (the key's, not its text)
 KEY_SCORE = re.compile(r"^\s*[(（]?\s*\d{1,2}(?:\.\d)?\s*分\s*[)）]?\s*[。.,，;；]?\s*")
 SUB_QUESTION = re.compile(r"^[(（]\s*(\d{1,2})\s*[)）]")  # "（2）本词隐含了怎样的伤感之情？"
 
 
 def _next_sub_question(q: QDraft, text: str) -> bool:
-    """'（2）…' right after the space to answer '（1）…': the question's next sub-question (its sub-items
-    or stem hold (1)); an answer's own numbered points start at (1)."""
+    """'（2）…' right after the space to answer '（1）…': the question's next sub-question (its stem,
+    sub-items or the lines after its passage hold (1)); an answer's own numbered points start at (1)."""
     m = SUB_QUESTION.match(text)
     if m is None:
         return False
-    before = [int(x.group(1)) for line in (*q.stem, *q.sub_items) if (x := SUB_QUESTION.match(line.strip()))]
+    before = [int(x.group(1)) for line in (*q.stem, *q.sub_items, *q.notes)  # notes: after a poem or passage
+              if (x := SUB_QUESTION.match(line.strip()))]
     return bool(before) and int(m.group(1)) == before[-1] + 1
+
+
 RESUME_LOOKAHEAD = 12  # lines after a restarting heading in which its first question stands (a passage between)
 KEY_FIRST = re.compile(r"^([A-H]{1,5}|[√×对错])(?![A-Za-z])\s*")  # a key before its analysis: "B 资产是…"
 LOST_MARK_AFTER = re.compile(r"[)）]\s*\?+$")  # "交际用语(共计10分,每小题2分)?": a glyph lost in conversion
 
 
 # "四、名句名篇默写(8 分)": a short name (no sentence in it) and the part's points
-NAMED_WITH_POINTS = re.compile(r"^([^\s,，。?？!！:：;；()（）]{2,12})\s*[(（]\s*\d{1,3}\s*分\s*[)）]$")
+# or '五、现代文阅读(一)(20 分)': the name's own ordinal in brackets
+NAMED_WITH_POINTS = re.compile(r"^([^\s,，。?？!！:：;；()（）]{2,12}(?:[(（][一二三四五六七八九十]{1,3}[)）])?)"
+                               r"\s*[(（]\s*\d{1,3}\s*分\s*[)）]$")
 
 
 def _named_with_points(rest: str) -> bool:
@@ -183,6 +186,7 @@ def _names_a_part(rest: str) -> bool:
 
 
 LABEL_INSIDE = re.compile(r"\d{1,3}\s*[、.．](?!\d)")  # a question begun before the bracket: its own, not the heading's
+POINTS_AT_END = re.compile(r"\s*[(（]\s*\d{1,3}(?:\.\d)?\s*分\s*[)）]\s*$")  # the part's points close its line
 DECLARED_AFTER = 80  # a heading's declaration may follow its instruction sentence within this many characters
 
 
@@ -203,6 +207,8 @@ def _split_heading(text: str) -> tuple[str, str]:
             if (declared and declared.group(0).lstrip()[:1] in "(（" and not labels.DECLARATION.search(text[: i + 1])
                     and not LABEL_INSIDE.search(text, i + 1, declared.start())):
                 i = declared.end() - 1
+            elif points := POINTS_AT_END.match(text, i + 1):  # "一、阅读材料，完成20～23 题。(10 分)"
+                i = points.end() - 1
             return text[: i + 1], text[i + 1:].strip()
     return text, ""
 
@@ -236,8 +242,10 @@ def _read_declaration(section: SDraft, text: str) -> None:
 
 
 def _count_from_range(text: str) -> int | None:
+    """'第 1-45小题': the part's questions by their numbers; not '阅读…，完成14-17题', a direction
+    over a passage that names the questions it serves."""
     m = labels.COUNT_RANGE.search(text)
-    if not m:
+    if not m or labels.COVERS_QUESTIONS.search(text):
         return None
     first, last = (int(g) for g in m.groups() if g is not None)
     return last - first + 1 if last > first else None
@@ -664,15 +672,16 @@ class Parser:
             if q.answer is None:
                 q.answer = []
             return q.answer
-        return {"analysis": q.analysis, "scoring": q.scoring, "notes": q.notes, "sub_items": q.sub_items}[name]
+        return {"stem": q.stem, "analysis": q.analysis, "scoring": q.scoring, "notes": q.notes,
+                "sub_items": q.sub_items}[name]
 
     def _plain_line(self, q: QDraft, line: Line) -> None:
         text = line.text
         if q.field == "answer" and not "".join(q.answer or []).strip(" _＿") and _next_sub_question(q, text):
             # "（1）…？ 答：______ （2）…？": the next sub-question, after a space to answer the last one in
             q.answer, q.answer_source = None, None
-            q.field = "sub_items" if q.sub_items else "stem"
-            (q.sub_items if q.sub_items else q.stem).append(text)
+            q.field = "notes" if q.notes else "sub_items" if q.sub_items else "stem"
+            self._field_list(q, q.field).append(text)
             return
         if labels.ONLY_BLANK.match(text) and q.stem and q.field in {"stem", "notes"} and not q.notes:
             q.stem[-1] += text  # "1.>电流的单位是安培。" / "( )": the blank after the stem (kinds K19)
@@ -685,6 +694,9 @@ class Parser:
             whole = labels.BLANK.search(q.stem_text()) and labels.ends_sentence(q.stem[-1]) if q.stem else False
             (q.after if whole else q.stem).extend(q.notes)
             q.notes, q.field = [], "stem"
+        if q.field == "sub_items" and not q.options and _circled_material(q) and self._options_start(text):
+            # "…最恰当的一组是" "①…" … "⑥…" "A.④⑥⑤ B.⑥②①": the circled lines are what the options combine
+            q.field = "stem"
         if q.field in {"stem", "options"}:
             opt = labels.leading_option(text) or self._weak_option_line(q, text)
             if opt and (q.stem or q.options) and _may_go_on(q, opt[0]):
@@ -953,6 +965,11 @@ TOPIC_MAX = 24  # a label line this short, asking nothing, may name only its que
 
 def _topic_only(text: str) -> bool:
     return len(text) <= TOPIC_MAX and not text.rstrip().endswith("?") and not labels.BLANK.search(text)
+
+
+def _circled_material(q: QDraft) -> bool:
+    """The question's sub-items are all circled ('①…', '②…'): statements or sentences its options pick from."""
+    return all(x.lstrip()[:1] in labels.CIRCLED for x in q.sub_items)
 
 
 def _may_go_on(q: QDraft, letter: str) -> bool:

@@ -16,17 +16,13 @@ from pipeline.grammar import labels
 from pipeline.grammar.assemble import stable_id
 from pipeline.models import ContentBlock, Passage, Question, QuestionSet, Section
 
-# "阅读下面的文言文，完成6～9题。", "阅读下面这首诗，回答第12题", "读下面的材料，完成20～23小题"
-# ("下文" too: "(二)阅读下文,完成第6—12题。"; a full stop may part the two: "阅读下面的诗歌。完成第14—16题。")
-DIRECTION = labels.rx(r"(?:阅读|读)(?:下面|下列|以下|下文)[^?!]{0,24}?(?:完成|回答)\s*第?\s*(\d{1,3})\s*"
-                      r"(?:[～~\-—–至到]\s*(\d{1,3}))?\s*小?题")
 SCORE_ONLY = re.compile(r"^[(（]\s*\d{1,3}\s*分\s*[)）]$")  # "(10 分)" after a direction heading: not the passage
 
 
 def attach(qset: QuestionSet) -> QuestionSet:
     """The set with its passages found, their lines moved out of intros and content."""
     texts = [x for s in qset.sections for x in (s.heading or "", *s.intro)] + [c.text for c in qset.content]
-    if not DIRECTION.search("\n".join(texts)):
+    if not labels.DIRECTION.search("\n".join(texts)):
         return qset  # most pages direct to no passage: one search of their text outside the questions
     questions = qset.questions()
     passages: list[Passage] = []
@@ -72,7 +68,7 @@ def _from_section(set_id: str, section: Section, questions: list[Question], pass
     lines = list(section.intro)
     for k in range(-1, len(lines)):
         text = section.heading if k < 0 else lines[k]
-        m = DIRECTION.search(text or "")
+        m = labels.DIRECTION.search(text or "")
         if m is None:
             continue
         body = [x for x in lines[k + 1:] if not SCORE_ONLY.match(x.strip())]
@@ -92,14 +88,14 @@ def _from_content(set_id: str, content: list[ContentBlock], questions: list[Ques
     k = 0
     while k < len(content):
         block = content[k]
-        m = None if block.in_key else DIRECTION.search(block.text)
+        m = None if block.in_key else labels.DIRECTION.search(block.text)
         if m is None:
             kept.append(block)
             k += 1
             continue
         end = k + 1
         while end < len(content) and content[end].after_question == block.after_question and not content[end].in_key \
-                and not DIRECTION.search(content[end].text):
+                and not labels.DIRECTION.search(content[end].text):
             end += 1
         after = position.get(block.after_question, -1) + 1 if block.after_question else 0
         served = _served(m, questions, after)

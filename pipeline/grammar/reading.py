@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipeline.grammar import labels
 from pipeline.grammar.labels import READING_COSTS as COST
@@ -179,6 +179,7 @@ def _start_cost(cand: Candidate) -> float:
 def read_page(lines: list[Line], headings: list[int]) -> Reading:
     """Choose the best chain of question labels on the page (a dynamic programme over candidates)."""
     cands = [c for i, line in enumerate(lines) if line.text[:1] in _OPENINGS for c in line_candidates(i, line)]
+    cands = _combined_by_options(lines, _in_passages(lines, cands))
     best: list[float] = []
     back: list[int] = []
     gains = [c.gain for c in cands]
@@ -209,6 +210,47 @@ def read_page(lines: list[Line], headings: list[int]) -> Reading:
         if _vouched(cand, chain[k - 1] if k else None, chain[k + 1] if k + 1 < len(chain) else None):
             reading.chosen[cand.index] = cand
     return reading
+
+
+def _in_passages(lines: list[Line], cands: list[Candidate]) -> list[Candidate]:
+    """A direction naming questions a–b ('阅读下面的作品，完成12～15题。') is followed by its passage, then
+    question a: a label between the two is the passage's own numbering (paragraphs ①②…, lines 1. 2.)."""
+    spans = []
+    for d, line in enumerate(lines):
+        if ("题" in line.text or "題" in line.text) and (m := labels.DIRECTION.search(line.text)):
+            first = int(m.group(1))
+            end = next((c.index for c in cands if c.index > d and c.number == first and c.label.family != "circled"),
+                       None)
+            if end is not None:
+                spans.append((d, end))
+    if not spans:
+        return cands
+    cost = ("in_passage", -COST["in_passage"])
+    return [replace(c, terms=(*c.terms, cost)) if any(d < c.index < end for d, end in spans) else c for c in cands]
+
+
+def _combined_by_options(lines: list[Line], cands: list[Candidate]) -> list[Candidate]:
+    """'①…' '②…' '③…' then 'A.①③② B.③②①': circled lines whose options combine their numbers are the
+    items of the question before them (sentences to order, statements to choose among), not questions."""
+    runs: list[list[int]] = []  # positions in `cands` of circled candidates on consecutive lines
+    for k, c in enumerate(cands):
+        if c.label.family != "circled":
+            continue
+        if runs and cands[runs[-1][-1]].index == c.index - 1:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    marked = {k for run in runs if _combines(lines, cands[run[-1]].index + 1) for k in run}
+    if not marked:
+        return cands
+    cost = ("combined_by_options", -COST["combined_by_options"])
+    return [replace(c, terms=(*c.terms, cost)) if k in marked else c for k, c in enumerate(cands)]
+
+
+def _combines(lines: list[Line], index: int) -> bool:
+    """The line at `index` opens an option run that combines circled numbers ('A、④⑥⑤②①③')."""
+    option = labels.leading_option(lines[index].text) if index < len(lines) else None
+    return option is not None and option[1].lstrip()[:2].strip(labels.CIRCLED) == ""
 
 
 # A label of these kinds is read only where the numbering vouches for it: a neighbour in the chain

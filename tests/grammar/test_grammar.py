@@ -449,3 +449,52 @@ def test_the_next_sub_question_after_a_space_to_answer_is_no_answer():
     assert paper.answer is None and "（2）想到这里" in paper.stem + "".join(paper.sub_items)
     (keyed,) = questions("1.孩子们争抢玩具，你会怎么做？\n答案:\n(1)立即制止，引导幼儿说出原因；\n(2)通过绘本讲解分享。\n")
     assert keyed.answer and keyed.answer.startswith("(1)立即制止")
+
+
+def test_options_after_the_circled_sentences_they_combine():
+    """'…衔接最恰当的一组是' '①…' '②…' '③…' 'A.①③② B.③②①': a choice question whose options combine the
+    circled sentences printed before them; the sentences are its items, the letters its options."""
+    _, q = questions("3、下列各句中，没有语病的一句是\nA、甲 B、乙 C、丙 D、丁\n"
+                     "4、依次填入下面一段文字横线处的语句，衔接最恰当的一组是\n①民间的书写将“荼”减去一笔\n"
+                     "②随着饮茶习俗的推广\n③“荼”简写为“茶”，汉代已露端倪\nA、①③②      B、③②①\n"
+                     "C、②①③      D、①②③\n")
+    assert [o.label for o in q.options] == ["A", "B", "C", "D"] and q.options[0].text.startswith("①③②")
+    assert [x[:1] for x in q.sub_items] == ["①", "②", "③"]
+    _, lines = questions("12.下列说法正确的一项是\nA.甲\nB.乙\nC.丙\nD.丁\n"
+                         "13.下列各项中每句话都能体现本文主旨的一项是\n①夫传言不可以不察。\n②闻而审，则为福矣。\n"
+                         "③凡闻言必熟论。\nA.①②\nB.①③\nC.②③\nD.③\n")
+    assert [o.label for o in lines.options] == ["A", "B", "C", "D"]
+
+
+def test_a_poem_then_sub_questions_each_with_its_space_to_answer():
+    """'阅读下面的诗，回答问题。（5分）', the poem, then '（1）…？' '答：____' '（2）…？' '答：____': the second
+    sub-question follows the first after the poem, not an answer; the question keeps its points."""
+    *_, q = questions("13.下列对本文的理解不正确的一项是\nA.甲 B.乙 C.丙 D.丁\n14.下列说法正确的一项是\nA.甲 B.乙 C.丙 D.丁\n"
+                      "15.把文言文中画横线的语句翻译成现代汉语。(8分)\n(1)此愚者之所以大过也。\n译文:____\n"
+                     "16.阅读下面的诗，回答问题。（5分）\n黄氏延绿轩 （明）高启\n葱葱溪树暗，靡靡江芜湿。\n"
+                     "雨过晓开帘，一时放春入。\n（1）“葱葱”、“靡靡”两个叠音词有什么作用？\n答：____________\n"
+                     "（2）“一时放春入”表现了怎样的情景？\n答：____________\n")
+    assert (q.answer, q.score) == (None, 5)
+
+
+def test_material_after_a_question_on_a_paper_of_spaces_to_answer_is_no_answer():
+    """A paper that leaves '答：' lines to write on labels no answer: the text after a question there
+    (a sentence to imitate, an essay's material) is the question's material, not its answer."""
+    page = ("17.这篇文章是怎样构思的？请简要分析。(6分)\n答：\n18.请修改下面的句子。(5分)\n答：________\n"
+            "19.请展开合理想象，进行生动描写。(6分)\n答：\n20.仿照给定的句子续写两句话。\n"
+            "树是水土的卫士，让它绿化大地山川。\n21.阅读下面的材料，按照要求作文。\n"
+            "几何学上的点只有位置而没有长度。\n")
+    assert [(q.number, q.answer) for q in questions(page)] == [
+        ("17", None), ("18", None), ("19", None), ("20", None), ("21", None)]
+
+
+def test_a_direction_names_questions_it_does_not_count():
+    """'五、阅读下面的文字，完成14-17题' names the questions a passage serves: no declared count (the dev
+    set's gold reads counts from declarations only), while '第 1-45小题' numbers a part's questions.
+    A part's points may close its line after the direction: '一、阅读材料，完成20～23 题。(10 分)'."""
+    direction = qset("五、阅读下面的文字，完成14-17题\n14.下列理解不正确的一项是\nA.甲 B.乙 C.丙 D.丁\n").sections[0]
+    assert (direction.heading, direction.count_declared) == ("五、阅读下面的文字，完成14-17题", None)
+    numbered = qset("一、单项选择题 第 1-3小题，每小题 1分，共 3分。\n1.甲是\nA.甲 B.乙\n").sections[0]
+    assert (numbered.count_declared, numbered.score_each, numbered.score_total) == (3, 1, 3)
+    scored = qset("一、阅读材料，完成20～23 题。(10 分)\n今日读《列女传》。\n20.用斜线断句。（3分）\n").sections[0]
+    assert (scored.heading, scored.count_declared, scored.score_total) == ("一、阅读材料，完成20～23 题。(10 分)", None, 10)

@@ -1022,3 +1022,19 @@ def test_options_broken_across_blank_lines_and_an_empty_option():
     assert [(o.label, o.text) for o in found[0].options] == [("A", "a; an"), ("B", "an; a"), ("C", "the; a"), ("D", "an; the")]
     assert [(o.label, o.text) for o in found[1].options] == [("A", "10V"), ("B", ""), ("C", "12V"), ("D", "15V")]
     assert found[2].options == [] and found[2].stem.startswith("已知A.B两点")
+
+
+def test_a_passage_s_own_numbering_between_its_direction_and_the_questions_it_names():
+    """'阅读下面的作品，完成12～15题。' then a passage whose paragraphs are numbered ①②③, then 12.–15.:
+    the direction names the questions, so labels between it and question 12 are the passage's own
+    numbering, however many there are (nine paragraphs outnumber four questions)."""
+    paragraphs = "".join(f"{c}她顺着月台走过去，走过了车站，停了下来。\n" for c in "①②③④⑤⑥⑦⑧⑨")
+    page = ("四、名句名篇默写(8 分)\n11.补写出下列名句名篇中的空缺部分。\n(1)想当年：金戈铁马，▲\n(2)蒹葭苍苍，▲\n"
+            f"五、现代文阅读(一)(20 分)\n阅读下面的作品，完成12～15 题。\n安娜之死\n{paragraphs}"
+            "12. 本文前五段写出了安娜的绝望，请简析其具体内容 (6 分)\n13. 第六段的描写具有什么特点？(4 分)\n"
+            "14. 这样写有什么意义？(4 分)\n15. 请探究作品结尾画线句的意蕴 (6 分)\n")
+    found = qset(page)
+    assert [q.number for q in found.questions()] == ["11", "12", "13", "14", "15"]
+    part = found.sections[-1]
+    assert (part.heading, part.score_total, [q.number for q in part.questions]) == (
+        "五、现代文阅读(一)(20 分)", 20, ["12", "13", "14", "15"])
