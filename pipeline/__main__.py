@@ -86,9 +86,10 @@ def cmd_search(args: argparse.Namespace) -> int:
         sure = f" at confidence ≥ {args.min_confidence:g}" if args.min_confidence is not None else ""
         print(f"no question in {Path(args.clean).resolve()}/bank matches {args.query!r}{sure}", file=sys.stderr)
         return NO_HITS
-    cut = _cut_questions(args.clean, [s for _, row in found for s in row["sources"]])
+    cut, passage_of = _source_facts(args.clean, [s for _, row in found for s in row["sources"]])
     for score, row in found:
-        row = {**row, "cut": any(s["question_id"] in cut for s in row["sources"])}
+        passages = list({p["id"]: p for s in row["sources"] if (p := passage_of.get(s["question_id"]))}.values())
+        row = {**row, "cut": any(s["question_id"] in cut for s in row["sources"]), "passages": passages}
         if args.json:
             print(json.dumps({"score": score, **{k: v for k, v in row.items() if k != "terms"}}, ensure_ascii=False))
             continue
@@ -96,6 +97,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         sure = f"  confidence {row['confidence']:g}" if "confidence" in row else ""
         print(f"{score:7.2f}  {_one_line(row['stem'])}{marked}")
         print(f"         answer: {_one_line(row['answer'] or '—')}")
+        for passage in passages[:1]:  # the text it asks about ('阅读下面的文字，完成5～7题。'): --json gives it whole
+            print(f"         passage: {_one_line(passage['text'])}")
         for source in row["sources"][:3]:
             print(f"         set {source['set_id']} question {source['question_id']}  {source['title'] or ''}{sure}")
         if len(row["sources"]) > 3:
@@ -111,14 +114,15 @@ def _one_line(text: str, width: int = 70) -> str:
     return flat if len(flat) <= width else flat[: width - 1] + "…"
 
 
-def _cut_questions(clean: str, sources: list[dict]) -> set[str]:
-    """Ids of the questions among `sources` that a cut preview stops in (their stems are incomplete)."""
+def _source_facts(clean: str, sources: list[dict]) -> tuple[set[str], dict[str, dict]]:
+    """Of the questions among `sources`: the ids of those a cut preview stops in (their stems are
+    incomplete), and the passage each asks about (id, direction, text), by question id."""
     from pipeline.models import QuestionSet
     from pipeline.publish.docx import is_cut
     from pipeline.store import layout
     from pipeline.store.storage import open_storage
 
-    store, cut = open_storage(clean), set()
+    store, cut, passage_of = open_storage(clean), set(), {}
     for set_id in {s["set_id"] for s in sources}:
         data = store.read_if_exists(layout.set_rel(set_id)) if layout.is_set_id(set_id) else None
         if data is None:
@@ -126,7 +130,10 @@ def _cut_questions(clean: str, sources: list[dict]) -> set[str]:
         qset = QuestionSet.model_validate_json(data)
         if qset.truncated:
             cut |= {q.id for q in qset.questions() if is_cut(qset, q)}
-    return cut
+        for p in qset.passages:
+            shown = {"id": p.id, "direction": p.direction, "text": p.text}
+            passage_of |= {qid: shown for qid in p.questions}
+    return cut, passage_of
 
 
 def _confidences(clean: str) -> dict[str, float]:

@@ -54,6 +54,7 @@ class Passage(_Record):
     direction: str | None = Field(default=None, description="The line that directs to it, as printed")
     text: str = Field(description="Its paragraphs, one a line")
     questions: list[str] = Field(description="Ids of the questions it serves, in page order")
+    edited: list[str] = Field(default_factory=list, description="Fields an editor set (corrections/): 'text'")
 
 
 class Section(_Record):

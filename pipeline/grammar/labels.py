@@ -12,9 +12,9 @@ from dataclasses import dataclass
 # below is compiled with each simplified character also matching its traditional form.
 TRADITIONAL = dict(zip(
     "题问单选择简论计识满参试详点评习么为请谈说释较举项确标读写综实务术员业关对错别处应该总数万与专两个义于产从优会党净准则区"
-    "压叁变号后吗听国场学宪层属岁干异户据断杠条构样渐现电砖种级线组细经结绕统绩编节见证词译语误账贰资过进钢阅阐阳陆页须风钟几类",
+    "压叁变号后吗听国场学宪层属岁干异户据断杠条构样渐现电砖种级线组细经结绕统绩编节见证词译语误账贰资过进钢阅阐阳陆页须风钟几类启绝",
     "題問單選擇簡論計識滿參試詳點評習麼為請談說釋較舉項確標讀寫綜實務術員業關對錯別處應該總數萬與專兩個義於產從優會黨淨準則區"
-    "壓叄變號後嗎聽國場學憲層屬歲幹異戶據斷槓條構樣漸現電磚種級線組細經結繞統績編節見證詞譯語誤賬貳資過進鋼閱闡陽陸頁須風鐘幾類",
+    "壓叄變號後嗎聽國場學憲層屬歲幹異戶據斷槓條構樣漸現電磚種級線組細經結繞統績編節見證詞譯語誤賬貳資過進鋼閱闡陽陸頁須風鐘幾類啟絕",
     strict=True,
 ))
 
@@ -639,6 +639,9 @@ DEFINITION_STOPS = frozenset(":：,，—-")
 TRAILING_KEY = rx(r"(?<=[\u4e00-\u9fff。”》)）\s])([A-H]{1,4}|[√×])\s*$")
 IN_PLACE_KEY = rx(r"\s*[(（【]\s*(?:此项为本题)?正确答案\s*[)）】]")  # an option marked right where it stands
 STEM_FIELD = rx(r"^(?:题目|题干)\s*:\s*(?=\S)")  # "题目:说明全局变量…": the stem, labelled
+# A paper's next volume begins: its security mark, or "第Ⅱ卷（非选择题，共120分）" on a line of its own
+PAPER_BREAK = rx(r"^(?:绝密\s*[★☆]\s*启用前|第\s*(?:[ⅠⅡⅢ]|I{1,3}|[一二三])\s*卷\s*(?:[(（][^()（）]{0,24}[)）])?)$")
+PAPER_BREAK_OPENINGS = frozenset("绝第" + TRADITIONAL["绝"])  # most lines never ask
 # a paper's rules follow
 NOTICE_WORDS = ("注意事项", "考生注意", "考试须知", "考生须知", "答题须知", "答题说明", "考试说明")
 NOTICES_HEAD = rx(rf"^(?:{'|'.join(NOTICE_WORDS)})\s*:?$")

@@ -340,6 +340,10 @@ class Parser:
                                             or self._item_before_its_options(Line(heading.intro[0]))):
                 self._new_question(None, heading.intro.pop())  # "二、简答题简述…的作用。" / "参考答案:…"
             return
+        if self.q is not None and line.text[:1] in labels.PAPER_BREAK_OPENINGS and labels.PAPER_BREAK.match(line.text):
+            self.q.field = "after"  # "绝密★启用前", "第Ⅱ卷": the next volume; what follows is not this question's
+            self.q.after.append(line.text)
+            return
         if (self.notices or line.text[:1] in labels.NOTICE_OPENINGS) and self._notice(line):
             self._keep_as_content(line.text)
             return
@@ -416,7 +420,8 @@ class Parser:
         """'注意事项:' / '1.本试卷满分100分…' / '2.请将答案写在答题卡上…' (kinds K20): a paper's rules before
         its first part are its text, not questions. They end at a heading, or where numbering restarts."""
         if not self.notices:
-            self.notices = bool(labels.NOTICES_HEAD.match(line.text)) and self.q is None and not self.all_questions()
+            first = self.q is None and not self.all_questions()  # or a second volume's, after its break
+            self.notices = bool(labels.NOTICES_HEAD.match(line.text)) and (first or self._closed())
             return self.notices
         label = labels.question_label(line.text)
         if label is not None and label.number is not None and label.number <= self.notice_number:
@@ -454,8 +459,17 @@ class Parser:
         return bool(labels.BLANK.search(stem) or stem.rstrip().endswith("?"))
 
     def _keep_as_content(self, text: str) -> None:
-        """Author's text before any question: the section's intro, or the page's opening content."""
-        (self.section.intro if self.section.heading else self.content_before).append(text)
+        """Author's text outside the questions: after the question a paper break closed, else the
+        section's intro, or the page's opening content."""
+        if self._closed():
+            assert self.q is not None
+            self.q.after.append(text)
+        else:
+            (self.section.intro if self.section.heading else self.content_before).append(text)
+
+    def _closed(self) -> bool:
+        """The current question ended at a paper break ('第Ⅱ卷'): what follows is the paper's, not its."""
+        return self.q is not None and self.q.field == "after"
 
     def _put_back(self, head: str) -> None:
         """Text the reading cut off a label line: it belongs to what came before."""
@@ -673,7 +687,7 @@ class Parser:
                 q.answer = []
             return q.answer
         return {"stem": q.stem, "analysis": q.analysis, "scoring": q.scoring, "notes": q.notes,
-                "sub_items": q.sub_items}[name]
+                "sub_items": q.sub_items, "after": q.after}[name]
 
     def _plain_line(self, q: QDraft, line: Line) -> None:
         text = line.text

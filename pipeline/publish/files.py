@@ -189,7 +189,7 @@ def load_sets(out: Storage, set_ids: Iterable[str]) -> list[QuestionSet]:
 
 def write_questions_jsonl(out: Storage, set_ids: Iterable[str], cluster_of: dict[str, str] | None = None,
                           keywords_of: dict[str, list[str]] | None = None) -> int:
-    """One question a line, with its set id, section heading, bank cluster and keywords.
+    """One question a line, with its set id, section heading, passage, bank cluster and keywords.
 
     The sets are read back as plain JSON, not models: they were validated when this run (or the
     one that published them) wrote them, and re-validating every set made this serial step the
@@ -201,9 +201,12 @@ def write_questions_jsonl(out: Storage, set_ids: Iterable[str], cluster_of: dict
         nonlocal count
         for set_id in sorted(set(set_ids)):
             qset = read_json(out.read(layout.set_rel(set_id)))
+            passages = {p["id"]: {"direction": p["direction"], "text": p["text"]} for p in qset.get("passages", ())}
             for section in qset["sections"]:
                 for q in section["questions"]:
-                    row = {"set_id": qset["id"], "section": section["heading"], **q}
+                    # the passage it asks about comes with it: a row is read alone
+                    row = {"set_id": qset["id"], "section": section["heading"], **q,
+                           "passage": passages.get(q.get("passage_id") or "")}
                     if cluster_of is not None:
                         row["cluster_id"] = cluster_of.get(q["id"])
                     if keywords_of is not None:

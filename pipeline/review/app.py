@@ -40,7 +40,7 @@ from pydantic import ValidationError
 
 from pipeline.check.confidence import REVIEW_BELOW
 from pipeline.errors import Rejected
-from pipeline.models import ManifestEntry, Option, QuestionSet
+from pipeline.models import ManifestEntry, Option, Passage, QuestionSet
 from pipeline.publish import files as publish
 from pipeline.publish import quality
 from pipeline.read.decode import read_bytes
@@ -108,7 +108,12 @@ SET = """{% extends "page" %}{% block body %}<p><a href="/">{{ w.all_sets }}</a>
 <form method="post" action="/set/{{ q.id }}/save" id="set-form"><input type="hidden" name="csrf" value="{{ csrf }}">
 <p><button class="save">{{ w.save }}</button></p>
 {% for s in q.sections %}<h3>{{ s.heading or "" }}</h3>
-{% for x in s.questions %}<div class="q{% if x.confidence < review_below %} doubt{% endif %}" id="q-{{ x.id }}">
+{% for x in s.questions %}{% for p in passages.get(x.id, ()) %}{% set name = p.id + ".passage" %}
+<div class="passage" id="p-{{ p.id }}">{% if p.direction %}<p><b>{{ p.direction }}</b></p>{% endif %}
+<label>{{ w.passage }}{% if p.edited %} <small class="edited">{{ w.edited.format(fields=w.passage) }}</small>{% endif %}
+<textarea name="{{ name }}" rows="6">{{ typed.get(name, shown[name]) }}</textarea></label>
+<input type="hidden" name="{{ name }}.was" value="{{ shown[name] }}"></div>{% endfor %}
+<div class="q{% if x.confidence < review_below %} doubt{% endif %}" id="q-{{ x.id }}">
 <b>{{ x.number or "" }}</b> {% if x.edited %}<small class="edited">
 {{ w.edited.format(fields=x.edited|join(", ")) }}</small>{% endif %}
 {% if x.confidence < 1 %}<small class="doubt">{{ w.confidence.format(c=x.confidence) }}</small>{% endif %}
@@ -228,6 +233,8 @@ def shown_values(qset: QuestionSet) -> dict[str, str]:
             shown[f"{q.id}.{name}"] = getattr(q, name) or ""
         shown[f"{q.id}.options"] = options_text(q.options)
         shown[f"{q.id}.score"] = "" if q.score is None else f"{q.score:g}"
+    for p in qset.passages:
+        shown[f"{p.id}.passage"] = p.text
     return shown
 
 
@@ -242,10 +249,35 @@ def read_score(text: str) -> tuple[float | None, bool]:
     return value, math.isfinite(value) and value >= 0
 
 
+def passages_before(qset: QuestionSet) -> dict[str, list[Passage]]:
+    """Each passage by the question it is shown before: the first one it serves, or the set's first
+    question for one that serves none any more (its questions dropped: its text is still the author's)."""
+    first = next((q.id for q in qset.questions()), "")
+    found: dict[str, list[Passage]] = {}
+    for p in qset.passages:
+        found.setdefault(p.questions[0] if p.questions else first, []).append(p)
+    return found
+
+
+def _typed(form: dict[str, str], name: str) -> str | None:
+    """What the editor typed in a field, or None where it is what the page showed (left alone, whoever
+    changed it since) or the form did not hold it."""
+    typed = form.get(name, "").replace("\r\n", "\n")
+    if name not in form or typed == form.get(f"{name}.was", "").replace("\r\n", "\n"):
+        return None
+    return typed
+
+
+def passage_changes(form: dict[str, str], qset: QuestionSet) -> dict[str, str]:
+    """Each passage's text where the editor changed it (an emptied one keeps its text: a passage is
+    the author's, it is corrected, never deleted)."""
+    typed = {p.id: _typed(form, f"{p.id}.passage") for p in qset.passages}
+    return {pid: text.strip("\n") for pid, text in typed.items() if text is not None and text.strip()}
+
+
 def changes_of(form: dict[str, str], qset: QuestionSet, lang: str) -> tuple[dict[str, dict], dict[str, str]]:
-    """From a saved form: each question's changed fields (only those the editor changed: a field whose
-    text equals what the page showed is left alone, whoever changed it since), and the fields that
-    cannot be stored, with why."""
+    """From a saved form: each question's changed fields (only those the editor changed), and the
+    fields that cannot be stored, with why."""
     words = review_words.PAGE[lang]
     changes: dict[str, dict] = {}
     errors: dict[str, str] = {}
@@ -253,11 +285,7 @@ def changes_of(form: dict[str, str], qset: QuestionSet, lang: str) -> tuple[dict
         fix: dict[str, object] = {}
 
         def edited(field: str, key: str = q.id) -> str | None:
-            name = f"{key}.{field}"
-            typed = form.get(name, "").replace("\r\n", "\n")
-            if name not in form or typed == form.get(f"{name}.was", "").replace("\r\n", "\n"):
-                return None
-            return typed
+            return _typed(form, f"{key}.{field}")
 
         for field in TEXT_FIELDS:
             value = edited(field)
@@ -455,6 +483,7 @@ def create_app(clean: str, raw: str = "raw", editor: str | None = None) -> FastA
         return render("set", request, status, title=qset.title or qset.id, q=qset, raw=raw_rows, csrf=token,
                       review_below=REVIEW_BELOW, located={r["anchor"] for r in raw_rows if r["anchor"]},
                       shown=shown_values(qset), typed=typed or {}, errors=errors or {}, saved=saved,
+                      passages=passages_before(qset),
                       reasons=[review_words.reason(r, lang) for r in qset.review_reasons],
                       warnings=[review_words.warning(x, lang) for x in qset.warnings])
 
@@ -484,6 +513,7 @@ def create_app(clean: str, raw: str = "raw", editor: str | None = None) -> FastA
         form = await read_form(request, token)
         qset = current(set_id)
         changes, errors = changes_of(form, qset, language(request))
+        texts = passage_changes(form, qset)
         if errors:  # nothing is stored; the page comes back with what was typed and why
             return set_page(request, qset, 422, typed=form, errors=errors)
 
@@ -492,8 +522,10 @@ def create_app(clean: str, raw: str = "raw", editor: str | None = None) -> FastA
                 before = correction.questions.get(question_id, corrections.QuestionCorrection())
                 values = {**{k: getattr(before, k) for k in before.model_fields_set}, **fix}
                 correction.questions[question_id] = corrections.QuestionCorrection(**values)
+            for passage_id, text in texts.items():
+                correction.passages[passage_id] = corrections.PassageCorrection(text=text)
 
-        if changes:
+        if changes or texts:
             change(set_id, edit)
         return RedirectResponse(f"/set/{set_id}?saved=1", status_code=303)
 

@@ -1,10 +1,11 @@
 """Editors' corrections: stored apart from what a run generates, applied on every ingest and render.
 
 `CLEAN_DIR/corrections/<set_id>.json` holds what an editor changed in one set, keyed by the stable
-set and question ids (content hashes): a field's new value, a question dropped or merged into the
-one before it, the set approved. A run applies them to the parsed set before it publishes it; each
-question names the fields an editor set (`edited`). When the raw page changes, its ids change: a
-correction whose question is gone is not applied to any other question, and the run says which.
+set, question and passage ids (content hashes): a field's new value, a question dropped or merged
+into the one before it, a passage's text, the set approved. A run applies them to the parsed set
+before it publishes it; each question (and passage) names the fields an editor set (`edited`). When
+the raw page changes, its ids change: a correction whose question or passage is gone is not applied
+to any other, and the run says which.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from collections.abc import Callable, Iterator
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pipeline.check import confidence, validate
-from pipeline.models import Option, Question, QuestionSet, Score
+from pipeline.models import Option, Passage, Question, QuestionSet, Score
 from pipeline.store import layout
 from pipeline.store.storage import LocalStorage, Storage
 
@@ -42,6 +43,12 @@ class QuestionCorrection(BaseModel):
         return {name: getattr(self, name) for name in EDITABLE if name in self.model_fields_set}
 
 
+class PassageCorrection(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = Field(description="The passage's text as the editor set it")
+
+
 class SetCorrection(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -50,6 +57,7 @@ class SetCorrection(BaseModel):
     approved_at: str | None = Field(default=None, description="When it was approved (UTC, ISO 8601)")
     approved_by: str | None = Field(default=None, description="Who approved it, where the review page was given a name")
     questions: dict[str, QuestionCorrection] = Field(default_factory=dict)
+    passages: dict[str, PassageCorrection] = Field(default_factory=dict)
 
 
 def load(out: Storage, set_id: str) -> tuple[SetCorrection | None, str | None]:
@@ -140,14 +148,31 @@ def apply(qset: QuestionSet, correction: SetCorrection) -> QuestionSet:
                 continue
             kept.append(q)
         sections.append(section.model_copy(update={"questions": kept}))
+    passages, gone = _passages(qset, correction, {q.id for s in sections for q in s.questions})
+    warnings += gone
     approval = {"approved": correction.approved, "approved_at": correction.approved_at if correction.approved else None,
                 "approved_by": correction.approved_by if correction.approved else None}
-    edited = qset.model_copy(update={"sections": sections, **approval})
+    edited = qset.model_copy(update={"sections": sections, "passages": passages, **approval})
     if correction.questions:  # the findings as the corrected records give them (parse-time doubts are gone)
         edited = confidence.assess(validate.revalidate(edited))
     if correction.approved:
         edited = edited.model_copy(update={"needs_review": False})  # an editor has looked at it
     return edited.model_copy(update={"warnings": [*edited.warnings, *warnings]})
+
+
+def _passages(qset: QuestionSet, correction: SetCorrection, kept: set[str]) -> tuple[list[Passage], list[str]]:
+    """The set's passages with the editor's text, each serving only the questions still in the set (a
+    dropped or merged question is no longer one of them); warnings for corrections of passages gone."""
+    present = {p.id for p in qset.passages}
+    warnings = [f"correction: passage {pid} of set {qset.id} is not in the page any more (its text changed): "
+                f"its correction was not applied" for pid in sorted(set(correction.passages) - present)]
+    passages = []
+    for p in qset.passages:
+        update: dict[str, object] = {"questions": [qid for qid in p.questions if qid in kept]}
+        if (fix := correction.passages.get(p.id)) is not None and fix.text != p.text:
+            update |= {"text": fix.text, "edited": ["text"]}
+        passages.append(p.model_copy(update=update))
+    return passages, warnings
 
 
 def _edited(q: Question, fields: dict[str, object]) -> Question:

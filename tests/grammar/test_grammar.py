@@ -498,3 +498,18 @@ def test_a_direction_names_questions_it_does_not_count():
     assert (numbered.count_declared, numbered.score_each, numbered.score_total) == (3, 1, 3)
     scored = qset("一、阅读材料，完成20～23 题。(10 分)\n今日读《列女传》。\n20.用斜线断句。（3分）\n").sections[0]
     assert (scored.heading, scored.count_declared, scored.score_total) == ("一、阅读材料，完成20～23 题。(10 分)", None, 10)
+
+
+def test_a_paper_s_second_volume_ends_the_question_before_it():
+    """'绝密★启用前' / the paper's title / '第Ⅱ卷' / '注意事项：' and its rules: the second volume of a paper
+    begins; its lines are the paper's text after the last question of the first, never that question's
+    last option, and its rules (1.–3.) are no questions."""
+    page = ("9.下列说法正确的一项是\nA.甲 B.乙 C.丙\nD.丁\n10.下列对原文的概括不正确的一项是\nA.甲 B.乙 C.丙\n"
+            "D.郭浩政治有方，金州状况好转。\n绝密☆启用前\n2012年普通高等学校招生全国统一考试\n语文\n第II卷\n注意事项：\n"
+            "1.答题前，考生先在答题卡上填写姓名。\n2.第II卷共4页，在试卷上作答无效。\n3.第II卷共11小题，共120分。\n"
+            "四、（23分）\n11.把文言文阅读材料中画横线的句子翻译成现代汉语。（10分）\n")
+    found = qset(page)
+    assert [q.number for q in found.questions()] == ["9", "10", "11"]
+    assert found.questions()[1].options[-1].text == "郭浩政治有方，金州状况好转。"
+    kept = [c.text for c in found.content]
+    assert "第II卷" in kept and "1.答题前，考生先在答题卡上填写姓名。" in kept

@@ -4,6 +4,8 @@ by a downstream app from the JSON (validated against the schema) with the questi
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import unicodedata
 
 import jsonschema
@@ -41,11 +43,12 @@ def test_a_passage_and_the_questions_its_direction_names():
 
 def test_a_downstream_app_reads_each_passage_with_its_questions(tmp_path):
     """What an app does with the published JSON: validate it against schemas/, then show each passage
-    with the questions that ask about it."""
+    with the questions that ask about it; a row of questions.jsonl, read alone, carries its passage,
+    and a question found in the bank by search comes with it too."""
     raw, out = tmp_path / "raw", tmp_path / "out"
     raw.mkdir()
     (raw / "paper.txt").write_text(PAPER, encoding="utf-8")
-    run_ingest(raw, out, docx=False, bank=False)
+    run_ingest(raw, out, docx=False)
     schema = json.loads((ROOT / "schemas" / "question_set.schema.json").read_text(encoding="utf-8"))
     (path,) = (out / "json").iterdir()
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -56,6 +59,16 @@ def test_a_downstream_app_reads_each_passage_with_its_questions(tmp_path):
     assert all(questions[qid]["passage_id"] == p["id"] for p in data["passages"] for qid in p["questions"])
     rows = [json.loads(x) for x in (out / "questions.jsonl").read_text(encoding="utf-8").splitlines()]
     assert {r["number"]: r["passage_id"] is not None for r in rows} == {"1": True, "2": True, "3": False}
+    (passage,) = data["passages"]
+    assert [r["passage"] for r in rows] == [{"direction": passage["direction"], "text": passage["text"]}] * 2 + [None]
+    found = subprocess.run([sys.executable, "-m", "pipeline", "search", "书画装裱", "--clean", str(out), "--json"],
+                           cwd=ROOT, capture_output=True, text=True, timeout=120)
+    hit = json.loads(found.stdout.splitlines()[0])
+    assert hit["stem"].startswith("下列关于书画装裱") and [p["id"] for p in hit["passages"]] == [passage["id"]]
+    assert hit["passages"][0]["text"] == passage["text"]
+    text = subprocess.run([sys.executable, "-m", "pipeline", "search", "书画装裱", "--clean", str(out)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120).stdout
+    assert "passage: 书画的装裱" in text
 
 
 def test_the_editions_print_a_passage_once_before_the_questions_it_serves():

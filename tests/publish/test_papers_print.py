@@ -29,8 +29,14 @@ def flat(text: str) -> str:
     return re.sub(r"[\s_＿]+", "", unicodedata.normalize("NFKC", text))
 
 
+NEXT_OPTION = re.compile(r"\s+[B-H][、.．]")  # 'A、④⑥⑤②①③      B、⑥②①⑤④③': the editions print one option a line
+SPACED_LETTER = re.compile(r"^\s*[A-H]\s+(?=\S)")  # 'A 郭浩有胆有勇…': an option letter the editions print as 'A．'
+
+
 def opening(text: str) -> str:
-    """A paragraph's first ten characters after its label ('1．', 'A．', '（二）'), as printed anywhere."""
+    """A paragraph's first ten characters after its label ('1．', 'A．', '（二）'), up to its next option,
+    as printed anywhere."""
+    text = NEXT_OPTION.split(SPACED_LETTER.sub("", text), maxsplit=1)[0]
     return LABEL.sub("", flat(text))[:10]
 
 

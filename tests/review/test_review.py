@@ -338,3 +338,39 @@ def test_a_set_read_from_a_word_file_shows_the_page_as_the_pipeline_read_it(tmp_
     assert page.status_code == 200 and "下列词语中加点的字读音全都正确的一项是" in page.text
     assert re.search(r'class="removed"\s+title="[^"]+">中小学教育网（ www.g12e.com ）整理！', page.text)
     assert qset["title"] == "2012年普通高等学校招生全国统一考试" and not qset["truncated"]
+
+
+PASSAGE_PAGE = """二、（9分，每小题3分）
+阅读下面的文字，完成5～7题。
+扬子津原来是个近江面的较低洼处。
+可是它与南岸从润州入江的运河渡口并不正好相对。
+5．下列关于本文第一段内容的表述，不符合原文意思的一项是
+A．甲 B．乙 C．丙 D．丁
+6．下列理解，不符合原文意思的一项是
+A．甲 B．乙 C．丙 D．丁
+7．根据原文内容，下列推断不正确的一项是
+A．甲 B．乙 C．丙 D．丁
+"""
+
+
+def test_a_passage_is_corrected_once_for_its_questions_and_a_dropped_question_leaves_it(tmp_path):
+    """A passage is edited where it stands, before the first question it serves, in the same one save;
+    after the next ingest the passage carries the editor's text (`edited: ["text"]`) and serves the
+    questions still in the set: a dropped one no longer."""
+    raw, out, path, qset, client = one_set_page(tmp_path, PASSAGE_PAGE)
+    (passage,) = qset["passages"]
+    five, six, seven = [q for s in qset["sections"] for q in s["questions"]]
+    assert passage["questions"] == [five["id"], six["id"], seven["id"]]
+    page = client.get(f"/set/{qset['id']}")
+    assert page.status_code == 200 and f'name="{passage["id"]}.passage"' in page.text
+    assert page.text.index(f'id="p-{passage["id"]}"') < page.text.index(f'id="q-{five["id"]}"')
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
+    fixed = passage["text"].replace("较低洼处", "较低洼之处")
+    saved = client.post(f"/set/{qset['id']}/save", data={
+        "csrf": token, f"{passage['id']}.passage": fixed, f"{passage['id']}.passage.was": passage["text"],
+        f"{seven['id']}.drop": "1"})
+    assert saved.status_code == 200 and "已保存" in saved.text and "较低洼之处" in saved.text
+    ingest(raw, out)
+    again = json.loads(path.read_text(encoding="utf-8"))
+    (edited,) = again["passages"]
+    assert (edited["text"], edited["edited"], edited["questions"]) == (fixed, ["text"], [five["id"], six["id"]])
