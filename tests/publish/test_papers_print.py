@@ -56,3 +56,17 @@ def test_a_whole_paper_prints_its_author_text_and_its_answers(name):
     assert "（节选：" not in student  # a complete paper is no excerpt (its "(节选自…)" source lines are its own)
     for q in qset.questions():  # every answer the paper gives is in the key
         assert not q.answer or flat(q.answer)[:10] in flat(key), (q.number, q.answer)
+
+
+@pytest.mark.skipif(not NAMES, reason="../shared/papers is not beside the repo")
+@pytest.mark.parametrize("name", NAMES)
+def test_every_gold_passage_direction_and_stem_is_in_the_student_edition(name):
+    """The gold's own snippets (its `non_question_content`: passages, directions, 注意事项, source lines;
+    and every question's stem start), each found in the student edition as printed."""
+    import json
+
+    gold = json.loads((PAPERS / "gold" / f"{name}.json").read_text(encoding="utf-8"))
+    qset = process_page(f"{name}.docx", (PAPERS / "raw" / f"{name}.docx").read_bytes()).qset
+    student = flat("\n".join(p.text for p in Document(io.BytesIO(render_set(qset)[0])).paragraphs))
+    snippets = [*gold.get("non_question_content", ()), *(q["stem_start"] for q in gold["questions"] if q.get("stem_start"))]
+    assert [x for x in snippets if flat(x) not in student] == []

@@ -374,3 +374,30 @@ def test_a_passage_is_corrected_once_for_its_questions_and_a_dropped_question_le
     again = json.loads(path.read_text(encoding="utf-8"))
     (edited,) = again["passages"]
     assert (edited["text"], edited["edited"], edited["questions"]) == (fixed, ["text"], [five["id"], six["id"]])
+
+
+def test_the_review_page_shows_every_given_paper(tmp_path):
+    """The five whole papers of ../shared/papers, with the README's own command's layout: each set's
+    page answers (the raw column is the paper as the pipeline read it) and the list shows each paper's
+    title, never （无标题）, a watermark or 绝密★启用前, and no complete paper as a cut preview."""
+    from fastapi.testclient import TestClient
+
+    from pipeline.review.app import create_app
+
+    papers = ROOT.parent / "shared" / "papers" / "raw"
+    if not papers.is_dir():
+        pytest.skip(f"the papers are not at {papers}")
+    raw, out = tmp_path / "raw", tmp_path / "clean"
+    shutil.copytree(papers, raw)
+    ingest(raw, out)
+    client = TestClient(create_app(str(out), str(raw)), base_url="http://127.0.0.1")
+    index = client.get("/")
+    sets = [json.loads(p.read_text(encoding="utf-8")) for p in (out / "json").iterdir()]
+    assert len(sets) == len(list(papers.glob("*.docx"))) == 5
+    for qset in sets:
+        assert qset["title"] and qset["title"] in index.text and not qset["truncated"]
+        assert not any(mark in qset["title"] for mark in ("绝密", "www.", "整理"))
+        page = client.get(f"/set/{qset['id']}")
+        first = qset["sections"][0]["questions"][0]["stem"][:12]
+        assert page.status_code == 200 and first in page.text, qset["source"]["path"]
+    assert "（无标题）" not in index.text
