@@ -212,6 +212,19 @@ def test_g12e_s_lecture_advert_after_every_question_goes():
     assert "试题点评" not in published(page) and len(page_record.qset.questions()) == 2
 
 
+def test_g12e_s_footer_goes_and_the_essay_material_before_it_stays():
+    """The site's footer after a paper's last question (its name and address, then an advert; its
+    addresses and telephone lines) is its chrome; the essay's material before it is the author's."""
+    footer = ("中小学教育网（www.g12e.com）汇集百所国家级示范校的近千名知名教师，面向中小学生提供课外辅导。\n"
+              "总部地址：北京市海淀区知春路1号，学院国际大厦\n咨询电话：010-82330666 / 4006 500 666（全天24小时服务）\n"
+              "电话：010-82330666 / 4006500666 传真：010-82330766 全天24小时服务\n")
+    page = ("中小学教育网课程推荐\n20.仿照下面的示例，另写三句话。（6分）\n21.阅读下面的材料，写一篇不少于800字的文章。（60分）\n"
+            "周末，我从学校回家帮着干农活。\n" + footer)
+    text = published(page)
+    assert "周末，我从学校回家帮着干农活。" in text
+    assert not any(line[:8] in text for line in footer.splitlines())
+
+
 def test_a_paper_s_classification_mark_is_not_its_title():
     """'绝密★启用前' above a paper's title: the mark stays in the text, the line after it is the title."""
     found = process_page("paper.txt", "绝密★启用前\n2012年普通高等学校招生全国统一考试\n" + BODY).qset
