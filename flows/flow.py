@@ -211,9 +211,9 @@ def task_runner(kind: str, dask_address: str | None = None, workers: int = 0):
     A thread is enough to use a core: each batch task hands its pages to a worker process of its own
     (`pipeline.run.isolate`), so the threads only wait, and every worker process parses on a core of its
     own, with the embedded server (Prefect's process pool and a local Dask cluster of processes would
-    each start a temporary server of their own there: they need a real one). A local Dask cluster
-    uses worker processes only when a real Prefect server is configured (PREFECT_API_URL).
-    """
+    each start a temporary server of their own there: they need one they can reach). A local Dask
+    cluster uses worker processes when a server is configured (PREFECT_API_URL): a real one, or the
+    temporary server `python -m flows.ingest` starts for its run (`flows.server`)."""
     count = workers or cores()
     if kind == "dask":
         from prefect_dask import DaskTaskRunner

@@ -5,8 +5,9 @@
 
 Writes exactly what `python -m pipeline ingest` writes, with the same options, messages and exit
 codes (`pipeline.errors`). Every option and location is checked before Prefect is imported, so a
-mistake costs no server start. With no PREFECT_API_URL set, Prefect runs an embedded (temporary)
-server whose state lives in PREFECT_HOME (default: ./.prefect here). The flow itself and its
+mistake costs no server start. With no PREFECT_API_URL set, the command starts a temporary Prefect
+server for the run (`flows.server`: Prefect's own, launched early) whose state lives in PREFECT_HOME
+(default: ./.prefect here). The flow itself and its
 tasks are in `flows.flow`.
 """
 
@@ -22,6 +23,7 @@ from pipeline.errors import EXIT_INTERRUPTED
 from pipeline.run.lock import wait_until_free
 from pipeline.run.options import INTERRUPTED, add_arguments, at_least, check, execute, from_args, parse_or_suggest
 
+from .server import start_temporary_server
 from .settings import DEFAULT_BATCH_SIZE
 
 FLOW_NAMES = {"ingest_flow", "run", "summary_markdown", "clean_parse_publish", "task_runner", "TaskStages"}
@@ -72,8 +74,11 @@ def main(argv: list[str] | None = None) -> int:
 
         end_server_with_me()
         stop_at_once_on_ctrl_c()
+        server = start_temporary_server()  # it starts while Prefect is imported (flows/server.py)
         from .flow import run
 
+        if server is not None:
+            server.wait(float(os.environ["PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS"]))
         rest = {f.name: getattr(options, f.name) for f in fields(options) if f.name not in ("raw", "out")}
         report = run(options.raw, options.out, args.batch_size, args.task_runner, args.dask_address, **rest)
         return RunReport(**report)

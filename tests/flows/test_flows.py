@@ -158,3 +158,32 @@ def test_an_existing_dask_cluster_of_processes_gives_identical_output(harness, c
         report = run(str(RAW), str(out), batch_size=2, runner="dask", dask_address=cluster.scheduler_address)
     assert report["published"] == 5
     assert outputs(out) == outputs(core_out)
+
+
+def test_the_command_starts_its_own_temporary_server_and_leaves_none(tmp_path, monkeypatch):
+    """`python -m flows.ingest` starts Prefect's temporary server itself, before it imports Prefect (the
+    client then never imports the server application: ~3 s of every run), sends it the run's last logs
+    at exit without a connection error, and leaves no server behind; with PREFECT_API_URL set it starts
+    none."""
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    from flows.reaper import _servers
+
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
+    env["PREFECT_HOME"] = str(tmp_path / "home")
+    before = set(_servers())
+    proc = subprocess.run([sys.executable, "-m", "flows.ingest", str(RAW), "--out", str(tmp_path / "out"), "--quiet",
+                           "--no-docx", "--no-bank"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "connection attempts failed" not in proc.stderr.lower() and "Starting temporary server" not in proc.stderr
+    assert json.loads(proc.stdout.splitlines()[-1])["published"] == len(list(RAW.iterdir()))
+    assert set(_servers()) <= before
+
+    from flows.server import start_temporary_server
+
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
+    assert start_temporary_server() is None  # a configured server is the run's
