@@ -513,3 +513,13 @@ def test_a_paper_s_second_volume_ends_the_question_before_it():
     assert found.questions()[1].options[-1].text == "郭浩政治有方，金州状况好转。"
     kept = [c.text for c in found.content]
     assert "第II卷" in kept and "1.答题前，考生先在答题卡上填写姓名。" in kept
+
+
+def test_a_paper_s_part_declared_by_its_bare_points():
+    """'一、80分' / '二、70分' (a 上海卷's two parts): an ordinal and the part's points, nothing else, is a
+    part heading with its total, whether or not the paper's rules stand before it."""
+    found = qset("考生注意：\n1．本考试设试卷和答题纸两部分。\n2．考试时间150分钟。\n一、80分\n"
+                 "1．第②段中列举了我国多处城市景观，用意是什么？（2分）\n2．对“历史文脉”理解不符合文意的一项是（3分）\n"
+                 "A．甲 B．乙 C．丙 D．丁\n二、70分\n3．作文\n")
+    assert [(s.heading, s.score_total, [q.number for q in s.questions]) for s in found.sections] == [
+        ("一、80分", 80, ["1", "2"]), ("二、70分", 70, ["3"])]
