@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import importlib.util
 import os
 import socket
 import subprocess
@@ -37,8 +38,6 @@ def _free_port() -> int:
 
 
 def _launch(port: int) -> subprocess.Popen[bytes]:
-    import importlib.util
-
     spec = importlib.util.find_spec("prefect")  # where prefect is, without importing it
     assert spec is not None and spec.origin is not None
     app_dir = Path(spec.origin).parent.parent
@@ -50,7 +49,8 @@ def _launch(port: int) -> subprocess.Popen[bytes]:
 
 
 class TemporaryServer:
-    """A Prefect API server for one run: `start()` returns at once, `wait()` until it answers."""
+    """A Prefect API server for one run: launched when made (that returns at once), `wait()` until it
+    answers."""
 
     def __init__(self) -> None:
         self.port = _free_port()

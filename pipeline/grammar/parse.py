@@ -144,7 +144,8 @@ def parse_heading(text: str, inside_answer: bool, next_order: int | None) -> SDr
 
 
 # "六、(15分)(注意:在试题卷上作答无效)": a paper's part declared by its points alone
-SCORED_PART = re.compile(r"[(（]\s*\d{1,3}(?:\.\d)?\s*分\s*[)）](?:\s*[(（][^()（）]{0,30}[)）])?\s*$"
+POINTS = r"[(（]\s*\d{1,3}(?:\.\d)?\s*分\s*[)）]"  # a part's points in brackets: "(15分)", "（10 分）"
+SCORED_PART = re.compile(rf"{POINTS}(?:\s*[(（][^()（）]{{0,30}}[)）])?\s*$"
                          r"|^\s*\d{1,3}\s*分\s*$")  # or bare: "一、80分"
 PAPER_TITLE_MAX = 24  # characters of a paper's title line ('语文Ⅱ(附加题)', '2014年普通高等学校招生考试')
 # "10、 6分  C E", "1、2分。具体说明…", "13、(6分)": a key's points before its answer (the key's, not its text)
@@ -187,7 +188,7 @@ def _names_a_part(rest: str) -> bool:
 
 
 LABEL_INSIDE = re.compile(r"\d{1,3}\s*[、.．](?!\d)")  # a question begun before the bracket: its own, not the heading's
-POINTS_AT_END = re.compile(r"\s*[(（]\s*\d{1,3}(?:\.\d)?\s*分\s*[)）]\s*$")  # the part's points close its line
+POINTS_AT_END = re.compile(rf"\s*{POINTS}\s*$")  # the part's points close its line
 DECLARED_AFTER = 80  # a heading's declaration may follow its instruction sentence within this many characters
 
 

@@ -250,7 +250,8 @@ def _combined_by_options(lines: list[Line], cands: list[Candidate]) -> list[Cand
 def _combines(lines: list[Line], index: int) -> bool:
     """The line at `index` opens an option run that combines circled numbers ('A、④⑥⑤②①③')."""
     option = labels.leading_option(lines[index].text) if index < len(lines) else None
-    return option is not None and option[1].lstrip()[:2].strip(labels.CIRCLED) == ""
+    head = option[1].lstrip()[:2] if option else ""
+    return len(head) == 2 and not head.strip(labels.CIRCLED)  # (an empty option 'A.' combines nothing)
 
 
 # A label of these kinds is read only where the numbering vouches for it: a neighbour in the chain
